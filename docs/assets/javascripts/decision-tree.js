@@ -1,0 +1,1 @@
+/* Decision-tree widget: filled in by the decision-tree work. */

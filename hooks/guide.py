@@ -1,0 +1,9 @@
+"""MkDocs hooks: thin wrappers. Every bit of logic lives in `massgen_guide.mkdocs_hooks`."""
+
+from massgen_guide.mkdocs_hooks import (  # noqa: F401  (MkDocs finds hooks by name)
+    on_config,
+    on_env,
+    on_page_markdown,
+    on_post_build,
+    on_startup,
+)

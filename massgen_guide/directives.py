@@ -1,0 +1,135 @@
+"""Page directives: the one way a page asks for generated content.
+
+A directive is an HTML comment alone on its line:
+
+    <!-- guide:NAME key=value key2="a value" -->
+
+During a build `expand_directives` replaces it with the Markdown that the generator registered under NAME
+returns. An unknown NAME, a bad argument or a generator that raises `GuideError` fails the build with a
+message naming the page and line. Generators register themselves with `@generator("NAME")`; the modules
+holding them are listed in `GENERATOR_MODULES` and imported once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .errors import GuideError
+
+DIRECTIVE_RE = re.compile(r"^<!--\s*guide:(?P<name>[a-z][a-z0-9-]*)(?P<args>(?:\s+[^>]*?)?)\s*-->\s*$")
+
+GENERATOR_MODULES = (
+    "massgen_guide.pages.facts_pages",
+    "massgen_guide.pages.decision_tree_pages",
+    "massgen_guide.pages.checklist_pages",
+    "massgen_guide.pages.claims_pages",
+)
+
+
+@dataclass
+class DirectiveCall:
+    """One directive found on a page."""
+
+    name: str
+    args: dict[str, str]
+    page: str
+    """The page's path relative to `docs/`."""
+    line: int
+    """1-based line number of the directive on the page."""
+    site_url: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def arg(self, key: str, default: str | None = None) -> str:
+        if key in self.args:
+            return self.args[key]
+        if default is None:
+            raise GuideError(f"missing argument {key}=")
+        return default
+
+
+Generator = Callable[[DirectiveCall], str]
+_REGISTRY: dict[str, Generator] = {}
+_loaded = False
+
+
+def generator(name: str) -> Callable[[Generator], Generator]:
+    """Register a function that turns a `DirectiveCall` into Markdown."""
+
+    def register(function: Generator) -> Generator:
+        if name in _REGISTRY and _REGISTRY[name] is not function:
+            raise RuntimeError(f"directive {name!r} is registered twice")
+        _REGISTRY[name] = function
+        return function
+
+    return register
+
+
+def registered_generators() -> dict[str, Generator]:
+    global _loaded
+    if not _loaded:
+        for module in GENERATOR_MODULES:
+            importlib.import_module(module)
+        _loaded = True
+    return dict(_REGISTRY)
+
+
+def parse_args(text: str, where: str) -> dict[str, str]:
+    args: dict[str, str] = {}
+    try:
+        parts = shlex.split(text)
+    except ValueError as exc:
+        raise GuideError(f"{where}: cannot read the directive's arguments ({exc})") from None
+    for part in parts:
+        key, sep, value = part.partition("=")
+        if not sep or not key:
+            raise GuideError(f"{where}: directive argument {part!r} is not key=value")
+        args[key] = value
+    return args
+
+
+def find_directives(markdown: str, page: str) -> list[DirectiveCall]:
+    calls = []
+    in_fence = False
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("```") or stripped.startswith("~~~"):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        match = DIRECTIVE_RE.match(stripped)
+        if match:
+            where = f"docs/{page}:{number}"
+            calls.append(DirectiveCall(match["name"], parse_args(match["args"], where), page, number))
+        elif stripped.startswith("<!-- guide:"):
+            raise GuideError(f"docs/{page}:{number}: malformed directive {stripped!r}")
+    return calls
+
+
+def expand_directives(markdown: str, page: str, site_url: str = "") -> str:
+    """Replace every directive on a page by its generated Markdown."""
+    calls = {call.line: call for call in find_directives(markdown, page)}
+    if not calls:
+        return markdown
+    generators = registered_generators()
+    out: list[str] = []
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        call = calls.get(number)
+        if call is None:
+            out.append(line)
+            continue
+        where = f"docs/{page}:{number}"
+        function = generators.get(call.name)
+        if function is None:
+            known = ", ".join(sorted(generators))
+            raise GuideError(f"{where}: unknown directive guide:{call.name} (known: {known})")
+        call.site_url = site_url
+        try:
+            out.append(function(call))
+        except GuideError as exc:
+            raise GuideError(f"{where}: guide:{call.name}: {exc}") from None
+    return "\n".join(out) + ("\n" if markdown.endswith("\n") else "")

@@ -1,0 +1,70 @@
+"""Everything the site build does beyond stock MkDocs, called from `hooks/guide.py`.
+
+- `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings.
+- `on_page_markdown`: check snippet includes, then expand `<!-- guide:... -->` directives.
+- `on_post_build`: checks that need the whole built site.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from .directives import expand_directives
+from .errors import GuideError
+
+SNIPPET_RE = re.compile(r"""^\s*(?:-{1,}8<-{1,}|;-{1,}8<-{1,})\s+["']([^"']+)["']\s*$""")
+_state: dict[str, Any] = {}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["command"] = command
+
+
+def on_config(config: Any) -> Any:
+    from . import site_facts
+
+    try:
+        site_facts.prepare(config)
+    except GuideError as exc:
+        raise PluginError(str(exc)) from None
+    return config
+
+
+def check_snippet_includes(markdown: str, page: str, base: Path) -> None:
+    """Fail with page and line when a `--8<--` include names a missing file or section."""
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        match = SNIPPET_RE.match(line)
+        if not match:
+            continue
+        target = match.group(1)
+        path_part, _, section = target.partition(":")
+        if re.fullmatch(r"\d+(:\d+)?(,\d+(:\d+)?)*", section or "x"):
+            section = ""  # line ranges, not a named section
+        path = base / path_part
+        if not path.is_file():
+            raise GuideError(f"docs/{page}:{number}: snippet include {path_part!r} does not exist")
+        if section:
+            text = path.read_text(encoding="utf-8")
+            if f"--8<-- [start:{section}]" not in text or f"--8<-- [end:{section}]" not in text:
+                raise GuideError(f"docs/{page}:{number}: snippet {path_part!r} has no section {section!r}")
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    src = page.file.src_uri
+    try:
+        check_snippet_includes(markdown, src, Path(config["config_file_path"]).parent)
+        return expand_directives(markdown, src, site_url=config.get("site_url") or "")
+    except GuideError as exc:
+        raise PluginError(str(exc)) from None
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    return env
+
+
+def on_post_build(config: Any) -> None:
+    return None

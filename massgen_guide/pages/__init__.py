@@ -1,0 +1,1 @@
+"""Page generators, one module per area; each registers its directives with `@generator`."""

@@ -1,0 +1,5 @@
+"""Page generators: facts_pages."""
+
+from __future__ import annotations
+
+from ..directives import DirectiveCall, generator  # noqa: F401

@@ -1,0 +1,148 @@
+"""Which MassGen the guide documents.
+
+One setting chooses it: the environment variable `MASSGEN_SOURCE` (or, failing that, `extra.massgen_source`
+in `mkdocs.yml`). Its value is one of:
+
+- empty or `installed` (the default): the `massgen` package installed beside this project (pinned in the lock file);
+- a release version such as `0.1.90`: that release's wheel, downloaded once without dependencies into the cache
+  (`MASSGEN_GUIDE_CACHE`, default `~/.cache/massgen-guide`), unpacked and read statically;
+- a path: a MassGen git checkout (a folder holding `massgen/`), or a `massgen` package folder itself.
+
+Nothing here imports MassGen: every reader works on the files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import GuideError
+
+SETTING = "MASSGEN_SOURCE"
+CACHE_SETTING = "MASSGEN_GUIDE_CACHE"
+INDEX_SETTING = "MASSGEN_GUIDE_INDEX_URL"
+_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+([.\-]?(a|b|rc|post|dev)\d+)?$")
+
+
+@dataclass(frozen=True)
+class MassGenSource:
+    """A MassGen tree on disk, ready to be read statically."""
+
+    package_dir: Path
+    """The `massgen` package folder (holds `__init__.py` and `backend/`)."""
+    kind: str
+    """`installed`, `release` or `checkout`."""
+    label: str
+    """How the choice was written, for messages."""
+
+    @property
+    def search_path(self) -> Path:
+        """The folder to put on griffe's search path (the parent of `package_dir`)."""
+        return self.package_dir.parent
+
+    @property
+    def repo_root(self) -> Path | None:
+        """The checkout root when this is a git checkout (it has `docs/` or `scripts/`), else None."""
+        root = self.package_dir.parent
+        if (root / "scripts").is_dir() or (root / "docs").is_dir() or (root / ".git").exists():
+            return root
+        return None
+
+    @property
+    def version(self) -> str:
+        """The version MassGen declares in `massgen/__init__.py` (read as text)."""
+        text = (self.package_dir / "__init__.py").read_text(encoding="utf-8", errors="replace")
+        match = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", text, re.MULTILINE)
+        return match.group(1) if match else "unknown"
+
+    def path_of(self, relative: str) -> Path:
+        """Resolve a repository-style path such as `massgen/backend/base.py` (or `docs/...` in a checkout)."""
+        if relative == "massgen" or relative.startswith("massgen/"):
+            return self.search_path / relative
+        root = self.repo_root
+        return (root if root is not None else self.search_path) / relative
+
+
+def is_massgen_package(folder: Path) -> bool:
+    return (folder / "__init__.py").is_file() and (folder / "backend" / "base.py").is_file()
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_SETTING) or Path.home() / ".cache" / "massgen-guide")
+
+
+def installed_package_dir() -> Path:
+    spec = importlib.util.find_spec("massgen")
+    if spec is None or not spec.submodule_search_locations:
+        raise GuideError(f"{SETTING}: no installed massgen package was found; run the README's set-up command")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def release_package_dir(version: str) -> Path:
+    """Download (once) and unpack the wheel of a released MassGen version; return its `massgen` folder."""
+    target = cache_dir() / "releases" / version
+    package = target / "massgen"
+    if is_massgen_package(package):
+        return package
+    wheels = cache_dir() / "wheels"
+    wheels.mkdir(parents=True, exist_ok=True)
+    found = sorted(wheels.glob(f"massgen-{version}-*.whl"))
+    if not found:
+        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
+               "--dest", str(wheels), f"massgen=={version}"]
+        index = os.environ.get(INDEX_SETTING)
+        if index:
+            cmd += ["--index-url", index]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        found = sorted(wheels.glob(f"massgen-{version}-*.whl"))
+        if result.returncode != 0 or not found:
+            raise GuideError(f"{SETTING}={version}: no massgen release {version} could be downloaded "
+                             f"(pip download exited {result.returncode})")
+    tmp = target.with_name(target.name + ".partial")
+    with zipfile.ZipFile(found[0]) as wheel:
+        members = [m for m in wheel.namelist() if m.startswith("massgen/")]
+        wheel.extractall(tmp, members)
+    tmp.replace(target) if not target.exists() else None
+    if not is_massgen_package(package):
+        raise GuideError(f"{SETTING}={version}: the wheel for massgen {version} holds no massgen/backend/base.py")
+    return package
+
+
+def checkout_package_dir(path: Path, label: str) -> Path:
+    if not path.exists():
+        raise GuideError(f"{SETTING}={label}: no such path")
+    if not path.is_dir():
+        raise GuideError(f"{SETTING}={label}: not a folder")
+    for candidate in (path / "massgen", path):
+        if is_massgen_package(candidate):
+            return candidate.resolve()
+    raise GuideError(f"{SETTING}={label}: not a MassGen tree (no massgen/backend/base.py under it)")
+
+
+def resolve_source(value: str | None = None) -> MassGenSource:
+    """Turn the setting's value (or the environment's) into a `MassGenSource`, or raise a one-line `GuideError`."""
+    raw = (os.environ.get(SETTING, "") if value is None else value).strip()
+    if raw in {"", "installed"}:
+        return MassGenSource(installed_package_dir(), "installed", raw or "installed")
+    if _VERSION_RE.match(raw):
+        return MassGenSource(release_package_dir(raw), "release", raw)
+    if "/" in raw or raw.startswith(".") or raw.startswith("~") or Path(raw).exists():
+        return MassGenSource(checkout_package_dir(Path(raw).expanduser(), raw), "checkout", raw)
+    raise GuideError(f"{SETTING}={raw}: expected 'installed', a release version like 0.1.97, or a path to a MassGen checkout")
+
+
+@lru_cache(maxsize=8)
+def cached_source(value: str) -> MassGenSource:
+    return resolve_source(value)
+
+
+def current_source() -> MassGenSource:
+    """The MassGen chosen by the environment now (cached per setting value)."""
+    return cached_source(os.environ.get(SETTING, "").strip())
