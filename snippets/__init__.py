@@ -1,0 +1,1 @@
+"""Complete example files that the guide's pages include section by section (tested under tests/test_examples)."""
