@@ -30,13 +30,37 @@ def fake_provider(fake_provider_server: FakeProvider) -> Iterator[FakeProvider]:
 @pytest.fixture
 def quiet_massgen(massgen_imported: Any) -> Iterator[Any]:
     """MassGen logs through loguru; switch its records off for the test (they are noise here)."""
+    import litellm
     from loguru import logger
 
+    litellm.suppress_debug_info = True  # litellm prints a "Provider List" banner for unknown models
     logger.disable("massgen")
     try:
         yield massgen_imported
     finally:
         logger.enable("massgen")
+
+
+def chunk_type(chunk: Any) -> str:
+    """A chunk's type as a string (MassGen sometimes sets ``type`` to a ``ChunkType`` enum member)."""
+    kind = chunk.type
+    return kind.value if hasattr(kind, "value") else kind
+
+
+def summary(chunks: list[Any]) -> list[tuple[str, Any]]:
+    """(type, payload) per chunk: text for content/reasoning, tool_calls, error text, status for status chunks."""
+    rows: list[tuple[str, Any]] = []
+    for chunk in chunks:
+        kind = chunk_type(chunk)
+        if kind == "tool_calls":
+            rows.append((kind, chunk.tool_calls))
+        elif kind == "error":
+            rows.append((kind, chunk.error))
+        elif kind in ("custom_tool_status", "mcp_status"):
+            rows.append((kind, chunk.status))
+        else:
+            rows.append((kind, chunk.content))
+    return rows
 
 
 def collect(stream: AsyncIterator[Any], timeout: float = 10.0) -> tuple[list[Any], float]:
