@@ -1,0 +1,215 @@
+"""The Claude skill file for backend integrators, generated from the guide's own sources.
+
+`render_skill` writes a short SKILL.md (YAML frontmatter with `name` and `description`, then Markdown) from:
+
+- the base-class decision tree (`massgen_guide/data/decision_trees.yaml`);
+- the chunk types MassGen uses and our explanations of them (the facts layer);
+- the checklist (`massgen_guide/data/checklist.yaml`);
+- the deep links of `massgen_guide/data/skill_topics.yaml`.
+
+Every link points into the hosted guide, whose base URL is the one setting `site_url` in `mkdocs.yml`.
+`massgen-guide skill` writes it; `massgen-guide skill --check` fails when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from markdown.extensions.toc import slugify
+
+from .errors import GuideError
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SKILL_PATH = ROOT / "skills" / "backend-integrator" / "SKILL.md"
+MAX_LINES = 300
+SKILL_NAME = "massgen-backend-integrator"
+SKILL_DESCRIPTION = (
+    "Integrate a new LLM backend (provider) into MassGen, or audit an existing one for missing integration "
+    "points. Gives the base-class decision, the StreamChunk contract, the full checklist and the audit command, "
+    "with deep links into the MassGen Backend Integrator Guide."
+)
+
+
+class _IgnoreTagsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose `!!python/name:` tags are irrelevant here."""
+
+
+_IgnoreTagsLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: None)
+
+
+def site_url(root: Path = ROOT) -> str:
+    """The hosted guide's base URL: `site_url` in mkdocs.yml, with a trailing slash."""
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTagsLoader)
+    url = (config or {}).get("site_url") or ""
+    if not url:
+        raise GuideError("mkdocs.yml: site_url is not set; the skill's links need the hosted guide's base URL")
+    return url if url.endswith("/") else url + "/"
+
+
+def page_url(base: str, page: str, anchor: str = "") -> str:
+    """The URL MkDocs (use_directory_urls) gives a docs/ page, plus an optional anchor."""
+    path = page.split("#", 1)[0]
+    if path == "index.md":
+        url = base
+    elif path.endswith("/index.md"):
+        url = base + path[: -len("index.md")]
+    else:
+        url = base + path[: -len(".md")] + "/"
+    anchor = anchor or (page.split("#", 1)[1] if "#" in page else "")
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def heading_anchor(root: Path, page: str, heading: str) -> str:
+    """The anchor of `heading` on `page` (as the toc extension makes it), or a GuideError."""
+    path = root / "docs" / page
+    if not path.is_file():
+        raise GuideError(f"skill: page docs/{page} does not exist")
+    headings = [re.sub(r"^#+\s*", "", line).strip() for line in path.read_text(encoding="utf-8").splitlines()
+                if re.match(r"^#{1,6}\s", line)]
+    if heading not in headings:
+        raise GuideError(f"skill: docs/{page} has no heading {heading!r}")
+    return slugify(heading, "-")
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+def topic_links(root: Path, base: str) -> list[Link]:
+    data = yaml.safe_load((DATA / "skill_topics.yaml").read_text(encoding="utf-8"))
+    links = []
+    for topic in data["topics"]:
+        if not (root / "docs" / topic["page"]).is_file():
+            raise GuideError(f"skill_topics.yaml: topic {topic['title']!r}: page docs/{topic['page']} does not exist")
+        anchor = heading_anchor(root, topic["page"], topic["heading"]) if topic.get("heading") else ""
+        links.append(Link(topic["title"], page_url(base, topic["page"], anchor)))
+    return links
+
+
+def base_class_lines(base: str) -> list[str]:
+    """One line per leaf of the base-class decision tree: the answers that lead there and the recommendation."""
+    from . import decision_trees
+
+    tree = decision_trees.load_trees()["base-class"]
+    lines = []
+    for path, leaf in decision_trees.leaf_paths(tree):
+        answers = " → ".join(path)
+        links = ", ".join(f"[{link.title}]({page_url(base, link.page)})" for link in leaf.links[:2])
+        lines.append(f"- {answers}: **{leaf.title}**. {leaf.summary} ({links})")
+    return lines
+
+
+def chunk_type_lines() -> list[str]:
+    from .facts import chunk_type_summaries
+
+    return [f"- `{name}`: {summary}" for name, summary in chunk_type_summaries()]
+
+
+def checklist_lines(base: str) -> list[str]:
+    from .checklist import load_checklist
+
+    lines = []
+    for point in load_checklist():
+        need = "required" if point.required else f"if {point.condition}"
+        lines.append(f"- [ ] `{point.id}` {point.title} ({need}): [how]({page_url(base, point.page)})")
+    return lines
+
+
+def render_skill(root: Path = ROOT) -> str:
+    base = site_url(root)
+    from .source import current_source
+
+    version = current_source().version
+    out = [
+        "---",
+        f"name: {SKILL_NAME}",
+        f"description: {SKILL_DESCRIPTION}",
+        "---",
+        "",
+        "# MassGen backend integrator",
+        "",
+        f"Short form of the [MassGen Backend Integrator Guide]({base}), generated from it for massgen {version}.",
+        "Load this, then follow the links: each page is checked against MassGen's source on every build.",
+        "Do not edit: regenerate with `massgen-guide skill`.",
+        "",
+        "## When to use",
+        "",
+        "- Adding a new LLM provider (a backend) to MassGen.",
+        "- Auditing an existing backend for missing integration points (`massgen-guide audit TYPE`).",
+        "- Finding which of the ~15 files a backend change touches.",
+        "",
+        "## Choose the base class",
+        "",
+        *base_class_lines(base),
+        "",
+        "## The StreamChunk contract, in brief",
+        "",
+        "- `stream_with_tools(messages, tools, **kwargs)` is an async generator of `StreamChunk`s.",
+        "- Deltas first (content, reasoning, tool calls), then exactly one `done` chunk, last, carrying usage.",
+        "- A provider failure is reported as an `error` chunk, not an exception; the stream still ends.",
+        "- Record tokens with `_update_token_usage_from_api_response` (or `_estimate_token_usage`) and timing with "
+        "`start_api_call_timing`, `record_first_token`, `end_api_call_timing`.",
+        f"- Chunk types MassGen uses ([all fields and producers]({page_url(base, 'reference/stream-chunks.md')})):",
+        "",
+        *["  " + line for line in chunk_type_lines()],
+        "",
+        "## Checklist",
+        "",
+        f"Every integration point ([the checklist page]({page_url(base, 'checklist.md')})):",
+        "",
+        *checklist_lines(base),
+        "",
+        "## Audit your work",
+        "",
+        "```bash",
+        "massgen-guide audit YOUR_BACKEND_TYPE --massgen path/to/MassGen   # exit 0: every required point passes",
+        "massgen-guide audit --all --format markdown                        # the coverage matrix",
+        "```",
+        "",
+        f"Details: [audit]({page_url(base, 'audit.md')}), "
+        f"[conformance kit]({page_url(base, 'conformance.md')}) for your backend's runtime tests.",
+        "",
+        "## Read more",
+        "",
+        *[f"- [{link.title}]({link.url})" for link in topic_links(root, base)],
+        "",
+    ]
+    text = "\n".join(out)
+    count = text.count("\n")
+    if count > MAX_LINES:
+        raise GuideError(f"skill: the generated SKILL.md has {count} lines, over the limit of {MAX_LINES}")
+    return text
+
+
+def links_of(text: str) -> list[str]:
+    return re.findall(r"\]\((https?://[^)\s]+)\)", text)
+
+
+def run(args: argparse.Namespace) -> int:
+    text = render_skill()
+    target = Path(args.output) if args.output else SKILL_PATH
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != text:
+            print(f"{target}: out of date; run `massgen-guide skill` to regenerate it")
+            return 1
+        print(f"{target}: up to date ({text.count(chr(10))} lines)")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target} ({text.count(chr(10))} lines, {len(links_of(text))} links)")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("skill", help="generate the Claude skill file (SKILL.md) from the guide")
+    parser.add_argument("--output", "-o", help=f"where to write it (default: {SKILL_PATH.relative_to(ROOT)})")
+    parser.add_argument("--check", action="store_true", help="exit 1 when the file differs from a fresh generation")
+    parser.set_defaults(run=run)
