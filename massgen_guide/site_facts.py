@@ -12,8 +12,12 @@ and `:::` blocks are stripped (see `generation_enabled`).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
+from .directives import DIRECTIVE_RE
+from .errors import GuideError
+from .facts.apiref import BLOCK_RE, api_index, check_api_blocks, link_inline_code
 from .facts.loading import LoadedMassGen, load_massgen
 from .source import current_source
 
@@ -34,6 +38,7 @@ def prepare(config: Any) -> LoadedMassGen | None:
         return None
     loaded = load_massgen(source)
     _state["loaded"] = loaded
+    _state["index"] = None  # rebuilt from the pages on first use in this build
     share_with_mkdocstrings(config, loaded)
     return loaded
 
@@ -57,3 +62,40 @@ def loaded_facts() -> LoadedMassGen:
     """The load made by `prepare` for this build (or a fresh cached load outside a build)."""
     loaded = _state.get("loaded")
     return loaded if loaded is not None else load_massgen()
+
+
+def _docs_pages(config: Any) -> dict[str, str]:
+    docs_dir = Path(config["docs_dir"])
+    return {p.relative_to(docs_dir).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs_dir.rglob("*.md"))}
+
+
+def strip_generated(markdown: str) -> str:
+    """The page without generated content (`GUIDE_GENERATION=off`): directive lines and `:::` blocks removed."""
+    out, skipping = [], False
+    for line in markdown.splitlines(keepends=True):
+        stripped = line.strip()
+        if skipping and (not stripped or line.startswith((" ", "\t"))):
+            continue
+        skipping = False
+        if DIRECTIVE_RE.match(stripped):
+            continue
+        if BLOCK_RE.match(line.rstrip("\n")):
+            skipping = True
+            continue
+        out.append(line)
+    return "".join(out)
+
+
+def process_page(markdown: str, page: str, config: Any) -> str:
+    """After directive expansion: check the page's `:::` blocks against MassGen and link inline code that names a
+    rendered API entry (autorefs then resolves the links; an unknown explicit target fails the strict build)."""
+    loaded = _state.get("loaded")
+    if loaded is None:
+        return markdown
+    problems = check_api_blocks(markdown, page, loaded)
+    if problems:
+        raise GuideError(problems[0])
+    index = _state.get("index")
+    if index is None:
+        index = _state["index"] = api_index(_docs_pages(config), loaded)
+    return link_inline_code(markdown, index)

@@ -1,0 +1,25 @@
+"""Every facts check at once: used by `massgen-guide facts --check`, the tests and the benchmark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import backends, chunks, explanations
+from .apiref import check_api_blocks
+from .loading import LoadedMassGen
+
+DOCS_DIR = Path(__file__).resolve().parent.parent.parent / "docs"
+
+
+def check_facts(loaded: LoadedMassGen, docs_dir: Path = DOCS_DIR) -> list[str]:
+    """All problems, one line each, naming the page and the missing or stale thing (empty when all is well)."""
+    chunk_data = explanations.chunk_explanations()
+    problems = explanations.check_chunk_fields(chunks.stream_chunk_fields(loaded), chunk_data)
+    problems += explanations.check_chunk_types(chunks.chunk_types(loaded), chunk_data)
+    problems += explanations.check_reference_backends(backends.backend_modules(loaded),
+                                                      explanations.backend_explanations())
+    for page in sorted(docs_dir.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        if ":::" in text:
+            problems += check_api_blocks(text, page.relative_to(docs_dir).as_posix(), loaded)
+    return problems
