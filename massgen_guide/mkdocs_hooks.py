@@ -57,7 +57,12 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     src = page.file.src_uri
     try:
         check_snippet_includes(markdown, src, Path(config["config_file_path"]).parent)
-        return expand_directives(markdown, src, site_url=config.get("site_url") or "")
+        from . import site_facts
+
+        if not site_facts.generation_enabled():  # GUIDE_GENERATION=off: the benchmark's baseline
+            return site_facts.strip_generated(markdown)
+        markdown = expand_directives(markdown, src, site_url=config.get("site_url") or "")
+        return site_facts.process_page(markdown, src, config)
     except GuideError as exc:
         raise PluginError(str(exc)) from None
 
