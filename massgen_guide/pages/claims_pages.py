@@ -1,23 +1,36 @@
-"""Page generators: claims pages."""
+"""Page generators: the claims report, the upstream skill checked, and the claims across releases."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..directives import DirectiveCall, generator
 
-# PLACEHOLDERS: the owner of this module replaces each with a real generator.
+DOCS_DIR = Path(__file__).resolve().parent.parent.parent / "docs"
 
 
 @generator("claims-report")
-def placeholder_claims_report(call: DirectiveCall) -> str:
-    return '!!! warning "Not generated yet"\n    `guide:claims-report` has no generator yet.\n'
+def claims_report(call: DirectiveCall) -> str:
+    from ..claims.check import check_docs
+    from ..claims.report import markdown_claims_report
+    from ..source import current_source
+
+    source = current_source()
+    return markdown_claims_report(check_docs(DOCS_DIR, source), source)
 
 
 @generator("upstream-skill-report")
-def placeholder_upstream_skill_report(call: DirectiveCall) -> str:
-    return '!!! warning "Not generated yet"\n    `guide:upstream-skill-report` has no generator yet.\n'
+def upstream_skill_report(call: DirectiveCall) -> str:
+    from ..claims.report import markdown_upstream
+    from ..claims.upstream import check_upstream
+    from ..source import current_source
+
+    source = current_source()
+    return markdown_upstream(check_upstream(source), source)
 
 
 @generator("versions-report")
-def placeholder_versions_report(call: DirectiveCall) -> str:
-    return '!!! warning "Not generated yet"\n    `guide:versions-report` has no generator yet.\n'
+def versions_report(call: DirectiveCall) -> str:
+    from ..claims.versions import DATA_FILE, load_data, markdown_versions
 
+    return markdown_versions(load_data(Path(call.args["data"]) if "data" in call.args else DATA_FILE))

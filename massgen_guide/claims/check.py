@@ -1,0 +1,186 @@
+"""Checking pages: every reference and claim on a page, verified against one MassGen."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import GuideError
+from ..source import MassGenSource
+from .classify import EXTERNAL_OWNER_RE, OUR_FILES_RE, REPO_ONLY_ROOTS, Ignored, Reference, classify
+from .index import PackageIndex, index_for
+from .markdown import CLAIM_RE, iter_prose_lines
+from .references import FAILED, UNCHECKABLE, VERIFIED, verify_reference
+from .relations import verify_claim
+from .syntax import Claim, parse_claim
+
+
+HISTORICAL_RE = re.compile(r"\b(any ?more|no longer|used to|moved|renamed|older|skill file|upstream skill|"
+                           r"was removed|were removed|does not exist|do not exist)\b", re.I)
+
+
+@dataclass
+class Finding:
+    page: str
+    line: int
+    what: str
+    """`reference` or `claim`."""
+    kind: str
+    """The reference kind (`path`, `member`, ...) or the claim relation (`subclasses`, ...)."""
+    text: str
+    status: str
+    message: str = ""
+    suggestion: str = ""
+    evidence: str = ""
+    source_line: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
+
+    def describe(self) -> str:
+        label = f"`{self.text}`" if self.what == "reference" else f"[[claim: {self.text}]]"
+        out = f"{self.where}: {self.what} {label} ({self.kind}): {self.message or self.status}"
+        if self.suggestion:
+            out += f"; closest: {self.suggestion}"
+        return out
+
+
+@dataclass
+class PageReport:
+    page: str
+    findings: list[Finding] = field(default_factory=list)
+    ignored: Counter = field(default_factory=Counter)
+
+    def count(self, what: str, status: str | None = None) -> int:
+        return sum(1 for f in self.findings if f.what == what and (status is None or f.status == status))
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == FAILED]
+
+    def summary(self) -> dict[str, int]:
+        out = {}
+        for what in ("reference", "claim"):
+            out[f"{what}s"] = self.count(what)
+            out[f"{what}s_verified"] = self.count(what, VERIFIED)
+            out[f"{what}s_failed"] = self.count(what, FAILED)
+            out[f"{what}s_unchecked"] = self.count(what, UNCHECKABLE)
+        out["ignored"] = sum(self.ignored.values())
+        return out
+
+    def to_json(self) -> dict:
+        return {"page": self.page, "summary": self.summary(), "ignored_by_rule": dict(self.ignored),
+                "findings": [asdict(f) for f in self.findings]}
+
+
+def parse_page_claims(markdown: str, page: str) -> list[tuple[int, Claim]]:
+    """Every claim on a page (outside code fences); a malformed one raises a one-line GuideError."""
+    out = []
+    for line in iter_prose_lines(markdown):
+        where = f"{page}:{line.number}"
+        for span in line.claims:
+            out.append((line.number, parse_claim(span.text, where)))
+        if line.malformed_claim:
+            raise GuideError(f"{where}: malformed claim {line.malformed_claim[:80]!r}: write "
+                             "[[claim: STATEMENT]] on one line, closed by ]]")
+    return out
+
+
+def check_markdown(markdown: str, page: str, index: PackageIndex, source: MassGenSource | None = None,
+                   extra_claims: list[tuple[int, Claim, str]] | None = None) -> PageReport:
+    """Check one page. `page` is how the page is named in messages (e.g. `docs/phases/hooks.md`)."""
+    report = PageReport(page)
+    lines = iter_prose_lines(markdown)
+    by_number = {line.number: line.text for line in lines}
+    for number, claim in parse_page_claims(markdown, page):
+        outcome = verify_claim(index, claim)
+        report.findings.append(Finding(page, number, "claim", claim.relation, claim.statement, outcome.status,
+                                       outcome.message, outcome.suggestion, outcome.evidence,
+                                       by_number.get(number, "").strip()))
+    for number, claim, text in extra_claims or []:
+        outcome = verify_claim(index, claim)
+        report.findings.append(Finding(page, number, "claim", claim.relation, text, outcome.status,
+                                       outcome.message, outcome.suggestion, outcome.evidence,
+                                       by_number.get(number, "").strip()))
+    repo_only_path = ""  # the last scripts/ or docs/ path named in the current section
+    for line in lines:
+        if line.text.lstrip().startswith("#"):
+            repo_only_path = ""
+        spans = [(span.text, False, span.column) for span in line.code_spans] + \
+            [(span.text, True, span.column) for span in line.link_targets]
+        ours_line = bool(OUR_FILES_RE.search(line.text))
+        for text, is_link, column in spans:
+            items = [Reference(text, "path" if "/" in text else "module", text)] if is_link else \
+                classify(text, line.context)
+            prefix = line.text[: max(column - 1, 0)]
+            if not is_link and f"search for `{text}`" in line.text.lower():
+                items = [Ignored(text, "search-term")]
+            elif not is_link and EXTERNAL_OWNER_RE.search(prefix):
+                items = [Ignored(text, "external-owner")]
+            elif not is_link and ours_line and not text.startswith(("massgen/", "massgen.")):
+                items = [Ignored(text, "ours")]
+            for item in items:
+                if isinstance(item, Ignored):
+                    report.ignored[item.rule] += 1
+                    continue
+                outcome = verify_reference(index, source, item)
+                if outcome.status == FAILED and HISTORICAL_RE.search(line.text):
+                    outcome.status = UNCHECKABLE
+                    outcome.message = (f"{outcome.message}; the line speaks of it as gone (write "
+                                       f"[[claim: {item.target} does not exist]] to have that verified)")
+                if item.kind == "path" and item.target.split("/", 1)[0] in REPO_ONLY_ROOTS:
+                    repo_only_path = item.target
+                elif outcome.status == FAILED and repo_only_path and outcome.status != UNCHECKABLE \
+                        and item.kind in {"constant", "name", "function", "config key"} \
+                        and (source is None or source.repo_root is None):
+                    outcome.status = UNCHECKABLE
+                    outcome.message = (f"not in the package; this section is about {repo_only_path}, which "
+                                       "exists only in a MassGen checkout")
+                report.findings.append(Finding(page, line.number, "reference", item.kind, item.text,
+                                               outcome.status, outcome.message, outcome.suggestion,
+                                               outcome.evidence, line.text.strip()))
+    report.findings.sort(key=lambda f: (f.line, f.what != "claim"))
+    return report
+
+
+def render_claims(markdown: str) -> str:
+    """Replace every claim by its readable text (outside code fences only)."""
+    numbers = {line.number for line in iter_prose_lines(markdown) if line.claims}
+    if not numbers:
+        return markdown
+    out = []
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        if number in numbers:
+            line = CLAIM_RE.sub(lambda m: parse_claim(m.group("body"), "render").render(), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def docs_pages(docs_dir: Path) -> list[Path]:
+    return sorted(p for p in docs_dir.rglob("*.md") if "assets" not in p.relative_to(docs_dir).parts)
+
+
+def check_docs(docs_dir: Path, source: MassGenSource, index: PackageIndex | None = None) -> list[PageReport]:
+    """Check every Markdown page under `docs_dir`."""
+    index = index or index_for(source)
+    reports = []
+    for path in docs_pages(docs_dir):
+        page = f"docs/{path.relative_to(docs_dir).as_posix()}"
+        reports.append(check_markdown(path.read_text(encoding="utf-8"), page, index, source))
+    return reports
+
+
+def check_page_for_build(markdown: str, src_uri: str, source: MassGenSource) -> str:
+    """Called by the MkDocs hook: check the page strictly, then render its claims."""
+    page = f"docs/{src_uri}"
+    report = check_markdown(markdown, page, index_for(source), source)
+    failures = report.failures
+    if failures:
+        shown = "\n  ".join(f.describe() for f in failures[:20])
+        more = f"\n  ... and {len(failures) - 20} more" if len(failures) > 20 else ""
+        raise GuideError(f"{page}: {len(failures)} reference(s)/claim(s) do not hold for massgen "
+                         f"{source.version} ({source.label}):\n  {shown}{more}")
+    return render_claims(markdown)

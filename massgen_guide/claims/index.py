@@ -1,0 +1,504 @@
+"""A static index of a MassGen package, built with `ast` (nothing is imported).
+
+One pass over every `.py` file under the package records modules, classes (bases, methods, attributes, enum
+members), functions, module-level names, string literals, the chunk types MassGen yields, hook registrations and
+native hook adapters. The index is cached in memory per package folder and on disk (pickle, keyed by the files'
+sizes and modification times) under the guide's cache folder. A file that fails to parse is recorded in
+`parse_errors` and the rest of the package is still indexed.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..source import MassGenSource, cache_dir
+
+INDEX_FORMAT = 4
+_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,80}$")
+Loc = tuple[str, int]  # (file relative to the search path, e.g. "massgen/backend/base.py", 1-based line)
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    module: str
+    file: str
+    line: int
+    bases: list[str]
+    """Base class expressions as written (`LLMBackend`, `base.LLMBackend`)."""
+    methods: dict[str, int] = field(default_factory=dict)
+    attributes: dict[str, int] = field(default_factory=dict)
+    """Class-level assignments (incl. dataclass fields and enum members) and `self.x = ...` in methods."""
+    enum_values: dict[str, str] = field(default_factory=dict)
+    """For classes with enum-like string members: member name -> value."""
+    native_adapter: tuple[str, int] | None = None
+    """The adapter class path passed to `_init_native_hook_adapter` (or assigned), and its line."""
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
+@dataclass
+class ModuleInfo:
+    name: str
+    file: str
+    lines: int
+    imports: dict[str, str] = field(default_factory=dict)
+    """Local name -> dotted target (`LLMBackend` -> `massgen.backend.base.LLMBackend`)."""
+    names: dict[str, int] = field(default_factory=dict)
+    """Top-level names defined in the module (classes, functions, assignments) -> line."""
+    functions: dict[str, int] = field(default_factory=dict)
+    classes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HookRegistration:
+    hook_class: str
+    hook_type: str
+    """The HookType member's value (`PreToolUse`, `PostToolUse`, `pre_call`, ...) or its member name."""
+    file: str
+    line: int
+
+
+@dataclass
+class PackageIndex:
+    package_dir: str
+    version: str
+    files: dict[str, int] = field(default_factory=dict)
+    """Every file under the package (`massgen/...`) -> its line count (text files; 0 for binary)."""
+    dirs: set[str] = field(default_factory=set)
+    modules: dict[str, ModuleInfo] = field(default_factory=dict)
+    classes: dict[str, list[ClassInfo]] = field(default_factory=dict)
+    functions: dict[str, list[Loc]] = field(default_factory=dict)
+    """Every `def` (module-level or method) by simple name."""
+    attributes: dict[str, list[Loc]] = field(default_factory=dict)
+    strings: dict[str, Loc] = field(default_factory=dict)
+    """Identifier-like string literals (config keys, env var names, ...) -> first location (tests excluded)."""
+    yaml_keys: dict[str, Loc] = field(default_factory=dict)
+    parameters: dict[str, Loc] = field(default_factory=dict)
+    """Function parameter names -> the function's location."""
+    chunk_types: dict[str, Loc] = field(default_factory=dict)
+    hook_registrations: list[HookRegistration] = field(default_factory=list)
+    enum_values: dict[str, Loc] = field(default_factory=dict)
+    """String values of enum members (`PreToolUse`) -> location."""
+    parse_errors: dict[str, str] = field(default_factory=dict)
+
+    # -- look-ups ---------------------------------------------------------------------------------------------
+    def find_classes(self, name: str) -> list[ClassInfo]:
+        """Classes by simple name or dotted qualified name."""
+        if "." in name:
+            module, _, simple = name.rpartition(".")
+            return [c for c in self.classes.get(simple, []) if c.module == module or c.qualname == name]
+        return list(self.classes.get(name, []))
+
+    def resolve_base(self, cls: ClassInfo, base: str) -> ClassInfo | None:
+        module = self.modules.get(cls.module)
+        head, _, rest = base.partition(".")
+        target = None
+        if module is not None and head in module.imports:
+            target = module.imports[head] + ("." + rest if rest else "")
+        elif module is not None and head in module.names and not rest:
+            target = f"{cls.module}.{head}"
+        if target:
+            simple = target.rsplit(".", 1)[-1]
+            candidates = self.classes.get(simple, [])
+            exact = [c for c in candidates if c.qualname == target]
+            if exact:
+                return exact[0]
+            # re-exported through a package __init__: trust a unique simple name
+            if len(candidates) == 1:
+                return candidates[0]
+        simple = base.rsplit(".", 1)[-1]
+        candidates = self.classes.get(simple, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def ancestors(self, cls: ClassInfo) -> list[ClassInfo | str]:
+        """The class's ancestors in depth-first order (unresolved bases appear as their written name)."""
+        seen: set[str] = set()
+        out: list[ClassInfo | str] = []
+
+        def visit(current: ClassInfo) -> None:
+            for base in current.bases:
+                resolved = self.resolve_base(current, base)
+                if resolved is None:
+                    if base not in seen:
+                        seen.add(base)
+                        out.append(base)
+                    continue
+                if resolved.qualname in seen or resolved is current:
+                    continue
+                seen.add(resolved.qualname)
+                out.append(resolved)
+                visit(resolved)
+
+        visit(cls)
+        return out
+
+    def mro(self, cls: ClassInfo) -> list[ClassInfo]:
+        return [cls] + [a for a in self.ancestors(cls) if isinstance(a, ClassInfo)]
+
+    def member(self, cls: ClassInfo, name: str) -> tuple[ClassInfo, int] | None:
+        """Where `name` is defined for `cls` (searching its resolvable MRO): (owner class, line)."""
+        for owner in self.mro(cls):
+            if name in owner.methods:
+                return owner, owner.methods[name]
+            if name in owner.attributes:
+                return owner, owner.attributes[name]
+        return None
+
+    def members(self, cls: ClassInfo) -> set[str]:
+        names: set[str] = set()
+        for owner in self.mro(cls):
+            names.update(owner.methods)
+            names.update(owner.attributes)
+        return names
+
+    def all_class_names(self) -> list[str]:
+        return sorted(self.classes)
+
+    def path_lines(self, relative: str) -> int | None:
+        return self.files.get(relative)
+
+    def read_text(self, relative: str) -> str:
+        return (Path(self.package_dir).parent / relative).read_text(encoding="utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else None
+    if isinstance(node, ast.Subscript):  # Generic[T]
+        return _dotted(node.value)
+    return None
+
+
+def _call_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        name = _dotted(node.func)
+        return name.rsplit(".", 1)[-1] if name else None
+    return None
+
+
+def _module_name(rel: str) -> str:
+    parts = rel[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    parts = module.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)]
+    base = ".".join(parts)
+    if target:
+        return f"{base}.{target}" if base else target
+    return base
+
+
+class _Indexer:
+    def __init__(self, index: PackageIndex, rel: str, module: str, is_package: bool, tree: ast.Module) -> None:
+        self.index = index
+        self.rel = rel
+        self.module_name = module
+        self.is_package = is_package
+        self.tree = tree
+        self.is_test = "/tests/" in rel or rel.rsplit("/", 1)[-1].startswith("test_")
+        self.info = ModuleInfo(module, rel, 0)
+        # attribute assignments `x.attr = Class(...)` (for hook registrations through attributes)
+        self.attr_calls: dict[str, list[str]] = {}
+
+    def loc(self, node: ast.AST) -> Loc:
+        return (self.rel, getattr(node, "lineno", 1))
+
+    def run(self) -> ModuleInfo:
+        for node in self.tree.body:
+            self.top_level(node)
+        for node in ast.walk(self.tree):
+            self.any_node(node)
+        return self.info
+
+    def top_level(self, node: ast.stmt) -> None:
+        info = self.info
+        if isinstance(node, ast.ClassDef):
+            info.names[node.name] = node.lineno
+            info.classes.append(node.name)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            info.names[node.name] = node.lineno
+            info.functions[node.name] = node.lineno
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for sub in ast.walk(target):
+                    if isinstance(sub, ast.Name):
+                        info.names.setdefault(sub.id, node.lineno)
+        elif isinstance(node, (ast.If, ast.Try)):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.stmt):
+                    self.top_level(child)
+            for handler in getattr(node, "handlers", []):
+                for child in handler.body:
+                    self.top_level(child)
+
+    def any_node(self, node: ast.AST) -> None:
+        index = self.index
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = _resolve_relative(self.module_name, self.is_package, node.level, node.module)
+            else:
+                base = node.module or ""
+            for alias in node.names:
+                if alias.name != "*":
+                    self.info.imports.setdefault(alias.asname or alias.name, f"{base}.{alias.name}")
+                    self.info.names.setdefault(alias.asname or alias.name, node.lineno) if node.col_offset == 0 else None
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                self.info.imports.setdefault(alias.asname or alias.name.split(".")[0],
+                                             alias.name if alias.asname else alias.name.split(".")[0])
+        elif isinstance(node, ast.ClassDef):
+            self.class_def(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            index.functions.setdefault(node.name, []).append(self.loc(node))
+            args = node.args
+            for arg in args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]:
+                if arg.arg not in {"self", "cls"}:
+                    index.parameters.setdefault(arg.arg, self.loc(node))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and not self.is_test:
+            value = node.value
+            if _IDENT_RE.match(value):
+                index.strings.setdefault(value, self.loc(node))
+        elif isinstance(node, ast.Call) and not self.is_test:
+            self.call(node)
+        elif isinstance(node, ast.Assign) and not self.is_test:
+            name = _call_name(node.value)
+            if name:
+                for target in node.targets:
+                    if isinstance(target, ast.Attribute):
+                        self.attr_calls.setdefault(target.attr, []).append(name)
+
+    def class_def(self, node: ast.ClassDef) -> None:
+        index = self.index
+        bases = [b for b in (_dotted(base) for base in node.bases) if b]
+        cls = ClassInfo(node.name, self.module_name, self.rel, node.lineno, bases)
+        for item in node.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                cls.methods.setdefault(item.name, item.lineno)
+            elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+                targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        cls.attributes.setdefault(target.id, item.lineno)
+                        index.attributes.setdefault(target.id, []).append(self.loc(item))
+                        value = item.value
+                        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                            cls.enum_values[target.id] = value.value
+        if any(b.rsplit(".", 1)[-1] in {"Enum", "StrEnum", "IntEnum"} for b in bases):
+            for value in cls.enum_values.values():
+                index.enum_values.setdefault(value, (self.rel, node.lineno))
+        else:
+            cls.enum_values = {}
+        for sub in ast.walk(node):
+            if isinstance(sub, (ast.Assign, ast.AnnAssign)):
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                for target in targets:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                            and target.value.id == "self":
+                        cls.attributes.setdefault(target.attr, sub.lineno)
+                        index.attributes.setdefault(target.attr, []).append(self.loc(sub))
+                        if target.attr == "_native_hook_adapter" and isinstance(sub.value, ast.Call):
+                            name = _call_name(sub.value)
+                            if name and name != "adapter_cls" and cls.native_adapter is None:
+                                cls.native_adapter = (name, sub.lineno)
+            elif isinstance(sub, ast.Call):
+                name = _dotted(sub.func)
+                if name and name.endswith("_init_native_hook_adapter") and sub.args \
+                        and isinstance(sub.args[0], ast.Constant) and isinstance(sub.args[0].value, str):
+                    cls.native_adapter = (sub.args[0].value, sub.lineno)
+        index.classes.setdefault(node.name, []).append(cls)
+
+    def call(self, node: ast.Call) -> None:
+        index = self.index
+        name = _call_name(node)
+        if name and name.endswith("Chunk"):
+            for keyword in node.keywords:
+                if keyword.arg == "type" and isinstance(keyword.value, ast.Constant) \
+                        and isinstance(keyword.value.value, str):
+                    index.chunk_types.setdefault(keyword.value.value, self.loc(node))
+        if name in {"register_global_hook", "register_agent_hook", "register_hook"}:
+            hook_type = None
+            hook_expr = None
+            for pos, arg in enumerate(node.args):
+                dotted = _dotted(arg) or ""
+                if dotted.startswith("HookType."):
+                    hook_type = dotted.split(".", 1)[1]
+                    hook_expr = node.args[pos + 1] if pos + 1 < len(node.args) else None
+                    break
+            if hook_type and hook_expr is not None:
+                self.pending_hooks.append((hook_type, hook_expr, node))
+
+    pending_hooks: list
+
+
+def _resolve_hook_expr(expr: ast.AST, scopes: list[ast.AST], attr_calls: dict[str, list[str]]) -> list[str]:
+    name = _call_name(expr)
+    if name:
+        return [name]
+    if isinstance(expr, ast.Name):
+        for scope in scopes:
+            found = []
+            for sub in ast.walk(scope):
+                if isinstance(sub, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id
+                                                       for t in sub.targets):
+                    called = _call_name(sub.value)
+                    if called:
+                        found.append(called)
+            if found:
+                return found
+        return []
+    if isinstance(expr, ast.Attribute):
+        return sorted(set(attr_calls.get(expr.attr, [])))
+    return []
+
+
+def _enclosing_scopes(tree: ast.Module) -> dict[int, list[ast.AST]]:
+    """Map id(call node) -> enclosing function nodes, innermost first."""
+    out: dict[int, list[ast.AST]] = {}
+
+    def visit(node: ast.AST, stack: list[ast.AST]) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, [child] + stack)
+            else:
+                if isinstance(child, ast.Call):
+                    out[id(child)] = stack
+                visit(child, stack)
+
+    visit(tree, [tree])
+    return out
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return 0
+    if b"\0" in data[:4096]:
+        return 0
+    return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+
+
+_YAML_KEY_RE = re.compile(r"^\s*-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*:")
+
+
+def build_index(package_dir: Path, version: str = "unknown") -> PackageIndex:
+    """Index the package folder `package_dir` (named `massgen`)."""
+    package_dir = Path(package_dir)
+    index = PackageIndex(str(package_dir), version)
+    top = package_dir.name
+    trees: list[tuple[_Indexer, ast.Module]] = []
+    all_attr_calls: dict[str, list[str]] = {}
+    for dirpath, dirnames, filenames in os.walk(package_dir):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        rel_dir = Path(dirpath).relative_to(package_dir.parent).as_posix()
+        index.dirs.add(rel_dir)
+        for filename in sorted(filenames):
+            if filename.endswith((".pyc", ".pyo")):
+                continue
+            path = Path(dirpath) / filename
+            rel = f"{rel_dir}/{filename}"
+            index.files[rel] = _count_lines(path)
+            if filename.endswith((".yaml", ".yml")) and f"{top}/configs/" in rel:
+                try:
+                    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                        match = _YAML_KEY_RE.match(line)
+                        if match:
+                            index.yaml_keys.setdefault(match.group(1), (rel, number))
+                except OSError:
+                    pass
+            if not filename.endswith(".py"):
+                continue
+            try:
+                tree = ast.parse(path.read_bytes(), filename=rel)
+            except (SyntaxError, ValueError) as exc:
+                line = getattr(exc, "lineno", None)
+                index.parse_errors[rel] = f"{rel}:{line or '?'}: {type(exc).__name__}: {getattr(exc, 'msg', exc)}"
+                continue
+            module = _module_name(rel)
+            indexer = _Indexer(index, rel, module, filename == "__init__.py", tree)
+            indexer.pending_hooks = []
+            info = indexer.run()
+            info.lines = index.files[rel]
+            index.modules[module] = info
+            for attr, names in indexer.attr_calls.items():
+                all_attr_calls.setdefault(attr, []).extend(names)
+            if indexer.pending_hooks:
+                trees.append((indexer, tree))
+    # ChunkType-style enums also declare chunk types
+    for cls in index.classes.get("ChunkType", []):
+        for member, value in cls.enum_values.items():
+            index.chunk_types.setdefault(value, (cls.file, cls.attributes.get(member, cls.line)))
+    # hook registrations, resolved to hook classes
+    for indexer, tree in trees:
+        scopes = _enclosing_scopes(tree)
+        for hook_type, expr, call in indexer.pending_hooks:
+            value = None
+            for cls in index.classes.get("HookType", []):
+                value = cls.enum_values.get(hook_type) or value
+            for hook_class in _resolve_hook_expr(expr, scopes.get(id(call), []), all_attr_calls):
+                index.hook_registrations.append(HookRegistration(hook_class, value or hook_type, indexer.rel,
+                                                                 call.lineno))
+    return index
+
+
+def _signature(package_dir: Path) -> str:
+    digest = hashlib.sha1(f"{INDEX_FORMAT}:{package_dir.resolve()}".encode())
+    for dirpath, dirnames, filenames in os.walk(package_dir):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for filename in sorted(filenames):
+            try:
+                stat = os.stat(os.path.join(dirpath, filename))
+            except OSError:
+                continue
+            digest.update(f"{dirpath}/{filename}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=16)
+def _index_for(package_dir: str, version: str, signature: str) -> PackageIndex:
+    cache = cache_dir() / "claims-index" / f"{signature}.pickle"
+    try:
+        with cache.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, PackageIndex):
+            return loaded
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        pass
+    index = build_index(Path(package_dir), version)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache)
+    except OSError:
+        pass
+    return index
+
+
+def index_for(source: MassGenSource) -> PackageIndex:
+    """The (cached) index of a MassGen source."""
+    package_dir = Path(source.package_dir)
+    return _index_for(str(package_dir), source.version, _signature(package_dir))

@@ -1,0 +1,295 @@
+"""Verifying one reference against the index: a status, what is wrong, a suggestion, and evidence."""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..source import MassGenSource
+from .classify import REPO_ONLY_ROOTS, Reference
+from .index import ClassInfo, PackageIndex
+
+VERIFIED = "verified"
+FAILED = "failed"
+UNCHECKABLE = "cannot check"
+
+
+@dataclass
+class Outcome:
+    status: str
+    message: str = ""
+    suggestion: str = ""
+    evidence: str = ""
+    """`massgen/file.py:line` where the thing (or the suggestion) is defined."""
+
+
+def _loc(loc: tuple[str, int] | None) -> str:
+    return f"{loc[0]}:{loc[1]}" if loc else ""
+
+
+def _closest(word: str, candidates, n: int = 1) -> list[str]:
+    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
+
+
+def _where_defined(index: PackageIndex, name: str) -> str:
+    classes = index.classes.get(name)
+    if classes:
+        return f"{classes[0].file}:{classes[0].line}"
+    for pool in (index.functions, index.attributes):
+        if name in pool:
+            return _loc(pool[name][0])
+    for module in index.modules.values():
+        if name in module.names:
+            return f"{module.file}:{module.names[name]}"
+    return ""
+
+
+def check_path(index: PackageIndex, source: MassGenSource | None, target: str) -> Outcome:
+    root = target.split("/", 1)[0]
+    if root in REPO_ONLY_ROOTS:
+        repo = source.repo_root if source is not None else None
+        if repo is None:
+            return Outcome(UNCHECKABLE, f"{root}/ exists only in a MassGen checkout, not in the package")
+        exists = (repo / target).exists()
+        if exists:
+            return Outcome(VERIFIED, evidence=target)
+        return Outcome(FAILED, f"no such path in the checkout", _suggest_path(index, target, repo))
+    wants_dir = target.endswith("/")
+    clean = target.rstrip("/")
+    if "*" in clean or "?" in clean:
+        matches = sorted(f for f in list(index.files) + sorted(index.dirs) if fnmatch.fnmatchcase(f, clean))
+        if matches:
+            return Outcome(VERIFIED, f"{len(matches)} match(es)", evidence=f"{matches[0]}:1")
+        return Outcome(FAILED, f"nothing matches {clean} in massgen {index.version}",
+                       _suggest_path(index, clean.split("*")[0].rsplit("/", 1)[0]))
+    if clean in index.dirs:
+        return Outcome(VERIFIED, evidence=clean + "/")
+    if not wants_dir and clean in index.files:
+        return Outcome(VERIFIED, evidence=f"{clean}:1")
+    if wants_dir and clean in index.files:
+        return Outcome(FAILED, "is a file, not a folder", clean)
+    what = "folder" if wants_dir else "file or folder"
+    return Outcome(FAILED, f"no such {what} in massgen {index.version}", _suggest_path(index, clean))
+
+
+def _suggest_path(index: PackageIndex, target: str, repo: Path | None = None) -> str:
+    clean = target.rstrip("/")
+    # a module that became a package, or a package folder that is a module
+    if clean.endswith(".py") and clean[:-3] in index.dirs:
+        return clean[:-3] + "/"
+    if clean + ".py" in index.files:
+        return clean + ".py"
+    name = clean.rsplit("/", 1)[-1]
+    parent = clean.rsplit("/", 1)[0]
+    similar = sorted(f for f in index.files if f.rsplit("/", 1)[0] == parent and f.rsplit("/", 1)[-1] != name
+                     and f.endswith(name))
+    if similar:
+        return similar[0]
+    same_name = sorted(f for f in list(index.files) + sorted(index.dirs) if f.rsplit("/", 1)[-1] == name)
+    same_name = [f for f in same_name if "/tests/" not in f] or same_name
+    if same_name:
+        return same_name[0]
+    siblings = [f for f in list(index.files) + sorted(index.dirs) if f.rsplit("/", 1)[0] == parent]
+    match = _closest(clean, siblings)
+    if match:
+        return match[0]
+    match = _closest(clean, [f for f in index.files if "/tests/" not in f] + sorted(index.dirs))
+    return match[0] if match else ""
+
+
+def check_file_name(index: PackageIndex, target: str) -> Outcome:
+    hits = sorted(f for f in index.files if f.rsplit("/", 1)[-1] == target)
+    if hits:
+        preferred = [h for h in hits if "/tests/" not in h] or hits
+        return Outcome(VERIFIED, evidence=f"{preferred[0]}:1")
+    folders = sorted(d for d in index.dirs if d.rsplit("/", 1)[-1] == target[:-3])
+    if folders:
+        return Outcome(FAILED, f"{target} is now the package folder {folders[0]}/", folders[0] + "/")
+    names = {f.rsplit("/", 1)[-1] for f in index.files if f.endswith(".py")}
+    match = _closest(target, names)
+    suggestion = ""
+    if match:
+        path = sorted(f for f in index.files if f.endswith("/" + match[0]))[0]
+        suggestion = path
+    return Outcome(FAILED, f"no module file named {target} in massgen {index.version}", suggestion)
+
+
+def resolve_dotted(index: PackageIndex, dotted: str) -> Outcome:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        module_name = ".".join(parts[:cut])
+        module = index.modules.get(module_name)
+        if module is None:
+            continue
+        rest = parts[cut:]
+        if not rest:
+            return Outcome(VERIFIED, evidence=f"{module.file}:1")
+        name = rest[0]
+        if name not in module.names and name not in module.imports:
+            sub = f"{module_name}.{name}"
+            return Outcome(FAILED, f"module {module_name} defines no {name}",
+                           _closest_join(module_name, name, list(module.names)))
+        if len(rest) == 1:
+            line = module.names.get(name, 1)
+            return Outcome(VERIFIED, evidence=f"{module.file}:{line}")
+        target = module.imports.get(name)
+        classes = [c for c in index.classes.get(name, []) if c.module == module_name] or \
+            ([c for c in index.classes.get(name, []) if c.qualname == target] if target else [])
+        if not classes:
+            if target and target != dotted:
+                return resolve_dotted(index, ".".join([target] + rest[1:]))
+            return Outcome(FAILED, f"{module_name}.{name} is not a class", "")
+        return check_member(index, classes, rest[1], f"{module_name}.{name}") if len(rest) == 2 else \
+            Outcome(FAILED, f"cannot resolve {'.'.join(rest[1:])} on {name}")
+    top = parts[0]
+    candidates = sorted(index.modules)
+    return Outcome(FAILED, f"no module {dotted} in massgen {index.version}",
+                   (_closest(dotted, candidates) or [""])[0])
+
+
+def _closest_join(prefix: str, name: str, names: list[str]) -> str:
+    match = _closest(name, names)
+    return f"{prefix}.{match[0]}" if match else ""
+
+
+def check_member(index: PackageIndex, classes: list[ClassInfo], member: str, label: str) -> Outcome:
+    for cls in classes:
+        found = index.member(cls, member)
+        if found:
+            owner, line = found
+            return Outcome(VERIFIED, evidence=f"{owner.file}:{line}")
+    members: set[str] = set()
+    for cls in classes:
+        members |= index.members(cls)
+    match = _closest(member, members)
+    suggestion = ""
+    if match:
+        found = index.member(classes[0], match[0]) or next(
+            (index.member(c, match[0]) for c in classes if index.member(c, match[0])), None)
+        suggestion = f"{label.rsplit('.', 1)[-1]}.{match[0]}"
+        if found:
+            suggestion += f" ({found[0].file}:{found[1]})"
+    return Outcome(FAILED, f"{label} has no member {member}", suggestion)
+
+
+def check_class_like(index: PackageIndex, name: str) -> Outcome:
+    classes = index.classes.get(name)
+    if classes:
+        preferred = sorted(classes, key=lambda c: "/tests/" in c.file)[0]
+        return Outcome(VERIFIED, evidence=f"{preferred.file}:{preferred.line}")
+    if name in index.enum_values:
+        return Outcome(VERIFIED, evidence=_loc(index.enum_values[name]))
+    where = _where_defined(index, name)
+    if where:
+        return Outcome(VERIFIED, evidence=where)
+    if name in index.strings:  # a tool or event name MassGen uses as a string ("Bash", "PreToolUse")
+        return Outcome(VERIFIED, "a string MassGen uses", evidence=_loc(index.strings[name]))
+    match = _closest(name, list(index.classes) + list(index.enum_values))
+    suggestion = ""
+    if match:
+        suggestion = match[0]
+        where = _where_defined(index, match[0]) or _loc(index.enum_values.get(match[0]))
+        if where:
+            suggestion += f" ({where})"
+    return Outcome(FAILED, f"no class or name {name} in massgen {index.version}", suggestion)
+
+
+def _with_where(index: PackageIndex, name: str) -> str:
+    where = _where_defined(index, name)
+    return f"{name} ({where})" if where else name
+
+
+def check_function(index: PackageIndex, name: str) -> Outcome:
+    if name in index.functions:
+        locs = sorted(index.functions[name], key=lambda l: "/tests/" in l[0])
+        return Outcome(VERIFIED, evidence=_loc(locs[0]))
+    if name in index.classes:
+        return check_class_like(index, name)
+    match = _closest(name, index.functions)
+    return Outcome(FAILED, f"no function or method {name} in massgen {index.version}",
+                   _with_where(index, match[0]) if match else "")
+
+
+def check_name(index: PackageIndex, name: str) -> Outcome:
+    for pool in (index.functions, index.attributes):
+        if name in pool:
+            locs = sorted(pool[name], key=lambda l: "/tests/" in l[0])
+            return Outcome(VERIFIED, evidence=_loc(locs[0]))
+    where = _where_defined(index, name)
+    if where:
+        return Outcome(VERIFIED, evidence=where)
+    if name in index.parameters:
+        return Outcome(VERIFIED, "a parameter", evidence=_loc(index.parameters[name]))
+    modules = sorted(m for m in index.modules.values() if m.name.rsplit(".", 1)[-1] == name)
+    if modules:
+        return Outcome(VERIFIED, "a module", evidence=f"{modules[0].file}:1")
+    if name in index.strings:
+        return Outcome(VERIFIED, evidence=_loc(index.strings[name]))
+    if name in index.yaml_keys:
+        return Outcome(VERIFIED, evidence=_loc(index.yaml_keys[name]))
+    match = _closest(name, list(index.functions) + list(index.attributes))
+    return Outcome(FAILED, f"no function, method, attribute or config key {name} in massgen {index.version}",
+                   _with_where(index, match[0]) if match else "")
+
+
+def check_constant(index: PackageIndex, name: str) -> Outcome:
+    where = _where_defined(index, name)
+    if where:
+        return Outcome(VERIFIED, evidence=where)
+    if name in index.strings:
+        return Outcome(VERIFIED, evidence=_loc(index.strings[name]))
+    pool = [n for n in index.strings if n.isupper()] + [n for n in index.attributes if n.isupper()]
+    match = _closest(name, pool)
+    return Outcome(FAILED, f"no constant, enum member or environment variable {name} in massgen {index.version}",
+                   _with_where(index, match[0]) if match else "")
+
+
+def check_config_key(index: PackageIndex, key: str) -> Outcome:
+    if key in index.strings:
+        return Outcome(VERIFIED, evidence=_loc(index.strings[key]))
+    if key in index.yaml_keys:
+        return Outcome(VERIFIED, evidence=_loc(index.yaml_keys[key]))
+    match = _closest(key, list(index.yaml_keys) + [s for s in index.strings if s.islower()])
+    return Outcome(FAILED, f"MassGen {index.version} never reads a config key {key}", match[0] if match else "")
+
+
+def check_chunk_type(index: PackageIndex, value: str) -> Outcome:
+    if value in index.chunk_types:
+        return Outcome(VERIFIED, evidence=_loc(index.chunk_types[value]))
+    match = _closest(value, index.chunk_types)
+    return Outcome(FAILED, f"MassGen {index.version} yields no chunk type \"{value}\"",
+                   f"\"{match[0]}\" ({_loc(index.chunk_types[match[0]])})" if match else "")
+
+
+def verify_reference(index: PackageIndex, source: MassGenSource | None, ref: Reference) -> Outcome:
+    kind, target = ref.kind, ref.target
+    if kind == "path":
+        return check_path(index, source, target)
+    if kind == "file name":
+        return check_file_name(index, target)
+    if kind == "module":
+        return resolve_dotted(index, target)
+    if kind == "member":
+        head, _, member = target.partition(".")
+        if "." in member:  # Class.attr.more: check the first step only
+            member = member.split(".", 1)[0]
+        classes = index.classes.get(head)
+        if not classes:
+            outcome = check_class_like(index, head)
+            if outcome.status == VERIFIED:  # a module-level name that is not a class (an instance, a dict)
+                return Outcome(UNCHECKABLE, f"{head} is not a class; its members are not resolved statically")
+            return Outcome(FAILED, f"no class {head} in massgen {index.version}", outcome.suggestion)
+        return check_member(index, classes, member, head)
+    if kind == "class":
+        return check_class_like(index, target)
+    if kind == "function":
+        return check_function(index, target)
+    if kind == "constant":
+        return check_constant(index, target)
+    if kind == "config key":
+        return check_config_key(index, target)
+    if kind == "chunk type":
+        return check_chunk_type(index, target)
+    return check_name(index, target)
