@@ -19,7 +19,7 @@ from .directives import DIRECTIVE_RE
 from .errors import GuideError
 from .facts.apiref import BLOCK_RE, api_index, check_api_blocks, link_inline_code
 from .facts.loading import LoadedMassGen, load_massgen
-from .source import current_source
+from .source import SETTING, current_source
 
 GENERATION_SETTING = "GUIDE_GENERATION"
 _state: dict[str, Any] = {}
@@ -32,6 +32,9 @@ def generation_enabled() -> bool:
 
 def prepare(config: Any) -> LoadedMassGen | None:
     """Resolve the source, load the facts and share the load with mkdocstrings (if it is configured)."""
+    configured = str((config.get("extra") or {}).get("massgen_source") or "").strip()
+    if configured and not os.environ.get(SETTING, "").strip():
+        os.environ[SETTING] = configured  # mkdocs.yml's `extra.massgen_source`, when the variable is not set
     source = current_source()
     if not generation_enabled():
         _state["loaded"] = None

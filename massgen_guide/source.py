@@ -16,8 +16,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,8 +87,34 @@ def installed_package_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
+def index_url() -> str:
+    return os.environ.get(INDEX_SETTING) or "https://pypi.org/simple"
+
+
+def _download_wheel(version: str, wheels: Path) -> Path:
+    """Fetch the wheel of `massgen==version` (no dependencies) into `wheels` with pip; one-line error if none."""
+    index = index_url()
+    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
+           "--disable-pip-version-check", "--no-input", "--index-url", index, "--dest", str(wheels),
+           f"massgen=={version}"]
+    try:
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GuideError(f"{SETTING}={version}: could not run pip to download massgen {version} ({exc})") from None
+    found = sorted(wheels.glob(f"massgen-{version}-*.whl"))
+    if result.returncode != 0 or not found:
+        reason = "no such release" if "No matching distribution" in result.stderr or "from versions" in result.stderr \
+            else f"pip download exited {result.returncode}"
+        raise GuideError(f"{SETTING}={version}: no massgen {version} wheel could be downloaded from {index} ({reason})")
+    return found[0]
+
+
 def release_package_dir(version: str) -> Path:
-    """Download (once) and unpack the wheel of a released MassGen version; return its `massgen` folder."""
+    """Download (once) and unpack the wheel of a released MassGen version; return its `massgen` folder.
+
+    The cache (`MASSGEN_GUIDE_CACHE`, default `~/.cache/massgen-guide`) holds `wheels/massgen-<version>-*.whl`
+    and the unpacked `releases/<version>/massgen/`; a wheel put in `wheels/` by hand is used without a download.
+    """
     target = cache_dir() / "releases" / version
     package = target / "massgen"
     if is_massgen_package(package):
@@ -94,24 +122,26 @@ def release_package_dir(version: str) -> Path:
     wheels = cache_dir() / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
     found = sorted(wheels.glob(f"massgen-{version}-*.whl"))
-    if not found:
-        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
-               "--dest", str(wheels), f"massgen=={version}"]
-        index = os.environ.get(INDEX_SETTING)
-        if index:
-            cmd += ["--index-url", index]
-        result = subprocess.run(cmd, capture_output=True, text=True)
-        found = sorted(wheels.glob(f"massgen-{version}-*.whl"))
-        if result.returncode != 0 or not found:
-            raise GuideError(f"{SETTING}={version}: no massgen release {version} could be downloaded "
-                             f"(pip download exited {result.returncode})")
-    tmp = target.with_name(target.name + ".partial")
-    with zipfile.ZipFile(found[0]) as wheel:
-        members = [m for m in wheel.namelist() if m.startswith("massgen/")]
-        wheel.extractall(tmp, members)
-    tmp.replace(target) if not target.exists() else None
+    wheel = found[0] if found else _download_wheel(version, wheels)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f"{version}.", suffix=".partial", dir=target.parent))
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(partial, [m for m in archive.namelist() if m.startswith("massgen/")])
+    except (zipfile.BadZipFile, OSError) as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise GuideError(f"{SETTING}={version}: cannot unpack {wheel.name} ({exc})") from None
+    if not is_massgen_package(partial / "massgen"):
+        shutil.rmtree(partial, ignore_errors=True)
+        raise GuideError(f"{SETTING}={version}: the wheel {wheel.name} holds no massgen/backend/base.py")
+    if target.exists():
+        shutil.rmtree(target, ignore_errors=True)  # an earlier, incomplete unpack
+    try:
+        partial.replace(target)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)  # another process unpacked it first
     if not is_massgen_package(package):
-        raise GuideError(f"{SETTING}={version}: the wheel for massgen {version} holds no massgen/backend/base.py")
+        raise GuideError(f"{SETTING}={version}: could not unpack massgen {version} into {target}")
     return package
 
 
