@@ -161,8 +161,6 @@ class NimbusBackend(CustomToolAndMCPBackend):
                     yield StreamChunk(type="tool_calls", tool_calls=tool_calls)
                 yield StreamChunk(type="done")
                 return
-            elif kind == "error":
-                raise NimbusAPIError(event.get("message", "Nimbus stream error"))
         raise NimbusAPIError("Nimbus stream ended without an 'end' event")  # (4)!
 
     # --8<-- [end:process]

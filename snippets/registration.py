@@ -49,7 +49,7 @@ def create_backend(backend_type: str, **kwargs: Any) -> Any:
         return massgen_create_backend(backend_type, **kwargs)
     # --8<-- [start:create-backend-branch]
     elif backend_type == "skyline":
-        api_key = kwargs.get("api_key") or os.getenv("SKYLINE_API_KEY")
+        api_key = kwargs.pop("api_key", None) or os.getenv("SKYLINE_API_KEY")  # (1)!
         if not api_key:
             raise ConfigurationError(
                 _api_key_error_message("Skyline", "SKYLINE_API_KEY", config_path),

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,9 +26,14 @@ def fake_provider(fake_provider_server: FakeProvider) -> Iterator[FakeProvider]:
 
 
 @pytest.fixture
-def quiet_massgen(massgen_imported: Any) -> Iterator[Any]:
-    """MassGen logs through loguru; switch its records off for the test (they are noise here)."""
-    import litellm
+def quiet_massgen(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """MassGen imported once per session, its import-time warnings and loguru records switched off (noise here)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # authlib / litellm deprecation warnings raised while importing MassGen
+        massgen_imported = request.getfixturevalue("massgen_imported")
+        import litellm
     from loguru import logger
 
     litellm.suppress_debug_info = True  # litellm prints a "Provider List" banner for unknown models
@@ -39,50 +42,3 @@ def quiet_massgen(massgen_imported: Any) -> Iterator[Any]:
         yield massgen_imported
     finally:
         logger.enable("massgen")
-
-
-def chunk_type(chunk: Any) -> str:
-    """A chunk's type as a string (MassGen sometimes sets ``type`` to a ``ChunkType`` enum member)."""
-    kind = chunk.type
-    return kind.value if hasattr(kind, "value") else kind
-
-
-def summary(chunks: list[Any]) -> list[tuple[str, Any]]:
-    """(type, payload) per chunk: text for content/reasoning, tool_calls, error text, status for status chunks."""
-    rows: list[tuple[str, Any]] = []
-    for chunk in chunks:
-        kind = chunk_type(chunk)
-        if kind == "tool_calls":
-            rows.append((kind, chunk.tool_calls))
-        elif kind == "error":
-            rows.append((kind, chunk.error))
-        elif kind in ("custom_tool_status", "mcp_status"):
-            rows.append((kind, chunk.status))
-        else:
-            rows.append((kind, chunk.content))
-    return rows
-
-
-def collect(stream: AsyncIterator[Any], timeout: float = 10.0) -> tuple[list[Any], float]:
-    """Drain an async generator of chunks in a fresh event loop, bounded by ``timeout`` seconds.
-
-    Returns the chunks and the elapsed seconds; raises ``TimeoutError`` if the stream did not end in time.
-    """
-
-    async def drain() -> list[Any]:
-        return [chunk async for chunk in stream]
-
-    async def bounded() -> list[Any]:
-        try:
-            return await asyncio.wait_for(drain(), timeout)
-        finally:
-            aclose = getattr(stream, "aclose", None)
-            if aclose is not None:
-                try:
-                    await asyncio.wait_for(aclose(), 2)
-                except (Exception, asyncio.CancelledError):  # noqa: BLE001 - best-effort clean-up
-                    pass
-
-    start = time.monotonic()
-    chunks = asyncio.run(bounded())
-    return chunks, time.monotonic() - start
