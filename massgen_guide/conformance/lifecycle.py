@@ -76,11 +76,23 @@ def stream_problems(chunks: Sequence[Any], *, require_usage: bool = True) -> lis
     return problems
 
 
+def _kinds(chunks: Sequence[Any]) -> str:
+    """The chunk types in order, runs collapsed: ``agent_status, content x9, done``."""
+    runs: list[list[Any]] = []
+    for chunk in chunks:
+        kind = getattr(chunk, "type", "?")
+        if runs and runs[-1][0] == kind:
+            runs[-1][1] += 1
+        else:
+            runs.append([kind, 1])
+    return ", ".join(kind if n == 1 else f"{kind} x{n}" for kind, n in runs) or "nothing"
+
+
 def failure_problems(chunks: Sequence[Any]) -> list[str]:
     """Every rule a stream answering a provider failure breaks (an empty list when it is valid)."""
     errors = [i for i, chunk in enumerate(chunks) if getattr(chunk, "type", None) == "error"]
     if not errors:
-        kinds = ", ".join(getattr(chunk, "type", "?") for chunk in chunks) or "nothing"
+        kinds = _kinds(chunks)
         return [f"no 'error' chunk after a provider failure (got: {kinds})"]
     problems = [f"'error' chunk {i} has no message" for i in errors if not chunks[i].error]
     dones = [i for i, chunk in enumerate(chunks) if getattr(chunk, "type", None) == "done"]
