@@ -1,0 +1,147 @@
+"""The conformance kit run against the guide's four example backends and real MassGen backend types.
+
+The API backends stream from the fake provider on 127.0.0.1; the stateful ones drive the fake CLI and the fake SDK.
+Real MassGen types are built through MassGen's own ``create_backend``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from massgen_guide.conformance import BackendConformanceTests
+from massgen_guide.fake_provider import FakeProvider, HTTPError, Reply, ToolCall, Usage
+
+from snippets.cli_wrapper_backend import CAPABILITIES as CLI_CAPABILITIES
+from snippets.cli_wrapper_backend import FakeCliBackend
+from snippets.custom_api_backend import NimbusBackend
+from snippets.openai_compatible_backend import SkylineBackend
+from snippets.registration import SKYLINE_CAPABILITIES
+from snippets.sdk_wrapper_backend import CAPABILITIES as SDK_CAPABILITIES
+from snippets.sdk_wrapper_backend import FakeSdkBackend
+
+REPLIES = {
+    "text": lambda: Reply(text=["It is ", "sunny ", "in Oslo."], usage=Usage(21, 5)),
+    "tool_call": lambda: Reply(tool_calls=[ToolCall("call_1", "get_weather", {"city": "Oslo"})]),
+    "reasoning": lambda: Reply(reasoning=["Oslo is in Norway."], text=["Sunny."]),
+    "failure": lambda: HTTPError(401, "fake provider: invalid API key"),
+}
+
+
+def scripted(provider: FakeProvider, scenario: str, turns: int) -> None:
+    provider.reset()
+    provider.script(*(REPLIES[scenario]() for _ in range(turns)))
+
+
+# -- the four example backends ---------------------------------------------------------------------------------------
+
+
+class TestSkylineConformance(BackendConformanceTests):
+    backend_class = SkylineBackend
+    capabilities = SKYLINE_CAPABILITIES  # not in MassGen's registry: the example's own entry
+    supports_reasoning = True
+    done_carries_usage = False  # a ChatCompletionsBackend subclass: usage goes to token_usage
+
+    @pytest.fixture
+    def backend_factory(self, conformance_provider: FakeProvider):
+        def make(scenario: str, turns: int = 1) -> SkylineBackend:
+            scripted(conformance_provider, scenario, turns)
+            return SkylineBackend(api_key="test-key", base_url=conformance_provider.base_url,
+                                  model="skyline-large", timeout=5.0, max_retries=0)
+        return make
+
+
+NIMBUS_CAPABILITIES_FIELDS = dict(backend_type="nimbus", provider_name="Nimbus", supported_capabilities={"mcp"},
+                                  builtin_tools=[], filesystem_support="mcp", models=["nimbus-1"],
+                                  default_model="nimbus-1")
+
+
+class TestNimbusConformance(BackendConformanceTests):
+    backend_class = NimbusBackend
+    supports_reasoning = True
+    done_carries_usage = False
+
+    @property
+    def capabilities(self) -> Any:  # built lazily: MassGen is imported by then
+        from massgen.backend.capabilities import BackendCapabilities
+
+        return BackendCapabilities(**NIMBUS_CAPABILITIES_FIELDS)
+
+    @pytest.fixture
+    def backend_factory(self, conformance_provider: FakeProvider):
+        def make(scenario: str, turns: int = 1) -> NimbusBackend:
+            scripted(conformance_provider, scenario, turns)
+            return NimbusBackend(api_key="nimbus-key", base_url=conformance_provider.custom_base_url,
+                                 model="nimbus-1", timeout=5.0)
+        return make
+
+
+class TestCliWrapperConformance(BackendConformanceTests):
+    backend_class = FakeCliBackend
+    capabilities = CLI_CAPABILITIES
+    supports_reasoning = True
+    is_stateful = True
+
+    @pytest.fixture
+    def backend_factory(self, tmp_path: Path):
+        def make(scenario: str, turns: int = 1) -> FakeCliBackend:
+            options = {"text": {}, "tool_call": {"scenario": "tool"}, "reasoning": {"scenario": "reasoning"},
+                       "failure": {"fault": "exit"}}[scenario]
+            state = tmp_path / "state"
+            state.mkdir(exist_ok=True)
+            return FakeCliBackend(state_dir=state, idle_timeout=5.0, **options)
+        return make
+
+    def session_marker(self, backend: FakeCliBackend) -> str | None:
+        return backend.session_id
+
+
+class TestSdkWrapperConformance(BackendConformanceTests):
+    backend_class = FakeSdkBackend
+    capabilities = SDK_CAPABILITIES
+    supports_reasoning = True
+    is_stateful = True
+
+    @pytest.fixture
+    def backend_factory(self):
+        def make(scenario: str, turns: int = 1) -> FakeSdkBackend:
+            options = {"text": {}, "tool_call": {"scenario": "tool"}, "reasoning": {"scenario": "reasoning"},
+                       "failure": {"fault": "session-error"}}[scenario]
+            return FakeSdkBackend(event_timeout=5.0, **options)
+        return make
+
+    def session_marker(self, backend: FakeSdkBackend) -> str | None:
+        return backend.session.id if backend.session else None
+
+
+# -- real MassGen backend types, built by MassGen's create_backend ---------------------------------------------------
+
+
+class MassGenTypeConformance(BackendConformanceTests):
+    supports_reasoning = True
+    done_carries_usage = False
+
+    @pytest.fixture
+    def backend_factory(self, conformance_provider: FakeProvider):
+        from massgen.cli.backends import create_backend
+
+        def make(scenario: str, turns: int = 1) -> Any:
+            scripted(conformance_provider, scenario, turns)
+            return create_backend(self.backend_type, base_url=conformance_provider.base_url, model="fake-model")
+        return make
+
+
+class TestVllmConformance(MassGenTypeConformance):
+    backend_type = "vllm"
+
+    @property
+    def backend_class(self) -> type:
+        from massgen.backend.inference import InferenceBackend
+
+        return InferenceBackend
+
+
+class TestSglangConformance(TestVllmConformance):
+    backend_type = "sglang"
