@@ -131,7 +131,7 @@ class Tree:
                 raise GuideError(f"{rel}: dangling symlink") from None
             text = None
         except IsADirectoryError:
-            text = None
+            raise GuideError(f"{rel}: cannot read the file (it is a folder)") from None
         except PermissionError:
             raise GuideError(f"{rel}: cannot read the file (permission denied)") from None
         except OSError as exc:

@@ -1,0 +1,143 @@
+"""The audit on a synthetic MassGen checkout with known gaps: each gap is found, nothing else is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from massgen_guide.audit import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
+from massgen_guide.checklist import load_checklist
+
+from .conftest import run_cli, synthetic_files, tree_hash, write_tree
+
+POINT_IDS = {p.id for p in load_checklist().points}
+
+
+def audit(tree: Path, backend_type: str | None, all_types: bool = False):
+    return run_audit(source_for(str(tree)), backend_type, all_types=all_types)
+
+
+def statuses(report) -> dict[str, str]:
+    return {r.point.id: r.status for r in report.results}
+
+
+def failures(report) -> set[str]:
+    return {r.point.id for r in report.failures}
+
+
+@pytest.mark.parametrize("backend_type, expected", [
+    ("good", set()),
+    ("unexported", {"export"}),
+    ("nocaps", {"capabilities", "config-validation", "auth-env-var"}),
+    ("nofactory", {"create-backend"}),
+    ("noconfig", {"example-configs"}),
+    ("nativecli", {"native-tool-mixin"}),
+])
+def test_each_gap_is_found_and_nothing_else(fake_massgen: Path, backend_type: str, expected: set[str]) -> None:
+    run = audit(fake_massgen, backend_type)
+    (report,) = run.reports
+    assert failures(report) == expected
+    assert run.exit_code == (1 if expected else 0)
+    # every point is reported, exactly once
+    assert [r.point.id for r in report.results] == [p.id for p in load_checklist().points]
+    # a checkout has docs/ and scripts/: nothing is "cannot check"
+    assert CANNOT_CHECK not in statuses(report).values()
+
+
+def test_findings_carry_the_evidence(fake_massgen: Path) -> None:
+    (report,) = audit(fake_massgen, "unexported").reports
+    export = next(r for r in report.results if r.point.id == "export")
+    assert export.detail == "UnexportedBackend: not imported and not in __all__ in massgen/backend/__init__.py"
+    create = next(r for r in report.results if r.point.id == "create-backend")
+    text = (fake_massgen / "massgen/cli/backends.py").read_text().splitlines()
+    line = next(i for i, l in enumerate(text, 1) if 'backend_type == "unexported"' in l)
+    assert [str(e) for e in create.evidence] == [f'massgen/cli/backends.py:{line} (branch "unexported" builds UnexportedBackend)']
+
+    (report,) = audit(fake_massgen, "nofactory").reports
+    create = next(r for r in report.results if r.point.id == "create-backend")
+    assert create.detail == 'create_backend has no branch for "nofactory" (it raises "Unsupported backend type")'
+    # the class is still found from the module named after the type
+    assert statuses(report)["backend-module"] == PASS
+
+    (report,) = audit(fake_massgen, "nativecli").reports
+    mixin = next(r for r in report.results if r.point.id == "native-tool-mixin")
+    assert mixin.status == MISSING and mixin.required
+    assert mixin.detail.startswith("NativeCliBackend does not inherit NativeToolBackendMixin")
+    assert 'capabilities filesystem_support is "native"' in mixin.detail
+    # API-only points do not apply to a CLI wrapper
+    assert statuses(report)["formatter"] == NOT_APPLICABLE
+    assert statuses(report)["sandbox-test-script"] == PASS
+    assert statuses(report)["hook-test-script"] == NOT_APPLICABLE
+
+
+def test_all_lists_registered_types(fake_massgen: Path) -> None:
+    run = audit(fake_massgen, None, all_types=True)
+    # create_backend branches plus BACKEND_CAPABILITIES keys
+    assert [r.backend_type for r in run.reports] == ["good", "nativecli", "nocaps", "noconfig", "nofactory", "unexported"]
+    assert run.exit_code == 1
+    assert {r.backend_type for r in run.reports if not r.failures} == {"good"}
+
+
+def test_cli_exit_codes_and_formats(fake_massgen: Path) -> None:
+    before = tree_hash(fake_massgen)
+    ok = run_cli("good", "--massgen", str(fake_massgen))
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stderr == ""
+    assert "summary: 23 pass, 0 missing, 8 not applicable, 0 cannot check; 0 required point(s) missing" in ok.stdout
+    gap = run_cli("noconfig", "--massgen", str(fake_massgen), "--format", "json")
+    assert gap.returncode == 1, gap.stderr
+    data = json.loads(gap.stdout)
+    assert data["exit_code"] == 1
+    assert data["backends"][0]["missing_required"] == ["example-configs"]
+    result = next(r for r in data["backends"][0]["results"] if r["id"] == "example-configs")
+    assert result["url"] == "https://massgen-guide.example.org/phases/configs-and-docs/"
+    assert result["detail"] == "no YAML under massgen/configs/ uses type: noconfig"
+    md = run_cli("--all", "--massgen", str(fake_massgen), "--format", "markdown")
+    assert md.returncode == 1
+    assert md.stdout.splitlines()[2].startswith("| `good` | + | + |")
+    assert tree_hash(fake_massgen) == before, "the audit modified the tree"
+
+
+def test_syntax_error_is_reported_and_the_rest_goes_on(fake_massgen: Path) -> None:
+    (fake_massgen / "massgen/backend/nofactory.py").write_text("class NoFactoryBackend(:\n", encoding="utf-8")
+    result = run_cli("good", "--massgen", str(fake_massgen))
+    assert result.returncode == 0
+    assert result.stderr.strip().splitlines() == [
+        "massgen-guide: warning: massgen/backend/nofactory.py:1: syntax error (invalid syntax); "
+        "points that read it cannot be checked"]
+    assert "Traceback" not in result.stderr
+    # the broken backend itself: its class-based points cannot be checked, the registry points still can
+    (report,) = audit(fake_massgen, "nofactory").reports
+    st = statuses(report)
+    assert st["backend-module"] == CANNOT_CHECK
+    assert st["required-methods"] == CANNOT_CHECK
+    assert st["capabilities"] == PASS
+    assert st["create-backend"] == MISSING
+
+
+def test_installed_package_layout_cannot_check_repo_points(tmp_path: Path) -> None:
+    """A bare `massgen` package (no docs/ or scripts/ beside it) reports the repository points as cannot check."""
+    files = {k: v for k, v in synthetic_files().items() if k.startswith("massgen/")}
+    write_tree(tmp_path / "site-packages", files)
+    (report,) = audit(tmp_path / "site-packages" / "massgen", "good").reports
+    st = statuses(report)
+    for pid in ("schema-docs", "user-guide-docs", "backend-tables", "hook-test-script"):
+        assert st[pid] == CANNOT_CHECK, pid
+    assert not report.failures
+
+
+def test_older_layout_two_exclusion_lists(fake_massgen: Path) -> None:
+    """Before massgen/backend/_excluded_params.py existed, the two lists had to be kept in sync by hand."""
+    (fake_massgen / "massgen/backend/_excluded_params.py").unlink()
+    base = fake_massgen / "massgen/backend/base.py"
+    base.write_text(base.read_text().replace("from ._excluded_params import BASE_EXCLUDED_CONFIG_PARAMS\n", "")
+                    .replace("return set(BASE_EXCLUDED_CONFIG_PARAMS)", 'return {"cwd", "type", "agent_id"}'))
+    handler = fake_massgen / "massgen/api_params_handler/_api_params_handler_base.py"
+    handler.write_text(handler.read_text().replace("from ..backend._excluded_params import BASE_EXCLUDED_CONFIG_PARAMS\n", "")
+                       .replace('set(BASE_EXCLUDED_CONFIG_PARAMS) | {"upload_files"}', '{"cwd", "type", "upload_files"}'))
+    (report,) = audit(fake_massgen, "good").reports
+    shared = next(r for r in report.results if r.point.id == "excluded-params-shared")
+    assert shared.status == MISSING
+    assert shared.detail == "the two exclusion lists differ: agent_id"
