@@ -93,32 +93,47 @@ def topic_links(root: Path, base: str) -> list[Link]:
     return links
 
 
+def first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    return match.group(1) if match else text
+
+
 def base_class_lines(base: str) -> list[str]:
     """One line per leaf of the base-class decision tree: the answers that lead there and the recommendation."""
-    from . import decision_trees
+    from .decision_trees import cached_trees, get_tree
 
-    tree = decision_trees.load_trees()["base-class"]
+    tree = get_tree("base-class", cached_trees())
     lines = []
-    for path, leaf in decision_trees.leaf_paths(tree):
-        answers = " → ".join(path)
-        links = ", ".join(f"[{link.title}]({page_url(base, link.page)})" for link in leaf.links[:2])
-        lines.append(f"- {answers}: **{leaf.title}**. {leaf.summary} ({links})")
+    for leaf_id, trail in tree.paths().items():
+        node, answers = tree.nodes[tree.start], []
+        for index in trail:
+            answer = node.answers[index]
+            answers.append(answer.short or answer.label)
+            node = tree.nodes[answer.next]
+        leaf = tree.nodes[leaf_id]
+        links = ", ".join(f"[{link.text}]({page_url(base, link.page)})" for link in leaf.links[:2])
+        lines.append(f"- {' → '.join(answers)}: **{leaf.title}**. {first_sentence(leaf.recommendation)} {links}")
     return lines
 
 
 def chunk_type_lines() -> list[str]:
-    from .facts import chunk_type_summaries
+    from .facts.chunks import chunk_types
+    from .facts.explanations import chunk_explanations
+    from .facts.loading import load_massgen
 
-    return [f"- `{name}`: {summary}" for name, summary in chunk_type_summaries()]
+    explained = chunk_explanations().types
+    return [f"- `{fact.value}`: {first_sentence(explained.get(fact.value, ''))}" for fact in chunk_types(load_massgen())]
 
 
 def checklist_lines(base: str) -> list[str]:
     from .checklist import load_checklist
 
     lines = []
-    for point in load_checklist():
-        need = "required" if point.required else f"if {point.condition}"
-        lines.append(f"- [ ] `{point.id}` {point.title} ({need}): [how]({page_url(base, point.page)})")
+    for point in load_checklist().points:
+        need = "required" if point.required else f"if {point.condition.text}" if point.condition else "optional"
+        link = page_url(base, point.page, point.anchor or "")
+        lines.append(f"- [ ] `{point.id}`: {point.title} (`{point.file}`; {need}). [How]({link})")
     return lines
 
 
@@ -190,6 +205,22 @@ def render_skill(root: Path = ROOT) -> str:
 
 def links_of(text: str) -> list[str]:
     return re.findall(r"\]\((https?://[^)\s]+)\)", text)
+
+
+def broken_links(text: str, site_dir: Path, base: str) -> list[str]:
+    """Links of the skill that do not reach a page (and anchor) of the built site in `site_dir`."""
+    problems = []
+    for url in links_of(text):
+        if not url.startswith(base):
+            problems.append(f"{url}: not under the guide's base URL {base}")
+            continue
+        path, _, anchor = url[len(base):].partition("#")
+        page = site_dir / path / "index.html" if path == "" or path.endswith("/") else site_dir / path
+        if not page.is_file():
+            problems.append(f"{url}: no page {page.relative_to(site_dir).as_posix()} in the built site")
+        elif anchor and not re.search(rf"""\bid=["']?{re.escape(anchor)}["'\s>]""", page.read_text(encoding="utf-8")):
+            problems.append(f"{url}: {page.relative_to(site_dir).as_posix()} has no anchor #{anchor}")
+    return problems
 
 
 def run(args: argparse.Namespace) -> int:
