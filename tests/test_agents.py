@@ -1,0 +1,81 @@
+"""The generated skill file and llms.txt (docs/agents.md)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from massgen_guide import skill
+from massgen_guide.checklist import load_checklist
+from massgen_guide.errors import GuideError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def generated() -> str:
+    return skill.render_skill()
+
+
+def test_committed_skill_is_what_the_generator_writes(generated: str) -> None:
+    committed = skill.SKILL_PATH.read_text(encoding="utf-8")
+    assert committed == generated, "skills/backend-integrator/SKILL.md is stale: run `massgen-guide skill`"
+
+
+def test_skill_has_claude_frontmatter_and_stays_short(generated: str) -> None:
+    match = re.match(r"^---\n(.*?)\n---\n", generated, re.DOTALL)
+    assert match, "no YAML frontmatter"
+    front = yaml.safe_load(match.group(1))
+    assert set(front) == {"name", "description"}
+    assert front["name"] == "massgen-backend-integrator"
+    assert generated.count("\n") < skill.MAX_LINES
+
+
+def test_every_checklist_point_is_in_the_skill(generated: str) -> None:
+    missing = [p.id for p in load_checklist().points if f"`{p.id}`" not in generated]
+    assert not missing
+
+
+def test_every_skill_link_reaches_a_page_and_anchor_of_the_built_site(generated: str, built_site: Path) -> None:
+    links = skill.links_of(generated)
+    assert len(links) > 40
+    assert skill.broken_links(generated, built_site, skill.site_url()) == []
+
+
+def test_a_broken_skill_link_is_reported(built_site: Path) -> None:
+    base = skill.site_url()
+    text = f"[a]({base}phases/nope/) [b]({base}phases/auth/#no-such-heading) [c](https://elsewhere.example/x/)"
+    assert skill.broken_links(text, built_site, base) == [
+        f"{base}phases/nope/: no page phases/nope/index.html in the built site",
+        f"{base}phases/auth/#no-such-heading: phases/auth/index.html has no anchor #no-such-heading",
+        f"https://elsewhere.example/x/: not under the guide's base URL {base}",
+    ]
+
+
+def test_a_topic_naming_a_missing_heading_fails() -> None:
+    with pytest.raises(GuideError, match=r"^skill: docs/phases/auth.md has no heading 'No such heading'$"):
+        skill.heading_anchor(ROOT, "phases/auth.md", "No such heading")
+
+
+def test_the_skill_command_check_mode_reports_a_stale_file(tmp_path: Path, capsys) -> None:
+    from massgen_guide.cli import main
+
+    stale = tmp_path / "SKILL.md"
+    stale.write_text("old\n")
+    assert main(["skill", "--check", "--output", str(stale)]) == 1
+    assert capsys.readouterr().out.strip() == f"{stale}: out of date; run `massgen-guide skill` to regenerate it"
+    assert stale.read_text() == "old\n"
+
+
+def test_llms_txt_lists_every_page_and_llms_full_has_generated_reference(built_site: Path) -> None:
+    index = (built_site / "llms.txt").read_text(encoding="utf-8")
+    pages = [p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")]
+    missing = [p for p in pages if p.removesuffix(".md").removesuffix("index") not in index]
+    assert not missing, f"pages missing from llms.txt: {missing}"
+    full = (built_site / "llms-full.txt").read_text(encoding="utf-8")
+    # generated at build from MassGen's source: a chunk type only the source scan knows, and the coverage matrix
+    assert "reasoning_summary_done" in full
+    assert "claude_code" in full
