@@ -13,10 +13,20 @@ import griffe
 from ..errors import GuideError
 from .links import Evidence
 from .loading import LoadedMassGen
+from .scan_cache import cached_scan
 
 STREAM_CHUNK = "massgen.backend.base.StreamChunk"
 CHUNK_TYPE_ENUM = "massgen.stream_chunk.base.ChunkType"
-_CALL_RE = re.compile(r"\b(\w*StreamChunk)\(")
+_TRIPLE_SINGLE = r"'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"
+_TRIPLE_DOUBLE = _TRIPLE_SINGLE.replace("'", '"')
+_SINGLE = r"'[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"
+_DOUBLE = _SINGLE.replace("'", '"')
+_CALL_RE = re.compile(
+    rf"(?P<string>{_TRIPLE_SINGLE}|{_TRIPLE_DOUBLE}|{_SINGLE}|{_DOUBLE})"
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<call>StreamChunk)\(",
+)
+"""Strings and comments are matched (and skipped) so that a `StreamChunk(` inside a docstring does not count."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,7 @@ def is_test_file(relative: str) -> bool:
     return "tests" in parts or parts[-1].startswith("test_") or parts[-1] == "conftest.py"
 
 
+@cached_scan
 def scan_chunk_productions(package_dir: Path) -> dict[str, list[Evidence]]:
     """Every chunk type constructed by a `*StreamChunk(...)` call in the package (tests excluded), with
     `path:line` of each construction. `ChunkType.X` arguments are returned under the key `ChunkType.X`."""
@@ -158,11 +169,11 @@ def scan_chunk_productions(package_dir: Path) -> dict[str, list[Evidence]]:
         if "StreamChunk(" not in text:
             continue
         for match in _CALL_RE.finditer(text):
-            if text[max(0, match.start() - 6):match.start()].endswith("class "):
+            if match["call"] is None:
                 continue
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            if text[line_start:match.start()].lstrip().startswith("#"):
-                continue
+            prefix = re.search(r"(class\s+)?\w*$", text[max(0, match.start() - 80):match.start()])
+            if prefix and prefix.group(1):
+                continue  # a class definition, not a construction
             call = _call_text(text, match.end() - 1)
             if call is None:
                 continue

@@ -14,6 +14,7 @@ from .ast_util import call_name, literal, object_ast
 from .chunks import enum_members, is_test_file
 from .links import Evidence
 from .loading import LoadedMassGen
+from .scan_cache import cached_scan
 
 FILESYSTEM_SUPPORT = "massgen.backend.base.FilesystemSupport"
 HOOK_TYPE = "massgen.mcp_tools.hooks.HookType"
@@ -215,6 +216,7 @@ class HookFact:
 _IMPORT_RE = re.compile(r"register_global_hook\(")
 
 
+@cached_scan
 def _registrations(package_dir: Path) -> list[tuple[str, str, Evidence, dict[str, str]]]:
     """(HookType member, class name or expression, where, imports of the file) of each `register_global_hook`
     call with a literal `HookType.X`, outside tests."""

@@ -1,0 +1,71 @@
+"""The data files explain exactly what the source has: checked both ways, with messages naming page and thing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from massgen_guide.errors import GuideError
+from massgen_guide.facts import backends, chunks, explanations
+from massgen_guide.facts.check import check_facts
+
+
+def test_installed_massgen_has_no_problems(installed_facts) -> None:
+    assert check_facts(installed_facts) == []
+
+
+def test_an_unexplained_chunk_type_is_reported(installed_facts) -> None:
+    data = explanations.chunk_explanations()
+    del data.types["mcp_status"]
+    problems = explanations.check_chunk_types(chunks.chunk_types(installed_facts), data)
+    assert len(problems) == 1
+    assert problems[0].startswith("docs/reference/stream-chunks.md: chunk type `mcp_status` (massgen/")
+    assert "has no explanation under `types:` in massgen_guide/data/chunk_types.yaml" in problems[0]
+
+
+def test_a_stale_chunk_type_explanation_is_reported(installed_facts) -> None:
+    data = explanations.chunk_explanations()
+    data.types["teleport"] = "Not a MassGen chunk type."
+    problems = explanations.check_chunk_types(chunks.chunk_types(installed_facts), data)
+    assert problems == ["docs/reference/stream-chunks.md: massgen_guide/data/chunk_types.yaml explains chunk type "
+                        "`teleport`, which MassGen neither declares in ChunkType nor constructs any more"]
+
+
+def test_a_stale_field_explanation_is_reported(installed_facts) -> None:
+    data = explanations.chunk_explanations()
+    data.fields["teleport"] = "x"
+    del data.fields["usage"]
+    problems = explanations.check_chunk_fields(chunks.stream_chunk_fields(installed_facts), data)
+    assert problems == [
+        "docs/reference/stream-chunks.md: StreamChunk field `usage` (massgen/backend/base.py:74) has no explanation "
+        "under `fields:` in massgen_guide/data/chunk_types.yaml",
+        "docs/reference/stream-chunks.md: massgen_guide/data/chunk_types.yaml explains StreamChunk field "
+        "`teleport`, which MassGen's StreamChunk no longer has",
+    ]
+
+
+def test_reference_backends_checked_both_ways(installed_facts) -> None:
+    data = explanations.backend_explanations()
+    del data["grok"]
+    data["teleport"] = explanations.BackendExplanation("teleport", "TeleportBackend", ("LLMBackend",), "x")
+    problems = explanations.check_reference_backends(backends.backend_modules(installed_facts), data)
+    assert problems == [
+        "docs/reference/reference-backends.md: backend module massgen/backend/grok.py has no entry in "
+        "massgen_guide/data/reference_backends.yaml",
+        "docs/reference/reference-backends.md: massgen_guide/data/reference_backends.yaml describes backend module "
+        "massgen/backend/teleport.py, which MassGen no longer has (or which no longer defines a backend)",
+    ]
+
+
+def test_broken_data_files_are_one_line_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "chunk_types.yaml"
+    bad.write_text("fields: [unclosed\n")
+    with pytest.raises(GuideError, match=r"^massgen_guide/data/chunk_types.yaml is not valid YAML"):
+        explanations.chunk_explanations(bad)
+    bad.write_text(yaml.safe_dump({"types": {"content": "x"}}))
+    with pytest.raises(GuideError, match="must have the mappings `fields:` and `types:`"):
+        explanations.chunk_explanations(bad)
+    with pytest.raises(GuideError, match="chunk_types_missing.yaml is missing"):
+        explanations.chunk_explanations(tmp_path / "chunk_types_missing.yaml")
