@@ -68,6 +68,8 @@ EXTERNAL_NAMES = frozenset({
     "AsyncOpenAI", "OpenAI", "Anthropic", "AsyncAnthropic", "HookMatcher", "ClaudeSDKClient", "ClaudeAgentOptions",
     "FastMCP", "LiteLLM", "MkDocs", "YAML", "JSON", "JSONL", "NDJSON", "SSE", "HTTP", "HTTPS", "API", "SDK",
     "CLI", "MCP", "OAuth", "README", "TODO", "URL", "UTF-8", "PyPI", "GitHub", "Docker", "Dockerfile",
+    "ReadTimeout", "ConnectError", "ConnectTimeout", "RemoteProtocolError", "HTTPStatusError", "JSONDecodeError",
+    "ThreadingHTTPServer", "HTTPServer", "BaseHTTPRequestHandler", "CancelledError", "CalledProcessError",
     "httpx", "aiohttp", "pytest", "uv", "pip", "npm", "npx", "fastmcp", "mkdocs", "griffe",
 })
 
@@ -85,7 +87,7 @@ FILE_EXT_RE = re.compile(r"\.(py|ya?ml|md|toml|json|rst|txt|cfg|ini|sh|js|css|ht
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 DOTTED_RE = re.compile(rf"^{IDENT}(\.{IDENT})*$")
 CALL_RE = re.compile(rf"^(?P<name>{IDENT}(?:\.{IDENT})*)\((?P<args>.*)\)$")
-YAML_PAIR_RE = re.compile(rf"^(?P<key>{IDENT}):(\s+.*)?$")
+YAML_PAIR_RE = re.compile(r"^(?P<key>[a-z_][a-z0-9_]*):(\s+.*)?$")
 CAMEL_RE = re.compile(r"^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$")
 UPPER_RE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$")
 SNAKE_RE = re.compile(r"^_*[a-z][a-z0-9]*(_+[a-z0-9]+)+_*$|^__[a-z0-9_]+__$|^_[a-z][a-z0-9]*$")
@@ -128,10 +130,10 @@ def classify(text: str, context: str = "") -> list[Reference | Ignored]:
     """What a span refers to. See the module docstring for the rules."""
     raw = text
     text = text.strip()
-    if not text or not re.search(r"[A-Za-z]", text):
-        return [Ignored(raw, "empty")]
     if text in {"True", "False", "None", "null", "true", "false", "{}", "[]"} or re.fullmatch(r"[-+]?\d[\d_.eE%+-]*", text):
         return [Ignored(raw, "literal")]
+    if not text or not re.search(r"[A-Za-z]", text):
+        return [Ignored(raw, "empty")]
     if text.rstrip(":") in PY_KEYWORDS:
         return [Ignored(raw, "keyword")]
     quoted = QUOTED_RE.match(text)
@@ -175,10 +177,9 @@ def classify(text: str, context: str = "") -> list[Reference | Ignored]:
         name = call.group("name")
         if name.startswith("self."):
             name = name[5:]
-        if "." in name:
-            return classify(name, context)  # Class.method(...) -> member
-        if CAMEL_RE.match(name):
-            return classify(name, context)  # StreamChunk(type=...) -> class
+        if "." in name or CAMEL_RE.match(name):  # Class.method(...) -> member, StreamChunk(...) -> class
+            return [Reference(raw, r.kind, r.target) if isinstance(r, Reference) else Ignored(raw, r.rule)
+                    for r in classify(name, context)]
         if name in EXTERNAL_NAMES or name in {"print", "super", "len"}:
             return [Ignored(raw, "external-name")]
         return [Reference(raw, "function", name)]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..source import MassGenSource, cache_dir
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,80}$")
 Loc = tuple[str, int]  # (file relative to the search path, e.g. "massgen/backend/base.py", 1-based line)
 
@@ -83,6 +83,8 @@ class PackageIndex:
     strings: dict[str, Loc] = field(default_factory=dict)
     """Identifier-like string literals (config keys, env var names, ...) -> first location (tests excluded)."""
     yaml_keys: dict[str, Loc] = field(default_factory=dict)
+    keywords: dict[str, Loc] = field(default_factory=dict)
+    """Keyword argument names used in calls (also in MassGen's tests) -> first location."""
     parameters: dict[str, Loc] = field(default_factory=dict)
     """Function parameter names -> the function's location."""
     chunk_types: dict[str, Loc] = field(default_factory=dict)
@@ -276,12 +278,19 @@ class _Indexer:
             for arg in args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]:
                 if arg.arg not in {"self", "cls"}:
                     index.parameters.setdefault(arg.arg, self.loc(node))
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and not self.is_test:
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             value = node.value
-            if _IDENT_RE.match(value):
-                index.strings.setdefault(value, self.loc(node))
-        elif isinstance(node, ast.Call) and not self.is_test:
-            self.call(node)
+            if _IDENT_RE.match(value) and (value not in index.strings or
+                                           (not self.is_test and "/tests/" in index.strings[value][0])):
+                index.strings[value] = self.loc(node)
+        elif isinstance(node, ast.Attribute) and _dotted(node.value) == "pytest.mark":
+            index.strings.setdefault(node.attr, self.loc(node))  # pytest markers MassGen's tests use
+        elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg:
+                    index.keywords.setdefault(keyword.arg, self.loc(node))
+            if not self.is_test:
+                self.call(node)
         elif isinstance(node, ast.Assign) and not self.is_test:
             name = _call_name(node.value)
             if name:

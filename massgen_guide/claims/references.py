@@ -222,7 +222,9 @@ def check_name(index: PackageIndex, name: str) -> Outcome:
         return Outcome(VERIFIED, evidence=where)
     if name in index.parameters:
         return Outcome(VERIFIED, "a parameter", evidence=_loc(index.parameters[name]))
-    modules = sorted(m for m in index.modules.values() if m.name.rsplit(".", 1)[-1] == name)
+    if name in index.keywords:
+        return Outcome(VERIFIED, "a keyword argument", evidence=_loc(index.keywords[name]))
+    modules = sorted((m for m in index.modules.values() if m.name.rsplit(".", 1)[-1] == name), key=lambda m: m.name)
     if modules:
         return Outcome(VERIFIED, "a module", evidence=f"{modules[0].file}:1")
     if name in index.strings:
@@ -240,7 +242,8 @@ def check_constant(index: PackageIndex, name: str) -> Outcome:
         return Outcome(VERIFIED, evidence=where)
     if name in index.strings:
         return Outcome(VERIFIED, evidence=_loc(index.strings[name]))
-    pool = [n for n in index.strings if n.isupper()] + [n for n in index.attributes if n.isupper()]
+    pool = [n for n in index.strings if n.isupper()] + [n for n in index.attributes if n.isupper()] + \
+        [n for m in index.modules.values() for n in m.names if n.isupper()]
     match = _closest(name, pool)
     return Outcome(FAILED, f"no constant, enum member or environment variable {name} in massgen {index.version}",
                    _with_where(index, match[0]) if match else "")
@@ -249,6 +252,8 @@ def check_constant(index: PackageIndex, name: str) -> Outcome:
 def check_config_key(index: PackageIndex, key: str) -> Outcome:
     if key in index.strings:
         return Outcome(VERIFIED, evidence=_loc(index.strings[key]))
+    if key in index.keywords:
+        return Outcome(VERIFIED, evidence=_loc(index.keywords[key]))
     if key in index.yaml_keys:
         return Outcome(VERIFIED, evidence=_loc(index.yaml_keys[key]))
     match = _closest(key, list(index.yaml_keys) + [s for s in index.strings if s.islower()])
@@ -281,6 +286,8 @@ def verify_reference(index: PackageIndex, source: MassGenSource | None, ref: Ref
             if outcome.status == VERIFIED:  # a module-level name that is not a class (an instance, a dict)
                 return Outcome(UNCHECKABLE, f"{head} is not a class; its members are not resolved statically")
             return Outcome(FAILED, f"no class {head} in massgen {index.version}", outcome.suggestion)
+        if member.startswith("__") and member.endswith("__"):  # Python's own class attributes
+            return check_class_like(index, head)
         return check_member(index, classes, member, head)
     if kind == "class":
         return check_class_like(index, target)

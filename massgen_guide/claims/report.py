@@ -36,6 +36,9 @@ def text_report(reports: list[PageReport], source: MassGenSource) -> str:
         for finding in report.findings:
             if finding.status != VERIFIED:
                 lines.append(f"  {finding.status.upper()}: {finding.describe()}")
+    errors = sorted({e for r in reports for e in r.parse_errors})
+    for error in errors:
+        lines.append(f"MassGen file could not be parsed (the rest was checked): {error}")
     t = totals(reports)
     lines.append(f"total: references {t['references']} ({t['references_verified']} verified, "
                  f"{t['references_failed']} failed, {t['references_unchecked']} cannot check), claims {t['claims']} "
