@@ -240,6 +240,11 @@ def parse_checklist(data: Any, source: Path, docs_dir: Path | None = DOCS_DIR) -
             summary=bool(raw.get("summary", False)), anchor=raw.get("anchor"),
             note=(str(raw["note"]).strip() if raw.get("note") else None),
         ))
+    order = [p.id for p in phases]
+    for before, after in zip(points, points[1:]):
+        if order.index(after.phase) < order.index(before.phase):
+            raise _fail(source, f"point {after.id!r}", f"phase {after.phase!r} comes before {before.phase!r} in "
+                        "'phases': keep the points in phase order")
     return Checklist(int(data.get("version", 1)), tuple(phases), tuple(points), source)
 
 

@@ -1,0 +1,72 @@
+"""The checklist pages are generated from checklist.yaml and the audit of the pinned MassGen."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from massgen_guide.checklist import load_checklist
+from massgen_guide.directives import DirectiveCall, registered_generators
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def generate(name: str, page: str, **args: str) -> str:
+    return registered_generators()[name](DirectiveCall(name, dict(args), page, 1))
+
+
+def test_pages_use_the_directives() -> None:
+    assert "<!-- guide:checklist -->" in (ROOT / "docs/checklist.md").read_text()
+    assert "<!-- guide:file-summary -->" in (ROOT / "docs/reference/file-summary.md").read_text()
+    assert "<!-- guide:coverage-matrix -->" in (ROOT / "docs/reference/coverage.md").read_text()
+    audit_page = (ROOT / "docs/audit.md").read_text()
+    assert "<!-- guide:audit-example backend=codex format=markdown -->" in audit_page
+    assert "<!-- guide:audit-example backend=claude format=text -->" in audit_page
+
+
+def test_checklist_is_a_task_list_with_every_point_linked() -> None:
+    text = generate("checklist", "checklist.md")
+    points = load_checklist().points
+    tasks = [line for line in text.splitlines() if line.startswith("- [ ] ")]
+    assert len(tasks) == len(points)
+    for point, task in zip(points, tasks):
+        assert f"Audit point `{point.id}`" in task
+        assert f"[How to do it]({point.page})" in task
+        assert ("(**required**)" in task) == point.required
+        if not point.required:
+            assert point.condition.text in task
+
+
+def test_file_summary_lists_every_file_with_relative_links() -> None:
+    text = generate("file-summary", "reference/file-summary.md")
+    for path, points in load_checklist().summary_files():
+        row = next(line for line in text.splitlines() if f"| `{path}` |" in line)
+        for p in points:
+            assert f"`{p.id}`" in row
+            assert f"(../{p.page})" in row
+
+
+def test_coverage_matrix_cells_link_to_evidence_and_guide() -> None:
+    text = generate("coverage-matrix", "reference/coverage.md")
+    row = next(line for line in text.splitlines() if line.startswith("| `claude` |"))
+    cells = row.split(" | ")[1:]
+    assert len(cells) == len(load_checklist().points)
+    # the first cell: backend-module passes, with evidence on GitHub at the version tag and a link to its page
+    assert cells[0] == ('[✓](https://github.com/massgen/MassGen/blob/v0.1.97/massgen/backend/claude.py#L55 '
+                        '"pass: massgen/backend/claude.py:55") [§](../phases/backend-class.md "Write the backend class in its own module")')
+    rows = [line for line in text.splitlines() if re.match(r"\| `[a-z_0-9]+` \|", line)]
+    assert len(rows) == 28
+    assert "**28 backend types** × **31 points**" in text
+    assert "- **`antigravity_cli`**" in text  # the findings list
+
+
+def test_audit_examples_are_real_output() -> None:
+    md = generate("audit-example", "audit.md", backend="codex", format="markdown")
+    assert md.startswith("**Audit of `codex`** in MassGen 0.1.97 (class `CodexBackend`)")
+    assert "| missing (required) | `pricing`:" in md
+    assert "[guide](phases/pricing-and-excluded-params.md)" in md
+    text = generate("audit-example", "audit.md", backend="claude", format="text")
+    assert text.startswith('<pre class="guide-output"><code>audit of backend type &#x27;claude&#x27;')
+    assert "/work/" not in text and ".venv" not in text  # no build-machine paths on the site
+    js = generate("audit-example", "audit.md", backend="claude_code", format="json", results="2")
+    assert "&quot;backend_type&quot;: &quot;claude_code&quot;" in js
