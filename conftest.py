@@ -1,4 +1,4 @@
-"""Root conftest: how pytest-markdown-docs reads the guide's pages, and the fence summary line.
+"""Root conftest: the hermetic guard for every test and page fence; how pytest-markdown-docs reads the guide's pages, and the fence summary line.
 
 The page fences are found by `massgen_guide.fences` (the same code the fence test uses): fences inside
 admonitions and content tabs are collected too, and include-only blocks run the files they include.
@@ -6,9 +6,51 @@ admonitions and content tabs are collected too, and include-only blocks run the 
 
 from __future__ import annotations
 
+import os
+import socket
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+_SESSION_TMP = Path(tempfile.mkdtemp(prefix="massgen-guide-tests-"))
+os.environ["MASSGEN_GUIDE_TEST_TMP"] = str(_SESSION_TMP)
+
+# Hermetic: no keys, caches and homes in a temp dir, litellm's price map read locally.
+for key in list(os.environ):
+    if key.endswith("_API_KEY") or key.endswith("_TOKEN"):
+        del os.environ[key]
+os.environ.setdefault("MASSGEN_GUIDE_CACHE", str(_SESSION_TMP / "cache"))
+os.environ["HOME"] = str(_SESSION_TMP / "home")  # anything written "at home" lands in the temp dir
+(_SESSION_TMP / "home").mkdir()
+os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+os.environ.pop("MASSGEN_SOURCE", None)
+
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _check_address(sock: socket.socket, address: object) -> None:
+    if sock.family == getattr(socket, "AF_UNIX", object()):
+        return
+    host = address[0] if isinstance(address, tuple) else address
+    if host not in _LOCAL_HOSTS:
+        raise ConnectionRefusedError(f"hermetic tests: connection to {address!r} refused (only 127.0.0.1 is allowed)")
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    _check_address(self, address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    _check_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
 def pytest_markdown_docs_markdown_it():
