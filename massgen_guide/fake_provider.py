@@ -136,7 +136,11 @@ class HTTPError:
 
 @dataclass
 class Malformed:
-    """Start a good stream (``reply``'s first ``after_events`` events), then send a line that is not valid JSON."""
+    """Start a good stream (``reply``'s first ``after_events`` events), then send a line that is not valid JSON.
+
+    For every fault, ``after_events`` counts the reply's own events; the OpenAI role preamble
+    (``{"role": "assistant", "content": ""}``) is sent in addition.
+    """
 
     reply: Reply = field(default_factory=lambda: Reply(text=["partial"]))
     after_events: int = 1
@@ -144,10 +148,15 @@ class Malformed:
 
 @dataclass
 class Drop:
-    """Start a good stream, then close the socket mid-body (no final chunk, no ``[DONE]``/``end``)."""
+    """Start a good stream, then close the socket mid-body (no final chunk, no ``[DONE]``/``end``).
+
+    With ``clean=True`` the HTTP body is ended properly instead: complete at the HTTP level, but the stream's own
+    final events (finish, usage, ``[DONE]`` / ``end``) are missing.
+    """
 
     reply: Reply = field(default_factory=lambda: Reply(text=["partial"]))
     after_events: int = 1
+    clean: bool = False
 
 
 @dataclass
@@ -166,13 +175,14 @@ class Stall:
 Fault = HTTPError | Malformed | Drop | Stall
 Scripted = Reply | Fault
 
-#: The six faults the guide tests, by name (factories: each call gives a fresh object).
+#: The faults the guide tests, by name (factories: each call gives a fresh object).
 FAULTS: dict[str, Any] = {
     "http_401": lambda: HTTPError(401, "fake provider: invalid API key"),
     "http_429": lambda: HTTPError(429, "fake provider: rate limited", retry_after=0.05),
     "http_500": lambda: HTTPError(500, "fake provider: internal error"),
     "malformed": lambda: Malformed(),
     "drop": lambda: Drop(),
+    "truncated": lambda: Drop(clean=True),
     "stall": lambda: Stall(),
 }
 
@@ -349,6 +359,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._start_chunked(content_type)
             limit = item.after_events if isinstance(item, (Malformed, Drop, Stall)) else len(events)
+            if content_type == "text/event-stream" and limit < len(events):
+                limit += 1  # the OpenAI role preamble event does not count
             for index, event in enumerate(events[:limit]):
                 if reply.delay and index:
                     time.sleep(reply.delay)
@@ -359,7 +371,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._write_chunk(bad)
                 if content_type == "text/event-stream":
                     self._write_chunk(b"data: [DONE]\n\n")
-            elif isinstance(item, Drop):
+            elif isinstance(item, Drop) and not item.clean:
                 self._abort()
                 return
             elif isinstance(item, Stall):

@@ -25,6 +25,11 @@ class NimbusAPIError(Exception):
     """The Nimbus API answered with an error status (the message carries the status and the API's text)."""
 
 
+def _describe(exc: Exception) -> str:
+    """``"ReadTimeout"`` or ``"RemoteProtocolError: peer closed ..."``: the type always, the text when there is one."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 # --8<-- [start:init]
 class NimbusBackend(CustomToolAndMCPBackend):
     """MassGen backend for the (fictional) Nimbus streaming API."""
@@ -86,13 +91,13 @@ class NimbusBackend(CustomToolAndMCPBackend):
                     if chunk.type != "done":
                         yield chunk
         except Exception as exc:
-            error = exc if isinstance(exc, NimbusAPIError) else NimbusAPIError(f"{type(exc).__name__}: {exc}")
-            self.end_api_call_timing(success=False, error=str(error))  # (2)!
+            error = exc if isinstance(exc, NimbusAPIError) else NimbusAPIError(_describe(exc))
+            self.end_api_call_timing(success=False, error=str(error))  # (1)!
             raise error from exc  # stream_with_tools turns it into one "error" chunk
         self.end_api_call_timing(success=True)
 
         mcp_calls, custom_calls, provider_calls = self._categorize_tool_calls(calls)
-        if provider_calls or not calls:  # (3)!
+        if provider_calls or not calls:  # (2)!
             yield StreamChunk(type="done")
             return
 
@@ -161,7 +166,7 @@ class NimbusBackend(CustomToolAndMCPBackend):
                     yield StreamChunk(type="tool_calls", tool_calls=tool_calls)
                 yield StreamChunk(type="done")
                 return
-        raise NimbusAPIError("Nimbus stream ended without an 'end' event")  # (4)!
+        raise NimbusAPIError("Nimbus stream ended without an 'end' event")  # (1)!
 
     # --8<-- [end:process]
     # --8<-- [start:tool-results]

@@ -24,8 +24,8 @@ class SkylineBackend(ChatCompletionsBackend):
     API_KEY_ENV = "SKYLINE_API_KEY"
 
     def __init__(self, api_key: str | None = None, **kwargs: Any) -> None:
-        # Client settings, not request parameters: keep them out of self.config (1)
-        self.request_timeout = float(kwargs.pop("timeout", 60.0))
+        # Client settings, not request parameters: keep them out of self.config
+        self.request_timeout = float(kwargs.pop("timeout", 60.0))  # (1)!
         self.max_retries = int(kwargs.pop("max_retries", 2))
         kwargs.setdefault("base_url", self.DEFAULT_BASE_URL)
         super().__init__(api_key or os.getenv(self.API_KEY_ENV), **kwargs)
@@ -58,12 +58,27 @@ class SkylineBackend(ChatCompletionsBackend):
         client: Any,
         **kwargs: Any,
     ) -> AsyncGenerator[StreamChunk]:
+        finished = False
         try:
             async for chunk in super()._stream_with_custom_and_mcp_tools(current_messages, tools, client, **kwargs):
+                finished = finished or chunk.type in ("done", "error")
                 yield chunk
         except Exception as exc:
-            if self._current_api_call is not None:  # (1)!
-                self.end_api_call_timing(success=False, error=str(exc))
-            raise
+            self._close_failed_call(str(exc) or type(exc).__name__)  # (1)!
+            if not str(exc):  # e.g. httpx.ReadTimeout: MassGen would report an empty error text
+                raise SkylineStreamError(type(exc).__name__) from exc
+            raise  # MassGen's stream_with_tools turns it into one "error" chunk
+        if not finished:  # (2)!
+            self._close_failed_call("stream ended without a finish_reason")
+            raise SkylineStreamError("Skyline stream ended without a finish_reason")
+
+    def _close_failed_call(self, error: str) -> None:
+        """Record the open API call as failed (MassGen leaves it open when the stream breaks mid-way)."""
+        if self._current_api_call is not None:
+            self.end_api_call_timing(success=False, error=error)
 
     # --8<-- [end:timing]
+
+
+class SkylineStreamError(Exception):
+    """The Skyline stream broke off (timeout, or ended before its finish_reason)."""

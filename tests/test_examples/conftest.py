@@ -27,18 +27,23 @@ def fake_provider(fake_provider_server: FakeProvider) -> Iterator[FakeProvider]:
 
 @pytest.fixture
 def quiet_massgen(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """MassGen imported once per session, its import-time warnings and loguru records switched off (noise here)."""
+    """MassGen imported once per session, with its third-party deprecation warnings and loguru records off.
+
+    Some of MassGen's dependencies (authlib through fastmcp, litellm) warn when MassGen first imports them, which
+    may happen lazily inside a test; those two warnings are ignored for the whole test.
+    """
     import warnings
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # authlib / litellm deprecation warnings raised while importing MassGen
+        warnings.filterwarnings("ignore", message="authlib.jose module is deprecated")
+        warnings.filterwarnings("ignore", message="open_text is deprecated")
         massgen_imported = request.getfixturevalue("massgen_imported")
         import litellm
-    from loguru import logger
+        from loguru import logger
 
-    litellm.suppress_debug_info = True  # litellm prints a "Provider List" banner for unknown models
-    logger.disable("massgen")
-    try:
-        yield massgen_imported
-    finally:
-        logger.enable("massgen")
+        litellm.suppress_debug_info = True  # litellm prints a "Provider List" banner for unknown models
+        logger.disable("massgen")
+        try:
+            yield massgen_imported
+        finally:
+            logger.enable("massgen")

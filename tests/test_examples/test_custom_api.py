@@ -11,9 +11,6 @@ from example_helpers import collect, summary
 
 from massgen_guide.fake_provider import FakeProvider, Reply, ToolCall, Usage
 
-pytestmark = [pytest.mark.filterwarnings("ignore:authlib.jose module is deprecated"),
-              pytest.mark.filterwarnings("ignore::DeprecationWarning")]
-
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "custom-api.md"
 MESSAGES = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Weather in Paris?"}]
 WEATHER_TOOL = {
@@ -102,6 +99,19 @@ def test_custom_tool_round_trip(quiet_massgen: Any, fake_provider: FakeProvider)
     assert json.loads(second[-1]["text"])["jobs"] == []
     assert (backend.token_usage.input_tokens, backend.token_usage.output_tokens) == (40, 5)
     assert [c.success for c in backend.get_api_call_history()] == [True, True]
+
+
+def test_stream_without_end_event_is_an_error(quiet_massgen: Any, fake_provider: FakeProvider) -> None:
+    from massgen_guide.fake_provider import Drop
+
+    fake_provider.script(Drop(reply=Reply(text=["Hel", "lo"]), after_events=2, clean=True))
+    backend = _backend(fake_provider)
+    chunks, _ = collect(backend.stream_with_tools(MESSAGES, []))
+    assert summary(chunks) == [("content", "Hel"), ("content", "lo"),
+                               ("error", "Nimbus stream ended without an 'end' event")]
+    assert [(c.success, c.error_message) for c in backend.get_api_call_history()] == [
+        (False, "Nimbus stream ended without an 'end' event")]
+    assert backend.token_usage.input_tokens == 0
 
 
 def test_formatter(quiet_massgen: Any) -> None:

@@ -104,6 +104,13 @@ def test_drop_is_an_incomplete_body(fake_provider: FakeProvider) -> None:
         httpx.post(fake_provider.base_url + "/chat/completions", json={"stream": True})
 
 
+def test_clean_drop_is_a_complete_body_missing_the_end(fake_provider: FakeProvider) -> None:
+    fake_provider.script(Drop(clean=True, after_events=1))
+    payloads = _sse_payloads(httpx.post(fake_provider.base_url + "/chat/completions", json={"stream": True}).text)
+    assert [json.loads(p)["choices"][0]["delta"] for p in payloads] == [
+        {"role": "assistant", "content": ""}, {"content": "partial"}]
+
+
 @pytest.mark.parametrize("headers", [True, False])
 def test_stall_holds_the_connection(fake_provider: FakeProvider, headers: bool) -> None:
     fake_provider.script(Stall(headers=headers))
@@ -125,6 +132,6 @@ def test_stop_ends_a_stall_and_frees_the_port() -> None:
 
 
 def test_fault_factories_give_fresh_objects() -> None:
-    assert set(FAULTS) == {"http_401", "http_429", "http_500", "malformed", "drop", "stall"}
+    assert set(FAULTS) == {"http_401", "http_429", "http_500", "malformed", "drop", "truncated", "stall"}
     assert FAULTS["drop"]() is not FAULTS["drop"]()
     assert FAULTS["http_429"]().status == 429

@@ -24,7 +24,7 @@ STALL_BOUND = 2.0  # seconds we wait for a backend that has no timeout of its ow
 @dataclass(frozen=True)
 class Outcome:
     chunks: tuple[str, ...]  # chunk types in order; () when the stream had not ended within STALL_BOUND
-    error: str | None  # text the error chunk contains ("" = the error text is empty)
+    error: str | None  # text the one error chunk contains; None: no error chunk at all
     requests: int  # requests the fake provider received (retries show here)
     timing: str  # "failed": one API-call record with success=False; "none": no record (the call stays open)
 
@@ -45,15 +45,19 @@ EXPECTED: dict[tuple[str, str], Outcome] = {
     ("http_500", "skyline"): Outcome(("error",), "Error code: 500", 1, "failed"),
     ("http_500", "nimbus"): Outcome(("error",), "Nimbus API error 500", 1, "failed"),
     ("http_500", "chatcompletions"): Outcome(("error",), "Error code: 500", 3, "failed"),
-    ("malformed", "skyline"): Outcome(("error",), "Expecting ',' delimiter", 1, "failed"),
+    ("malformed", "skyline"): Outcome(("content", "error"), "Expecting ',' delimiter", 1, "failed"),
     ("malformed", "nimbus"): Outcome(("content", "error"), "JSONDecodeError: Expecting ',' delimiter", 1, "failed"),
-    ("malformed", "chatcompletions"): Outcome(("error",), "Expecting ',' delimiter", 1, "none"),
-    ("drop", "skyline"): Outcome(("error",), "peer closed connection without sending complete message body", 1,
-                                 "failed"),
+    ("malformed", "chatcompletions"): Outcome(("content", "error"), "Expecting ',' delimiter", 1, "none"),
+    ("drop", "skyline"): Outcome(("content", "error"), "peer closed connection without sending complete message body",
+                                 1, "failed"),
     ("drop", "nimbus"): Outcome(("content", "error"), "RemoteProtocolError: peer closed connection", 1, "failed"),
-    ("drop", "chatcompletions"): Outcome(("error",), "peer closed connection without sending complete message body",
-                                         1, "none"),
-    ("stall", "skyline"): Outcome(("error",), "", 1, "failed"),
+    ("drop", "chatcompletions"): Outcome(("content", "error"),
+                                         "peer closed connection without sending complete message body", 1, "none"),
+    ("truncated", "skyline"): Outcome(("content", "error"), "Skyline stream ended without a finish_reason", 1,
+                                      "failed"),
+    ("truncated", "nimbus"): Outcome(("content", "error"), "Nimbus stream ended without an 'end' event", 1, "failed"),
+    ("truncated", "chatcompletions"): Outcome(("content",), None, 1, "none"),
+    ("stall", "skyline"): Outcome(("error",), "ReadTimeout", 1, "failed"),
     ("stall", "nimbus"): Outcome(("error",), "ReadTimeout", 1, "failed"),
     ("stall", "chatcompletions"): Outcome((), None, 1, "none"),
 }
@@ -86,12 +90,12 @@ def test_fault(quiet_massgen: Any, fake_provider: FakeProvider, fault: str, back
     else:
         chunks, elapsed = collect(stream, timeout=10)  # an unhandled exception would fail the test here
         assert tuple(chunk_type(c) for c in chunks) == expected.chunks
-        [error] = [c for c in chunks if chunk_type(c) == "error"]
-        assert expected.error is not None
-        if expected.error:
-            assert expected.error in error.error
+        errors = [c.error for c in chunks if chunk_type(c) == "error"]
+        if expected.error is None:
+            assert errors == []
         else:
-            assert error.error == ""
+            [error] = errors
+            assert expected.error in error
         bound = CLIENT_TIMEOUT + 1.5 if fault == "stall" else 5.0
         assert elapsed < bound
     assert len(fake_provider.requests) == expected.requests
@@ -106,12 +110,11 @@ def render_table() -> str:
     def cell_chunks(outcome: Outcome) -> str:
         if not outcome.chunks:
             return f"none: still waiting after {STALL_BOUND:g} s"
-        return " then ".join(f"`{kind}`" for kind in outcome.chunks)
+        shown = " then ".join(f"`{kind}`" for kind in outcome.chunks)
+        return shown if "error" in outcome.chunks else f"{shown}, then the stream just ends (no `done`)"
 
     def cell_error(outcome: Outcome) -> str:
-        if outcome.error is None:
-            return "n/a"
-        return "empty string" if outcome.error == "" else f"contains `{outcome.error}`"
+        return "none" if outcome.error is None else f"contains `{outcome.error}`"
 
     timing = {"failed": "closed, `success=False`", "none": "left open (no record)"}
     rows = ["| Fault | Backend | Chunks | Error text | Requests | API-call timing |",

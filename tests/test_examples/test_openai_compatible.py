@@ -10,9 +10,6 @@ from example_helpers import collect, summary
 
 from massgen_guide.fake_provider import FakeProvider, Reply, ToolCall, Usage
 
-pytestmark = [pytest.mark.filterwarnings("ignore:authlib.jose module is deprecated"),
-              pytest.mark.filterwarnings("ignore::DeprecationWarning")]
-
 MESSAGES = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Weather in Paris?"}]
 WEATHER_TOOL = {
     "type": "function",

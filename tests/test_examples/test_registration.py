@@ -215,7 +215,7 @@ def test_branch_has_the_shape_of_massgens_branches(quiet_massgen: Any) -> None:
     assert len(real) > 20  # the parse found MassGen's chain, not something else
     same = sorted(name for name, body in real.items() if shape(body) == shape(_snippet_branch()))
     # the "API key from kwargs or env, error if missing, default base_url, return Backend(...)" providers
-    assert {"cerebras", "together", "fireworks", "groq", "openrouter", "nebius", "qwen"} <= set(same), same
+    assert same == ["cerebras", "fireworks", "groq", "nebius", "nvidia_nim", "openrouter", "qwen", "together"]
 
 
 def test_shape_check_catches_a_different_branch(quiet_massgen: Any) -> None:
