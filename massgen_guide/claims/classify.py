@@ -45,7 +45,8 @@ KIND_RULES: list[tuple[str, str]] = [
     ("member", "`Class.member`: the class exists and the member (method, attribute, field, enum member) is "
                "defined on it or a base class that resolves statically"),
     ("class", "a CamelCase name: a class, a module-level name or an enum value (`PreToolUse`) in MassGen"),
-    ("function", "`name()` or `name(...)`: a function or method with that name"),
+    ("function", "`name()` or `name(args)`: a function or method with that name (placeholders in the arguments "
+                 "are fine: `end_api_call_timing(success=...)`)"),
     ("constant", "an UPPER_CASE name: a module-level name, an enum member or class constant, or a string "
                  "MassGen reads (environment variable names)"),
     ("config key", "`key: value`: a key MassGen reads as a string, or one used in MassGen's bundled configs"),
@@ -166,23 +167,23 @@ def classify(text: str, context: str = "") -> list[Reference | Ignored]:
         if first in PATH_ROOTS:
             return _path_refs(text)
         return [Ignored(raw, "not-massgen-path")]
-    if PLACEHOLDER_RE.search(text):
-        return [Ignored(raw, "placeholder")]
-    if FILE_EXT_RE.search(text) and DOTTED_RE.match(text.rsplit(".", 1)[0] or "x"):
-        if text.endswith(".py"):
-            return [Reference(raw, "file name", text)]
-        return [Ignored(raw, "other-file")]
     call = CALL_RE.match(text)
-    if call:
+    if call and not PLACEHOLDER_RE.search(call.group("name")):
         name = call.group("name")
         if name.startswith("self."):
             name = name[5:]
         if "." in name or CAMEL_RE.match(name):  # Class.method(...) -> member, StreamChunk(...) -> class
             return [Reference(raw, r.kind, r.target) if isinstance(r, Reference) else Ignored(raw, r.rule)
                     for r in classify(name, context)]
-        if name in EXTERNAL_NAMES or name in {"print", "super", "len"}:
+        if name in EXTERNAL_NAMES:
             return [Ignored(raw, "external-name")]
         return [Reference(raw, "function", name)]
+    if PLACEHOLDER_RE.search(text):
+        return [Ignored(raw, "placeholder")]
+    if FILE_EXT_RE.search(text) and DOTTED_RE.match(text.rsplit(".", 1)[0] or "x"):
+        if text.endswith(".py"):
+            return [Reference(raw, "file name", text)]
+        return [Ignored(raw, "other-file")]
     if not DOTTED_RE.match(text):
         return [Ignored(raw, "command")]
     if text.startswith("self."):

@@ -6,6 +6,7 @@ the same `Claim` objects the guide writes explicitly, so one verifier checks bot
 - a table with a `Lines` column: "file F is about N lines" for each row (`grok.py | ~81`);
 - a table with a `Type` column holding `PreToolUse`/`PostToolUse`: "hook X is registered as T";
 - a sentence saying two functions "must stay in sync": "A and B are separate definitions";
+- a sentence registering "`XHook` as `PRE_TOOL_USE`": "hook X is registered as PreToolUse";
 - a table listing chunk types: every chunk type MassGen's backends yield must be listed (completeness).
 """
 
@@ -20,6 +21,7 @@ from .references import FAILED, VERIFIED
 from .syntax import Claim
 
 _CELL_CODE_RE = re.compile(r"`([^`]+)`")
+_SENTENCE_HOOK_RE = re.compile(r"`(\w+Hook)` as `?(PRE_TOOL_USE|POST_TOOL_USE|PreToolUse|PostToolUse)\b")
 
 
 def _cells(row: str) -> list[str]:
@@ -69,7 +71,15 @@ def implicit_claims(markdown: str, index: PackageIndex) -> list[tuple[int, Claim
                     claim = Claim("hook-type", {"x": names[0], "t": value}, f"hook {names[0]} is registered as {value}")
                     claims.append((number, claim, claim.statement))
     lines = markdown.splitlines()
+    prose = {line.number for line in iter_prose_lines(markdown)}
     for number, text in enumerate(lines, start=1):
+        if number in prose and not text.lstrip().startswith("|"):
+            for match in _SENTENCE_HOOK_RE.finditer(text):
+                hook_type = {"PRE_TOOL_USE": "PreToolUse", "POST_TOOL_USE": "PostToolUse"}.get(match.group(2),
+                                                                                              match.group(2))
+                claim = Claim("hook-type", {"x": match.group(1), "t": hook_type},
+                              f"hook {match.group(1)} is registered as {hook_type}")
+                claims.append((number, claim, claim.statement))
         if re.search(r"\bstay in sync\b|\bkept in sync\b|\bkeep .* in sync\b", text, re.I):
             window = "\n".join(lines[max(0, number - 8): number])
             functions = re.findall(r"`([A-Za-z_][\w.]*)\(\)`", window)

@@ -33,13 +33,22 @@ def _closest(word: str, candidates, n: int = 1) -> list[str]:
     return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
 
 
+def _best(locs: list[tuple[str, int]]) -> tuple[str, int]:
+    """The most telling definition: outside tests, in a base or mixin module if there is one."""
+    def rank(loc):
+        name = loc[0].rsplit("/", 1)[-1]
+        return ("/tests/" in loc[0], not ("base" in name or "mixin" in name), loc[0])
+    return sorted(locs, key=rank)[0]
+
+
 def _where_defined(index: PackageIndex, name: str) -> str:
     classes = index.classes.get(name)
     if classes:
-        return f"{classes[0].file}:{classes[0].line}"
+        best = _best([(c.file, c.line) for c in classes])
+        return _loc(best)
     for pool in (index.functions, index.attributes):
         if name in pool:
-            return _loc(pool[name][0])
+            return _loc(_best(pool[name]))
     for module in index.modules.values():
         if name in module.names:
             return f"{module.file}:{module.names[name]}"
@@ -203,8 +212,7 @@ def _with_where(index: PackageIndex, name: str) -> str:
 
 def check_function(index: PackageIndex, name: str) -> Outcome:
     if name in index.functions:
-        locs = sorted(index.functions[name], key=lambda l: "/tests/" in l[0])
-        return Outcome(VERIFIED, evidence=_loc(locs[0]))
+        return Outcome(VERIFIED, evidence=_loc(_best(index.functions[name])))
     if name in index.classes:
         return check_class_like(index, name)
     match = _closest(name, index.functions)
@@ -215,8 +223,7 @@ def check_function(index: PackageIndex, name: str) -> Outcome:
 def check_name(index: PackageIndex, name: str) -> Outcome:
     for pool in (index.functions, index.attributes):
         if name in pool:
-            locs = sorted(pool[name], key=lambda l: "/tests/" in l[0])
-            return Outcome(VERIFIED, evidence=_loc(locs[0]))
+            return Outcome(VERIFIED, evidence=_loc(_best(pool[name])))
     where = _where_defined(index, name)
     if where:
         return Outcome(VERIFIED, evidence=where)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..source import MassGenSource
 from .check import Finding, PageReport
 from .classify import IGNORE_RULES, KIND_RULES
@@ -63,7 +65,7 @@ def _code(text: str) -> str:
 def markdown_claims_report(reports: list[PageReport], source: MassGenSource) -> str:
     t = totals(reports)
     out = [
-        f"Checked against **massgen {source.version}** ({source.kind}: `{source.label}`) while this site was "
+        f"Checked against **massgen {source.version}** ({_source_phrase(source)}) while this site was "
         "built. The build fails on any failed reference or claim, so on a published site every row below holds.",
         "",
         f"- **References**: {t['references']} found, {t['references_verified']} verified, "
@@ -116,12 +118,24 @@ def markdown_claims_report(reports: list[PageReport], source: MassGenSource) -> 
     return "\n".join(out) + "\n"
 
 
+def _suggestion_location(suggestion: str) -> str:
+    """`name (massgen/x.py:12)` -> `massgen/x.py:12`; a bare path suggestion is its own evidence."""
+    match = re.search(r"\((massgen/[^)]+)\)", suggestion)
+    if match:
+        return match.group(1)
+    return suggestion if suggestion.startswith("massgen/") else ""
+
+
+def _source_phrase(source: MassGenSource) -> str:
+    return source.kind if source.label == source.kind else f"{source.kind}: `{source.label}`"
+
+
 def markdown_upstream(report: PageReport, source: MassGenSource) -> str:
     failed = [f for f in report.findings if f.status == FAILED]
     unchecked = [f for f in report.findings if f.status == UNCHECKABLE]
     s = report.summary()
     out = [
-        f"MassGen **{source.version}** ({source.kind}: `{source.label}`) ships `{report.page}`. The guide's "
+        f"MassGen **{source.version}** ({_source_phrase(source)}) ships `{report.page}`. The guide's "
         "checker read it like one of our pages: its inline code, plus the relations it states in tables "
         "(line counts, hook types, the chunk-type table) and sentences (lists that \"must stay in sync\"). "
         "Where it and the code disagree, the code wins.",
@@ -139,7 +153,7 @@ def markdown_upstream(report: PageReport, source: MassGenSource) -> str:
     for f in failed:
         said = f.source_line.strip() or f.text
         instead = f.message + (f"; closest: {_code(f.suggestion)}" if f.suggestion else "")
-        evidence = f.evidence or (f.suggestion.split(" ")[0] if f.suggestion else "")
+        evidence = f.evidence or _suggestion_location(f.suggestion)
         out += [f"### `SKILL.md:{f.line}`: {_code(f.text) if f.what == 'reference' else _cell(f.text)}", "",
                 f"- **Upstream says** (line {f.line}): {_code(said[:300])}",
                 f"- **The code says**: {instead}",

@@ -159,3 +159,28 @@ def test_committed_pinned_column_agrees_with_a_fresh_run(source):
 def test_failure_key_has_no_line_number(check):
     report = check("\n\n`NoSuchThingAtAll`\n")
     assert failure_key(report.failures[0]).startswith("reference `NoSuchThingAtAll`: no class or name")
+
+
+def test_strict_build_fails_at_the_false_claim(tmp_path):
+    """A small MkDocs project using the guide's hooks: a false claim stops the build at its page and line."""
+    from tests.conftest import run_mkdocs_build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\n[[claim: CodexBackend subclasses LLMBackend]] and `StreamChunk`.\n")
+    (docs / "wrong.md").write_text("# Wrong\n\nText.\n\nThe hook [[claim: hook HumanInputHook is registered as "
+                                   "PreToolUse | runs before the tool]].\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: t\ndocs_dir: {docs}\nstrict: true\nhooks:\n  - {ROOT / 'hooks' / 'guide.py'}\n")
+    result = run_mkdocs_build(tmp_path / "site", config=config, cwd=ROOT)
+    assert result.returncode != 0
+    assert "docs/wrong.md:5: claim [[claim: hook HumanInputHook is registered as PreToolUse]] (hook-type): " \
+           "HumanInputHook is registered as PostToolUse" in result.stdout + result.stderr
+    (docs / "wrong.md").write_text("# Right\n\nThe hook [[claim: hook HumanInputHook is registered as PostToolUse | "
+                                   "runs after the tool]].\n")
+    result = run_mkdocs_build(tmp_path / "site", config=config, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (tmp_path / "site" / "wrong" / "index.html").read_text()
+    assert "The hook runs after the tool." in html and "[[claim" not in html
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "<code>CodexBackend</code> subclasses <code>LLMBackend</code>" in home
