@@ -74,6 +74,27 @@ def test_base_class_tree_names_the_real_massgen_classes(trees: list[dt.Tree], ma
     assert GrokBackend.__bases__ == (response.ResponseBackend,)
 
 
+def test_every_massgen_name_in_the_trees_holds_for_the_pinned_massgen(trees: list[dt.Tree]) -> None:
+    """Run the guide's reference checker (the one the build runs on pages) over every text of every tree."""
+    from massgen_guide.claims.check import check_markdown
+    from massgen_guide.claims.index import index_for
+    from massgen_guide.source import current_source
+
+    source = current_source()
+    index = index_for(source)
+    checked = 0
+    failures = []
+    for tree in trees:
+        for node in tree.nodes.values():
+            texts = [tree.intro, node.question, node.title, node.recommendation, *[a.label for a in node.answers]]
+            markdown = "\n\n".join(" ".join(text.split()) for text in texts if text)
+            report = check_markdown(markdown, f"tree {tree.id!r}, node {node.id!r}", index, source)
+            checked += len(report.findings)
+            failures += [finding.describe() for finding in report.failures]
+    assert not failures, "\n".join(failures)
+    assert checked > 100, f"only {checked} references were checked"
+
+
 def test_each_tree_renders_as_a_mermaid_diagram(trees: list[dt.Tree]) -> None:
     for tree in trees:
         text = dt.render_mermaid(tree)
