@@ -95,6 +95,54 @@ def test_every_massgen_name_in_the_trees_holds_for_the_pinned_massgen(trees: lis
     assert checked > 100, f"only {checked} references were checked"
 
 
+def _source(relative: str) -> str:
+    from massgen_guide.source import current_source
+
+    return current_source().path_of(f"massgen/{relative}").read_text(encoding="utf-8")
+
+
+def test_the_relations_the_trees_state_hold_in_massgen_source(trees: list[dt.Tree]) -> None:
+    """What the leaves say about who does what, checked in the source text (the reference checker sees names,
+    not relations)."""
+    texts = {(tree.id, node.id): node.recommendation for tree in trees for node in tree.leaves()}
+    # custom-tools-delivery: the shared MCP server is used by Codex, Gemini CLI and Copilot; Claude Code builds
+    # an in-process SDK MCP server.
+    assert "`CodexBackend`, `GeminiCLIBackend` and `CopilotBackend`" in texts["custom-tools-delivery", "custom-tools-server"]
+    for module in ("codex.py", "gemini_cli.py", "copilot.py"):
+        assert re.search(r"from \.\.mcp_tools\.custom_tools_server import \(\s*build_server_config,\s*write_tool_specs",
+                         _source(f"backend/{module}")), module
+    assert "create_sdk_mcp_server(" in _source("backend/claude_code.py")
+    assert '"name": "massgen_custom_tools"' in _source("mcp_tools/custom_tools_server.py")
+    # workflow-tools: Codex and Gemini CLI go through _setup_workflow_tools; Claude Code has MCP switched off.
+    for module in ("codex.py", "gemini_cli.py"):
+        assert "self._setup_workflow_tools(" in _source(f"backend/{module}"), module
+    assert "self._has_workflow_mcp = False" in _source("backend/claude_code.py")
+    assert "build_workflow_instructions" in _source("backend/antigravity_cli.py")
+    assert "def _build_sdk_tools(" in _source("backend/copilot.py")
+    # docker: CLIs run inside the container, and the validator wants a network mode for these types.
+    for module in ("codex.py", "gemini_cli.py"):
+        code = _source(f"backend/{module}")
+        assert "async def _stream_docker(" in code and "exec_create(" in code, module
+    validator = _source("config_validator.py")
+    for backend_type in ("codex", "copilot", "gemini_cli"):
+        assert re.search(rf'if backend_type == "{backend_type}":\s*execution_mode = backend_config.get\('
+                         r'"command_line_execution_mode"\)\s*if execution_mode == "docker":\s*'
+                         r'(#[^\n]*\s*)?if "command_line_docker_network_mode" not in backend_config', validator), backend_type
+    # auth: local servers have no env var; Copilot gets a placeholder key.
+    capabilities = _source("backend/capabilities.py")
+    for backend_type in ("lmstudio", "vllm", "sglang"):
+        assert re.search(rf'backend_type="{backend_type}",(?:(?!backend_type=).)*?env_var=None', capabilities, re.S), \
+            backend_type
+    assert 'CopilotBackend(api_key="copilot-local"' in _source("cli/backends.py")
+    assert "os.getenv(\"CLAUDE_CODE_API_KEY\") or os.getenv(\"ANTHROPIC_API_KEY\")" in _source("backend/claude_code.py")
+    # formatter / params: no CLI or SDK wrapper sets either; the Inference handler subclasses the chat one.
+    for module in ("codex.py", "claude_code.py", "copilot.py", "gemini_cli.py", "antigravity_cli.py"):
+        code = _source(f"backend/{module}")
+        assert "self.formatter =" not in code and "self.api_params_handler =" not in code, module
+    assert "class InferenceAPIParamsHandler(ChatCompletionsAPIParamsHandler)" in _source("backend/inference.py")
+    assert "GeminiFormatter" not in _source("formatter/__init__.py")
+
+
 def test_each_tree_renders_as_a_mermaid_diagram(trees: list[dt.Tree]) -> None:
     for tree in trees:
         text = dt.render_mermaid(tree)
