@@ -12,7 +12,7 @@ Usage (always through the current interpreter):
 
 A PROMPT of "-" is read from stdin. The environment variables FAKE_CLI_SCENARIO and FAKE_CLI_FAULT
 select a scenario or fault when the flag is not given. Exit codes: 0 after a completed turn,
-2 for bad arguments, 3 for an injected failure, 4 for an unknown session id.
+2 for bad arguments, 3 for the `exit` and `turn-failed` faults, 4 for an unknown session id.
 """
 
 from __future__ import annotations
