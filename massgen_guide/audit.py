@@ -522,7 +522,8 @@ def check_export(ctx: Context, check: Check) -> Outcome:
                         listed = elt.lineno
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"append", "extend"}
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == "__all__" and listed is None):
-            if name in ast.literal_eval(ast.unparse(node.args[0])) if node.args and _literal_ok(node.args[0]) else False:
+            value = ast.literal_eval(node.args[0]) if node.args and _literal_ok(node.args[0]) else None
+            if (node.func.attr == "append" and value == name) or (node.func.attr == "extend" and isinstance(value, (list, tuple)) and name in value):
                 listed = node.lineno
     evidence = []
     if imported:

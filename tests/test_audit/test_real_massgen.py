@@ -162,3 +162,13 @@ def test_known_types_include_adapter_aliases() -> None:
     auditor = Auditor(Tree(current_source()))
     assert "autogen" in auditor.known_types()
     assert "autogen" not in auditor.registered_types()
+
+
+def test_optional_export_through_all_append() -> None:
+    """massgen/backend/__init__.py imports AzureOpenAIBackend in a try block and appends it to __all__."""
+    export = result("azure_openai", "export")
+    assert export.status == PASS
+    assert [e.line for e in export.evidence] == [
+        line_in("massgen/backend/__init__.py", "from .azure_openai import AzureOpenAIBackend"),
+        line_in("massgen/backend/__init__.py", '__all__.append("AzureOpenAIBackend")'),
+    ]
