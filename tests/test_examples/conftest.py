@@ -29,16 +29,17 @@ def fake_provider(fake_provider_server: FakeProvider) -> Iterator[FakeProvider]:
 def quiet_massgen(request: pytest.FixtureRequest) -> Iterator[Any]:
     """MassGen imported once per session, with its third-party deprecation warnings and loguru records off.
 
-    Some of MassGen's dependencies (authlib through fastmcp, litellm) warn when MassGen first imports them, which
-    may happen lazily inside a test; those two warnings are ignored for the whole test.
+    litellm's deprecation warning is avoided by importing it first; authlib's (through fastmcp) forces itself
+    on with its own "always" filter and still shows once per session.
     """
     import warnings
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="authlib.jose module is deprecated")
         warnings.filterwarnings("ignore", message="open_text is deprecated")
+        import litellm  # before MassGen, whose import resets the warning filters
+
         massgen_imported = request.getfixturevalue("massgen_imported")
-        import litellm
         from loguru import logger
 
         litellm.suppress_debug_info = True  # litellm prints a "Provider List" banner for unknown models

@@ -143,8 +143,7 @@ def test_formatter(quiet_massgen: Any) -> None:
     assert formatter.arguments_text({"a": 1}) == '{"a":1}' and formatter.arguments_text('{"a": 1}') == '{"a": 1}'
 
 
-def test_abstract_methods_are_the_ones_the_page_names(quiet_massgen: Any) -> None:
-    """The page lists what a CustomToolAndMCPBackend subclass must implement; MassGen decides what that is."""
+def _bases_and_examples():
     from massgen.api_params_handler._api_params_handler_base import APIParamsHandlerBase
     from massgen.backend.base_with_custom_tool_and_mcp import CustomToolAndMCPBackend
     from massgen.formatter._formatter_base import FormatterBase
@@ -153,15 +152,31 @@ def test_abstract_methods_are_the_ones_the_page_names(quiet_massgen: Any) -> Non
     from snippets.custom_api_formatter import NimbusFormatter
     from snippets.custom_api_params_handler import NimbusAPIParamsHandler
 
-    page = PAGE.read_text(encoding="utf-8")
-    for base, sub in ((CustomToolAndMCPBackend, NimbusBackend), (FormatterBase, NimbusFormatter),
-                      (APIParamsHandlerBase, NimbusAPIParamsHandler)):
-        assert not sub.__abstractmethods__, f"{sub.__name__} leaves {sorted(sub.__abstractmethods__)} abstract"
-        for name in base.__abstractmethods__:
-            assert f"`{name}`" in page, f"the page does not name {base.__name__}.{name}"
-    assert CustomToolAndMCPBackend.__abstractmethods__ == {
+    return ((CustomToolAndMCPBackend, NimbusBackend), (FormatterBase, NimbusFormatter),
+            (APIParamsHandlerBase, NimbusAPIParamsHandler))
+
+
+def unnamed_abstract_methods(page: str) -> list[str]:
+    """Abstract methods of the three MassGen bases that the page does not name in inline code."""
+    return sorted(f"{base.__name__}.{name}" for base, _ in _bases_and_examples()
+                  for name in base.__abstractmethods__ if f"`{name}`" not in page)
+
+
+def test_abstract_methods_are_the_ones_the_page_names(quiet_massgen: Any) -> None:
+    """The page lists what a CustomToolAndMCPBackend subclass must implement; MassGen decides what that is."""
+    from massgen.backend.base_with_custom_tool_and_mcp import CustomToolAndMCPBackend
+
+    for _, example in _bases_and_examples():
+        assert not example.__abstractmethods__, f"{example.__name__} leaves {sorted(example.__abstractmethods__)}"
+    assert unnamed_abstract_methods(PAGE.read_text(encoding="utf-8")) == []
+    assert CustomToolAndMCPBackend.__abstractmethods__ == {  # the six the page's checklist names, in 0.1.97
         "_append_tool_error_message", "_append_tool_result_message", "_create_client", "_process_stream",
         "_stream_with_custom_and_mcp_tools", "get_provider_name"}
+
+
+def test_abstract_method_check_catches_a_missing_name(quiet_massgen: Any) -> None:
+    page = PAGE.read_text(encoding="utf-8").replace("`_process_stream`", "the parser")
+    assert unnamed_abstract_methods(page) == ["CustomToolAndMCPBackend._process_stream"]
 
 
 def test_identity_and_defaults(quiet_massgen: Any, monkeypatch: pytest.MonkeyPatch) -> None:
