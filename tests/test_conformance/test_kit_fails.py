@@ -137,8 +137,8 @@ def test_hanging_and_raising_streams(cli) -> None:
     backend = factory_for()("text")
     backend.fault = "hang"
     with pytest.raises(ConformanceError) as info:
-        asyncio.run(collect_stream(backend, [{"role": "user", "content": "hi"}], [], timeout=1.5))
-    assert str(info.value) == "stream did not end within 1.5s (2 chunks received)"
+        asyncio.run(collect_stream(backend, [{"role": "user", "content": "hi"}], [], timeout=3))
+    assert str(info.value) == "stream did not end within 3s (2 chunks received)"
 
     async def boom(self: Any, messages: Any, tools: Any, **kwargs: Any):
         raise RuntimeError("boom")

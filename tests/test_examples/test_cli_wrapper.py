@@ -129,7 +129,7 @@ FAULTS = {
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_fault_ends_with_one_error_chunk_in_bounded_time(cli_backend, fault: str) -> None:
-    backend = cli_backend(fault=fault, idle_timeout=1.0)
+    backend = cli_backend(fault=fault, idle_timeout=1.0 if fault == "hang" else 10.0)  # slack for a loaded machine
     chunks, elapsed = drain(backend, [{"role": "user", "content": "hello"}])
     assert chunks[-1] == {"type": "error", "error": FAULTS[fault]}
     assert [c["type"] for c in chunks].count("error") == 1
