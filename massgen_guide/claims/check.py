@@ -84,13 +84,17 @@ class PageReport:
 
 
 GUIDE_ROOT = Path(__file__).resolve().parents[2]
-OWN_FOLDERS = ("snippets", "massgen_guide")
+OWN_CODE = ("snippets/", "massgen_guide/fake_provider.py", "massgen_guide/conformance/")
+"""This guide's own example code: the worked-example pages name its classes and functions."""
 
 
 @lru_cache(maxsize=1)
 def own_indexes() -> tuple[PackageIndex, ...]:
-    """Indexes of this guide's own example code and package: the worked examples name their own classes."""
-    return tuple(build_index(GUIDE_ROOT / folder, "guide") for folder in OWN_FOLDERS
+    """Indexes of this guide's own example code (`OWN_CODE`), the fallback for names MassGen does not have."""
+    def include(rel: str) -> bool:
+        return rel.startswith(OWN_CODE)
+
+    return tuple(build_index(GUIDE_ROOT / folder, "guide", include) for folder in ("snippets", "massgen_guide")
                  if (GUIDE_ROOT / folder).is_dir())
 
 

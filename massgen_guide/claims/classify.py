@@ -51,6 +51,8 @@ KIND_RULES: list[tuple[str, str]] = [
                  "MassGen reads (environment variable names)"),
     ("config key", "`key: value`: a key MassGen reads as a string, or one used in MassGen's bundled configs"),
     ("chunk type", "a quoted string in a chunk context: a `StreamChunk` type MassGen yields or `ChunkType` declares"),
+    ("own code", "a class, function or name MassGen lacks but this guide's example code defines (`snippets/`, "
+                 "`massgen_guide/fake_provider.py`, `massgen_guide/conformance/`) is verified against that code"),
     ("name", "any other snake_case identifier (`stream_with_tools`, `self.cwd`): a function, method, attribute, "
              "module-level name or config key"),
 ]

@@ -412,8 +412,8 @@ def _count_lines(path: Path) -> int:
 _YAML_KEY_RE = re.compile(r"^\s*-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
-def build_index(package_dir: Path, version: str = "unknown") -> PackageIndex:
-    """Index the package folder `package_dir` (named `massgen`)."""
+def build_index(package_dir: Path, version: str = "unknown", include=None) -> PackageIndex:
+    """Index the package folder `package_dir` (named `massgen`); `include(rel_path)` may narrow the files."""
     package_dir = Path(package_dir)
     index = PackageIndex(str(package_dir), version)
     top = package_dir.name
@@ -428,6 +428,8 @@ def build_index(package_dir: Path, version: str = "unknown") -> PackageIndex:
                 continue
             path = Path(dirpath) / filename
             rel = f"{rel_dir}/{filename}"
+            if include is not None and not include(rel):
+                continue
             index.files[rel] = _count_lines(path)
             if filename.endswith((".yaml", ".yml")) and f"{top}/configs/" in rel:
                 try:

@@ -115,3 +115,12 @@ def test_ignore_rules_on_a_page(check):
 def test_normalisation(span, kind, target):
     items = classify(span)
     assert items == [Reference(span, kind, target)]
+
+
+def test_names_from_the_guides_own_example_code(check):
+    report = check("The example's `SkylineBackend` and `NimbusBackend`, but not `NimbusBackendz`.\n")
+    found = {f.text: f for f in report.findings}
+    assert found["SkylineBackend"].status == "verified" and found["SkylineBackend"].evidence.startswith("snippets/")
+    assert "own example code" in found["SkylineBackend"].message
+    assert found["NimbusBackend"].status == "verified"
+    assert found["NimbusBackendz"].status == "failed"
