@@ -25,3 +25,11 @@ def installed_facts() -> LoadedMassGen:
 @pytest.fixture(scope="session")
 def installed_source() -> MassGenSource:
     return resolve_source("installed")
+
+
+@pytest.fixture(scope="session")
+def run_build():
+    """`run_mkdocs_build` from tests/conftest.py."""
+    from tests.conftest import run_mkdocs_build
+
+    return run_mkdocs_build

@@ -1,0 +1,78 @@
+"""One subset load, cached on file mtimes, shared with mkdocstrings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from facts_helpers import edit, load_copy
+from mkdocs.config import load_config
+
+from massgen_guide import site_facts
+from massgen_guide.facts import chunks
+from massgen_guide.facts.loading import load_massgen, site_files
+from massgen_guide.source import resolve_source
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_only_the_needed_modules_are_loaded(installed_facts) -> None:
+    collection = installed_facts.modules_collection
+    loaded_paths = {installed_facts.relative(p) for p in installed_facts.files}
+    assert "massgen/backend/base.py" in loaded_paths
+    assert "massgen/cli/backends.py" in loaded_paths
+    assert "massgen/orchestrator.py" not in loaded_paths
+    all_modules = sum(1 for _ in installed_facts.source.package_dir.rglob("*.py"))
+    assert len(installed_facts.files) < all_modules / 10
+    massgen = collection["massgen"]
+    assert "orchestrator" not in massgen.members
+    assert collection["massgen.backend.base.LLMBackend.record_first_token"].lineno > 0
+    # Aliases between loaded modules are resolved (the MRO needs them).
+    chat = collection["massgen.backend.chat_completions.ChatCompletionsBackend"]
+    assert [c.path for c in chat.mro()][-1] == "massgen.backend.base.LLMBackend"
+
+
+def test_the_load_is_reused_until_a_file_changes(massgen_copy: Path) -> None:
+    first = load_copy(massgen_copy)
+    assert load_copy(massgen_copy) is first
+    base = massgen_copy / "massgen/backend/base.py"
+    edit(massgen_copy, "massgen/backend/base.py", "    display: bool = True", "    display: bool = False")
+    stat = base.stat()
+    os.utime(base, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    second = load_copy(massgen_copy)
+    assert second is not first
+    assert chunks.stream_chunk_fields(second)[-1].default == "False"
+    # A new module matching the site's globs is picked up too.
+    (massgen_copy / "massgen/formatter/_extra_formatter.py").write_text(
+        "from ._formatter_base import FormatterBase\n\n\nclass ExtraFormatter(FormatterBase):\n    pass\n")
+    third = load_copy(massgen_copy)
+    assert third is not second
+    assert "massgen.formatter._extra_formatter.ExtraFormatter" in {
+        c.path for c in __import__("massgen_guide.facts.registries", fromlist=["x"]).formatter_classes(third)}
+
+
+def test_site_files_are_sorted_module_files(installed_source) -> None:
+    files = site_files(installed_source.package_dir)
+    assert files == sorted(files)
+    assert all(f.suffix == ".py" and f.name != "__init__.py" for f in files)
+
+
+def test_prepare_shares_the_load_with_mkdocstrings(tmp_path: Path) -> None:
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config = config.plugins.on_config(config)  # every plugin's on_config, ours (the hooks) included
+    loaded = load_massgen(resolve_source("installed"))
+    handler = config.plugins["mkdocstrings"].get_handler("python")
+    assert handler._modules_collection is loaded.modules_collection
+    assert handler._lines_collection is loaded.lines_collection
+    assert handler._paths[0] == str(loaded.source.search_path)
+    # The handler finds the objects without loading anything (it loads only for modules it does not know).
+    item = handler.collect("massgen.backend.base.LLMBackend.record_first_token", handler.get_options({}))
+    assert item.path == "massgen.backend.base.LLMBackend.record_first_token"
+    assert handler._modules_collection is loaded.modules_collection
+
+
+def test_generation_off_strips_generated_content(monkeypatch) -> None:
+    monkeypatch.setenv("GUIDE_GENERATION", "off")
+    assert not site_facts.generation_enabled()
+    page = "# T\n\n<!-- guide:chunk-types -->\n\n::: massgen.backend.base.StreamChunk\n    options:\n      members: false\n\nEnd.\n"
+    assert site_facts.strip_generated(page) == "# T\n\n\nEnd.\n"
