@@ -184,3 +184,29 @@ def test_strict_build_fails_at_the_false_claim(tmp_path):
     assert "The hook runs after the tool." in html and "[[claim" not in html
     home = (tmp_path / "site" / "index.html").read_text()
     assert "<code>CodexBackend</code> subclasses <code>LLMBackend</code>" in home
+
+
+def test_page_generators():
+    from massgen_guide.directives import DirectiveCall, registered_generators
+
+    generators = registered_generators()
+    report = generators["claims-report"](DirectiveCall("claims-report", {}, "reference/claims-report.md", 9))
+    assert "Checked against **massgen 0.1.97** (installed)" in report
+    assert "| `docs/phases/hooks.md` |" in report and "## The claim syntax" in report
+    assert "`plain-word`" in report  # the ignore rules are documented on the page
+    upstream = generators["upstream-skill-report"](DirectiveCall("upstream-skill-report", {}, "x.md", 1))
+    assert "## Out of date" in upstream and "HumanInputHook is registered as PostToolUse" in upstream
+    versions = generators["versions-report"](DirectiveCall("versions-report", {}, "x.md", 1))
+    assert versions.startswith("Generated ") and "| Page | 0.1.97 |" in versions
+
+
+def test_versions_page_with_a_broken_data_file(tmp_path):
+    from massgen_guide.directives import DirectiveCall, registered_generators
+    from massgen_guide.errors import GuideError
+
+    bad = tmp_path / "v.json"
+    bad.write_text("{not json")
+    with pytest.raises(GuideError, match=r"v\.json: not valid JSON"):
+        registered_generators()["versions-report"](DirectiveCall("versions-report", {"data": str(bad)}, "x.md", 1))
+    with pytest.raises(GuideError, match=r"no versions data; run `massgen-guide versions --output"):
+        load_data(tmp_path / "missing.json")
