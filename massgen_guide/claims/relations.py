@@ -29,6 +29,14 @@ def verify_subclasses(index: PackageIndex, claim: Claim) -> Outcome:
     if not classes:
         return _no_class(index, x)
     y_simple = y.rsplit(".", 1)[-1]
+    if claim.extra.get("direct"):
+        for cls in classes:
+            own = [b.rsplit(".", 1)[-1] for b in cls.bases]
+            if y_simple in own:
+                return Outcome(VERIFIED, f"class {x}({', '.join(cls.bases)})", evidence=f"{cls.file}:{cls.line}")
+        cls = classes[0]
+        return Outcome(FAILED, f"{y} is not a direct base: class {x}({', '.join(cls.bases) or 'object'})",
+                       evidence=f"{cls.file}:{cls.line}")
     for cls in classes:
         ancestors = index.ancestors(cls)
         names = [a.name if isinstance(a, ClassInfo) else a.rsplit(".", 1)[-1] for a in ancestors]

@@ -7,7 +7,8 @@ A claim is written inline as
 
 STATEMENT is one of (names may be wrapped in backticks; keywords are case-insensitive):
 
-    X subclasses Y                              (also: X inherits from Y; X does not subclass Y)
+    X subclasses Y                              (also: X inherits from Y; X does not subclass Y;
+                                                 X directly subclasses Y: Y is among X's own bases)
     hook X is registered as PreToolUse          (or PostToolUse)
     backend X has a native hook adapter         (or: has no native hook adapter; has native hook adapter A)
     file F is about N lines                     (within ±15%; or: is about N lines ±P%)
@@ -37,8 +38,8 @@ def _p(name: str) -> str:
 
 
 PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
-    ("subclasses", re.compile(rf"^{_n('x')}\s+(?P<neg>does not subclass|subclasses|inherits from|is a subclass of)\s+{_n('y')}$", re.I),
-     "X subclasses Y"),
+    ("subclasses", re.compile(rf"^{_n('x')}\s+(?P<neg>does not subclass|directly subclasses|subclasses|inherits from|is a subclass of)\s+{_n('y')}$", re.I),
+     "X [directly] subclasses Y"),
     ("hook-type", re.compile(rf"^(?:hook\s+)?{_n('x')}\s+is registered as\s+`?(?P<t>PreToolUse|PostToolUse|PRE_TOOL_USE|POST_TOOL_USE)`?$", re.I),
      "hook X is registered as PreToolUse|PostToolUse"),
     ("native-adapter", re.compile(rf"^(?:backend\s+)?{_n('x')}\s+has\s+(?P<neg>a|no)\s+native hook adapter(?:\s+{_n('a')})?$", re.I),
@@ -75,7 +76,8 @@ class Claim:
             return self.display
         a = self.args
         if self.relation == "subclasses":
-            verb = "does not subclass" if self.negated else "subclasses"
+            verb = "does not subclass" if self.negated else \
+                ("directly subclasses" if self.extra.get("direct") else "subclasses")
             return f"`{a['x']}` {verb} `{a['y']}`"
         if self.relation == "hook-type":
             return f"`{a['x']}` is registered as `{a['t']}`"
@@ -110,6 +112,8 @@ def parse_claim(body: str, where: str) -> Claim:
         neg = (match.groupdict().get("neg") or "").lower()
         negated = neg in {"does not subclass", "no", "separate definitions"}
         claim = Claim(relation, args, statement, display, negated)
+        if relation == "subclasses":
+            claim.extra["direct"] = neg == "directly subclasses"
         if relation == "lines":
             claim.args["n"] = args["n"].replace(",", "")
             claim.extra["tolerance"] = int(match.group("tol") or 15)

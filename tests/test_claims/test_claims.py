@@ -12,6 +12,8 @@ TRUE_AND_FALSE = [
      "does not subclass"),
     ("subclasses", "`ChatCompletionsBackend` inherits from `LLMBackend`", "GrokBackend does not subclass LLMBackend",
      "does subclass"),
+    ("subclasses", "AzureOpenAIBackend directly subclasses LLMBackend", "ChatCompletionsBackend directly subclasses "
+     "LLMBackend", "is not a direct base: class ChatCompletionsBackend(StreamingBufferMixin, CustomToolAndMCPBackend)"),
     ("hook-type", "hook MidStreamInjectionHook is registered as PostToolUse",
      "hook HumanInputHook is registered as PreToolUse", "is registered as PostToolUse"),
     ("hook-type", "hook RoundTimeoutPreHook is registered as PRE_TOOL_USE",
