@@ -29,10 +29,10 @@ class Outcome:
     timing: str  # "failed": one API-call record with success=False; "none": no record (the call stays open)
 
 
-BACKENDS = {
-    "skyline": "`SkylineBackend` (timeout 0.5 s, `max_retries=0`)",
-    "nimbus": "`NimbusBackend` (timeout 0.5 s)",
-    "chatcompletions": "`ChatCompletionsBackend` (MassGen's, as is)",
+BACKENDS = {  # the page states the settings: examples with a 0.5 s timeout (Skyline: max_retries=0), MassGen's as is
+    "skyline": "`SkylineBackend`",
+    "nimbus": "`NimbusBackend`",
+    "chatcompletions": "`ChatCompletionsBackend`",
 }
 
 EXPECTED: dict[tuple[str, str], Outcome] = {
