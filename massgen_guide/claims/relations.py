@@ -6,7 +6,7 @@ import ast
 import re
 
 from .index import ClassInfo, PackageIndex
-from .references import FAILED, VERIFIED, Outcome, _closest, check_class_like, check_path
+from .references import FAILED, VERIFIED, Outcome, _closest, check_class_like, check_path, resolve_dotted
 from .syntax import Claim
 
 NEW_HOOK_TYPES = {"PreToolUse", "PostToolUse"}
@@ -91,6 +91,9 @@ def verify_native_adapter(index: PackageIndex, claim: Claim) -> Outcome:
                 if not exists:
                     return Outcome(FAILED, f"{x} names adapter {adapter}, which massgen {index.version} does not "
                                            "define", evidence=evidence)
+                if "." in path and resolve_dotted(index, path).status != VERIFIED:
+                    return Outcome(FAILED, f"{x} loads its adapter from {path}, which does not resolve (the "
+                                           "module neither defines nor imports it)", evidence=evidence)
                 wanted = claim.args.get("a")
                 if wanted and wanted.rsplit(".", 1)[-1] != adapter:
                     return Outcome(FAILED, f"{x}'s native hook adapter is {adapter}", evidence=evidence)

@@ -101,7 +101,10 @@ def mutated(session_tmp):
     # 8. a file grows
     claude = backend / "claude.py"
     claude.write_text(claude.read_text(encoding="utf-8") + "\n# padding\n" * 1500, encoding="utf-8")
-    # 9. a file that does not parse
+    # 9. Copilot loads its adapter from a module that does not export it
+    replace_in(backend / "copilot.py", '"massgen.mcp_tools.native_hook_adapters.CopilotNativeHookAdapter"',
+               '"massgen.mcp_tools.native_hook_adapters.base.CopilotNativeHookAdapter"')
+    # 10. a file that does not parse
     (backend / "broken_backend.py").write_text("class Broken(:\n    pass\n", encoding="utf-8")
     index = build_index(package, "mutated")
     return package, index, notes

@@ -29,6 +29,8 @@ Human input arrives after a tool: [[claim: hook HumanInputHook is registered as 
 [[claim: file massgen/backend/claude.py is about 2000 lines]]
 
 Still true after the mutations: `StreamChunk`, [[claim: CodexBackend subclasses LLMBackend]].
+
+[[claim: backend CopilotBackend has native hook adapter CopilotNativeHookAdapter]]
 """
 
 EXPECTED = {
@@ -40,6 +42,7 @@ EXPECTED = {
     13: ("writes its instructions to .codex/AGENTS.md", "never names .codex/AGENTS.md"),
     15: ("GeminiCLIBackend has a native hook adapter", "initialises no native hook adapter"),
     17: ("massgen/backend/claude.py is about 2000 lines", "has 5004 lines"),
+    21: ("CopilotBackend has native hook adapter", "which does not resolve"),
 }
 
 
