@@ -6,6 +6,7 @@ the same `Claim` objects the guide writes explicitly, so one verifier checks bot
 - a table with a `Lines` column: "file F is about N lines" for each row (`grok.py | ~81`);
 - a table with a `Type` column holding `PreToolUse`/`PostToolUse`: "hook X is registered as T";
 - a sentence saying two functions "must stay in sync": "A and B are separate definitions";
+- "`massgen/file.py` -> `function()`": "function is defined in massgen/file.py";
 - a sentence registering "`XHook` as `PRE_TOOL_USE`": "hook X is registered as PreToolUse";
 - a table listing chunk types: every chunk type MassGen's backends yield must be listed (completeness).
 """
@@ -21,6 +22,7 @@ from .references import FAILED, VERIFIED
 from .syntax import Claim
 
 _CELL_CODE_RE = re.compile(r"`([^`]+)`")
+_PATH_ARROW_RE = re.compile(r"`(massgen/[\w/]+\.py)`\s*(?:->|→)\s*`([A-Za-z_]\w*)(?:\(\))?`")
 _SENTENCE_HOOK_RE = re.compile(r"`(\w+Hook)` as `?(PRE_TOOL_USE|POST_TOOL_USE|PreToolUse|PostToolUse)\b")
 
 
@@ -73,6 +75,11 @@ def implicit_claims(markdown: str, index: PackageIndex) -> list[tuple[int, Claim
     lines = markdown.splitlines()
     prose = {line.number for line in iter_prose_lines(markdown)}
     for number, text in enumerate(lines, start=1):
+        if number in prose:
+            for match in _PATH_ARROW_RE.finditer(text):
+                path, name = match.group(1), match.group(2)
+                claim = Claim("defined-in", {"x": name, "f": path}, f"{name} is defined in {path}")
+                claims.append((number, claim, claim.statement))
         if number in prose and not text.lstrip().startswith("|"):
             for match in _SENTENCE_HOOK_RE.finditer(text):
                 hook_type = {"PRE_TOOL_USE": "PreToolUse", "POST_TOOL_USE": "PostToolUse"}.get(match.group(2),

@@ -37,7 +37,8 @@ def _best(locs: list[tuple[str, int]]) -> tuple[str, int]:
     """The most telling definition: outside tests, in a base or mixin module if there is one."""
     def rank(loc):
         name = loc[0].rsplit("/", 1)[-1]
-        return ("/tests/" in loc[0], not ("base" in name or "mixin" in name), loc[0])
+        return ("/tests/" in loc[0], not loc[0].startswith("massgen/backend/"),
+                not ("base" in name or "mixin" in name), loc[0])
     return sorted(locs, key=rank)[0]
 
 
