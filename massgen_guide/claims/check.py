@@ -190,13 +190,14 @@ def check_markdown(markdown: str, page: str, index: PackageIndex, source: MassGe
 
 def render_claims(markdown: str) -> str:
     """Replace every claim by its readable text (outside code fences only)."""
-    numbers = {line.number for line in iter_prose_lines(markdown) if line.claims}
-    if not numbers:
+    claims = {line.number: line.claims for line in iter_prose_lines(markdown) if line.claims}
+    if not claims:
         return markdown
     out = []
     for number, line in enumerate(markdown.split("\n"), start=1):
-        if number in numbers:
-            line = CLAIM_RE.sub(lambda m: parse_claim(m.group("body"), "render").render(), line)
+        for span in reversed(claims.get(number, [])):
+            start = span.column - 1
+            line = line[:start] + parse_claim(span.text, "render").render() + line[start + len(span.raw):]
         out.append(line)
     return "\n".join(out)
 

@@ -23,6 +23,8 @@ GITHUB_RE = re.compile(r"\]\(https://github\.com/[^/\s]+/[^/\s]+/(?:blob|tree)/[
 class Span:
     text: str
     column: int
+    raw: str = ""
+    """For claims: the whole `[[claim: ...]]` text."""
 
 
 @dataclass
@@ -82,11 +84,17 @@ def iter_prose_lines(markdown: str) -> list[PageLine]:
             previous_text = stripped if not _is_table_row(line) else previous_text
         page_line = PageLine(number, line, context=context)
         # claims first: their text is checked as a claim, not as loose references
+        # a claim written inside inline code (documenting the syntax) is text, not a claim
+        code_ranges = [(m.start(), m.end()) for m in CODE_SPAN_RE.finditer(line)]
+        real = [m for m in CLAIM_RE.finditer(line)
+                if not any(start <= m.start() < end for start, end in code_ranges)]
         remainder = line
-        for match in CLAIM_RE.finditer(line):
-            page_line.claims.append(Span(match.group("body"), match.start() + 1))
-        remainder = CLAIM_RE.sub(lambda m: " " * len(m.group(0)), line)
+        for match in reversed(real):
+            page_line.claims.insert(0, Span(match.group("body"), match.start() + 1, match.group(0)))
+            remainder = remainder[: match.start()] + " " * len(match.group(0)) + remainder[match.end():]
         leftover = CLAIM_START_RE.search(remainder)
+        if leftover and any(start <= leftover.start() < end for start, end in code_ranges):
+            leftover = None
         if leftover:
             page_line.malformed_claim = remainder[leftover.start():].strip()
         for match in CODE_SPAN_RE.finditer(remainder):

@@ -61,10 +61,15 @@ def test_claim_true_and_false(check, relation, true_claim, false_claim, why):
 def test_claim_renders_as_text():
     page = ("A [[claim: ClaudeCodeBackend subclasses LLMBackend]] line.\n"
             "```\n[[claim: left alone in a fence]]\n```\n"
-            "Free [[claim: hook HumanInputHook is registered as PostToolUse | wording of our own]].\n")
+            "Free [[claim: hook HumanInputHook is registered as PostToolUse | wording of our own]].\n"
+            "Syntax: `[[claim: STATEMENT]]` stays as code, [[claim: massgen/cli.py does not exist]] twice "
+            "[[claim: CodexBackend subclasses LLMBackend]].\n")
     assert render_claims(page) == ("A `ClaudeCodeBackend` subclasses `LLMBackend` line.\n"
                                    "```\n[[claim: left alone in a fence]]\n```\n"
-                                   "Free wording of our own.\n")
+                                   "Free wording of our own.\n"
+                                   "Syntax: `[[claim: STATEMENT]]` stays as code, `massgen/cli.py` does not exist "
+                                   "twice `CodexBackend` subclasses `LLMBackend`.\n")
+    assert [n for n, _ in parse_page_claims(page, "p")] == [1, 5, 6, 6]
 
 
 @pytest.mark.parametrize("line,message", [
