@@ -263,7 +263,13 @@ def verify_defined_in(index: PackageIndex, claim: Claim) -> Outcome:
         return Outcome(FAILED, f"no definition of {x} in massgen {index.version}", outcome.suggestion)
     resolved = _resolve_file(index, path) or path
     if resolved in sites or (path.endswith("/") and any(s.startswith(path) for s in sites)):
-        return Outcome(VERIFIED, f"{x} is defined in {resolved}", evidence=f"{resolved}:1")
+        short = x.rsplit(".", 1)[-1]
+        lines = [loc[1] for loc in index.functions.get(short, []) + index.attributes.get(short, []) if loc[0] == resolved]
+        lines += [c.line for c in index.classes.get(short, []) if c.file == resolved]
+        module = next((m for m in index.modules.values() if m.file == resolved), None)
+        if module is not None and short in module.names:
+            lines.append(module.names[short])
+        return Outcome(VERIFIED, f"{x} is defined in {resolved}", evidence=f"{resolved}:{min(lines) if lines else 1}")
     return Outcome(FAILED, f"{x} is defined in {', '.join(s for s in sites if '/tests/' not in s) or sites[0]}, "
                            f"not {path}", sites[0], evidence=sites[0])
 
