@@ -1,0 +1,220 @@
+"""Benchmark of the guide's build (not a timed test): prints one line per figure, as a ratio where there is a target.
+
+    python3 dev.py bench                     # everything
+    .venv/bin/python scripts/benchmark.py facts build serve
+
+Figures (issue 3):
+- facts load / whole-package griffe load (target <= 0.15);
+- `mkdocs build --strict` of the full site / the same pages built with generation and mkdocstrings off
+  (`GUIDE_GENERATION=off`, a config without the mkdocstrings plugin, not strict) (target <= 1.5);
+- the rebuild of `mkdocs serve` after a prose edit, in seconds (target <= 1 s), read from serve's own
+  "Documentation built in N seconds" log line.
+
+Every build writes to a temp dir; the docs are copied there first, so nothing in the repo is modified.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from massgen_guide.source import current_source  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def line(name: str, value: float, unit: str = "", target: str = "") -> None:
+    ok = ""
+    if target:
+        limit = float(target.split()[-1])
+        ok = "  ok" if value <= limit else "  OVER TARGET"
+    print(f"{name:58} {value:8.3f}{unit}{'  (target ' + target + ')' if target else ''}{ok}", flush=True)
+
+
+_MEASURE = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from massgen_guide.facts import backends, chunks, registries
+from massgen_guide.facts.loading import load_massgen, load_whole_package
+from massgen_guide.source import current_source
+source = current_source()
+wall, cpu = time.perf_counter(), time.process_time()
+if {whole!r}:
+    load_whole_package(source)
+    print(json.dumps({{"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}}))
+    raise SystemExit(0)
+loaded = load_massgen(source)
+load_wall, load_cpu = time.perf_counter() - wall, time.process_time() - cpu
+chunks.chunk_types(loaded); chunks.stream_chunk_fields(loaded); registries.builtin_hooks(loaded)
+registries.create_backend_types(loaded); registries.system_prompt_sections(loaded); backends.backend_modules(loaded)
+all_wall, all_cpu = time.perf_counter() - wall, time.process_time() - cpu
+again = time.perf_counter()
+load_massgen(source); chunks.chunk_types(loaded); registries.builtin_hooks(loaded)
+print(json.dumps({{"wall": load_wall, "cpu": load_cpu, "all_wall": all_wall, "all_cpu": all_cpu,
+                  "warm": time.perf_counter() - again}}))
+"""
+
+
+def _measure(whole: bool) -> dict[str, float]:
+    """Time a load in a fresh interpreter (a whole-package load leaves the process slower for later loads)."""
+    code = _MEASURE.format(root=str(ROOT), whole=whole)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark: load failed: {result.stderr.strip().splitlines()[-1:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bench_facts(repeat: int = 3) -> dict[str, float]:
+    """Griffe load of the site's modules vs the whole package, each in a fresh process; best of `repeat`.
+    CPU time is the headline (the machine may be shared); wall time is printed too."""
+    whole = [_measure(True) for _ in range(2)]
+    subset = [_measure(False) for _ in range(repeat)]
+    w_cpu, w_wall = min(r["cpu"] for r in whole), min(r["wall"] for r in whole)
+    s_cpu, s_wall = min(r["cpu"] for r in subset), min(r["wall"] for r in subset)
+    a_cpu = min(r["all_cpu"] for r in subset)
+    warm = min(r["warm"] for r in subset)
+    line("griffe load, whole massgen package (CPU s)", w_cpu, " s")
+    line("griffe load, the site's modules (CPU s)", s_cpu, " s")
+    line("facts load / whole-package load (CPU)", s_cpu / w_cpu, "", "<= 0.15")
+    line("facts load / whole-package load (wall)", s_wall / w_wall, "", "<= 0.15")
+    line("all facts (load + source scans) / whole-package load (CPU)", a_cpu / w_cpu)
+    line("warm re-use of the facts in a serve rebuild (s)", warm, " s")
+    return {"whole_cpu": w_cpu, "subset_cpu": s_cpu, "all_cpu": a_cpu, "warm": warm}
+
+
+def _site_copy(tmp: Path, *, mkdocstrings: bool, strict: bool) -> Path:
+    """A copy of docs/ and a config pointing at it (absolute paths), optionally without mkdocstrings."""
+    docs = tmp / "docs"
+    if not docs.exists():
+        shutil.copytree(ROOT / "docs", docs)
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("\nhooks:\n", f"\ndocs_dir: {docs}\nhooks:\n", 1)
+    text = text.replace("  - hooks/guide.py", f"  - {ROOT / 'hooks' / 'guide.py'}", 1)
+    text = re.sub(r'base_path: \["\."\]', f'base_path: ["{ROOT}"]', text)
+    text = re.sub(r"(?m)^(watch:\n(?:  - .*\n)+)", lambda m: re.sub(r"(?m)^  - (?!/)", f"  - {ROOT}/", m.group(1)), text)
+    if not mkdocstrings:
+        text = re.sub(r"(?ms)^  - mkdocstrings:\n.*?(?=^  - |^\S)", "", text)
+    if not strict:
+        text = re.sub(r"(?m)^strict: true$", "strict: false", text)
+    config = tmp / ("mkdocs.yml" if mkdocstrings else "mkdocs-baseline.yml")
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def _timed_build(config: Path, site: Path, env: dict[str, str], strict: bool) -> float:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config), "--site-dir", str(site)]
+    if strict:
+        cmd.insert(4, "--strict")
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+        raise SystemExit(f"benchmark: build failed ({config.name}): " + " | ".join(tail))
+    return elapsed
+
+
+def bench_build(repeat: int = 2) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        full_config = _site_copy(tmp, mkdocstrings=True, strict=True)
+        base_config = _site_copy(tmp, mkdocstrings=False, strict=False)
+        base_env = {**ENV, "GUIDE_GENERATION": "off"}
+        full, base = [], []
+        for _ in range(repeat):  # interleaved, so that load on the machine affects both alike
+            base.append(_timed_build(base_config, tmp / "site-base", base_env, strict=False))
+            full.append(_timed_build(full_config, tmp / "site-full", ENV, strict=True))
+    line("mkdocs build --strict, full site (s)", min(full), " s")
+    line("mkdocs build, generation and mkdocstrings off (s)", min(base), " s")
+    line("full build / build without generation", min(full) / min(base), "", "<= 1.5")
+    return {"full": min(full), "base": min(base)}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_serve_rebuild(edits: int = 3, timeout: float = 900.0) -> dict[str, float]:
+    """Drive `mkdocs serve` on a copy of the docs, edit one page's prose, and read serve's own build time; once
+    as MkDocs serves by default (every page rebuilt) and once with `--dirty` (only changed pages rebuilt)."""
+    results = {}
+    for dirty in (False, True):
+        results["dirty" if dirty else "full"] = _serve_rebuild(edits, timeout, dirty)
+    return results
+
+
+def _serve_rebuild(edits: int, timeout: float, dirty: bool) -> float:
+    built = re.compile(r"Documentation built in ([\d.]+) seconds")
+    with tempfile.TemporaryDirectory(prefix="guide-bench-serve-") as tmp_name:
+        tmp = Path(tmp_name)
+        config = _site_copy(tmp, mkdocstrings=True, strict=True)
+        page = tmp / "docs" / "index.md"
+        port = _free_port()
+        cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config), "--dev-addr",
+               f"127.0.0.1:{port}", "--no-livereload"] + (["--dirty"] if dirty else [])
+        process = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        times: list[float] = []
+        try:
+            deadline = time.monotonic() + timeout
+            seen = 0
+            assert process.stdout is not None
+            for output in process.stdout:
+                match = built.search(output)
+                if "ERROR" in output or "Aborted" in output:
+                    raise SystemExit(f"benchmark: mkdocs serve failed: {output.strip()}")
+                if match:
+                    if seen:
+                        times.append(float(match.group(1)))
+                    seen += 1
+                    if len(times) >= edits:
+                        break
+                    time.sleep(1.0)
+                    with page.open("a", encoding="utf-8") as handle:
+                        handle.write(f"\nA prose edit for the benchmark ({seen}).\n")
+                if time.monotonic() > deadline:
+                    raise SystemExit("benchmark: mkdocs serve did not rebuild in time")
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    value = statistics.median(times)
+    mode = "--dirty, only the edited page" if dirty else "every page, MkDocs' default"
+    line(f"serve rebuild after a prose edit ({mode}) (s)", value, " s", "<= 1.0")
+    return value
+
+
+SECTIONS = {"facts": bench_facts, "build": bench_build, "serve": bench_serve_rebuild}
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = (argv if argv is not None else sys.argv[1:]) or list(SECTIONS)
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown:
+        print(f"benchmark: unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
+    source = current_source()
+    print(f"MassGen {source.version} ({source.kind}), {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f}", flush=True)
+    for name in names:
+        SECTIONS[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
