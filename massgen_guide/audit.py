@@ -34,12 +34,10 @@ from typing import Any, Callable
 
 from .audit_tree import FRAMEWORK_MODULES, BASE_MODULES, ClassInfo, Evidence, Tree, call_name, compared_types
 from .checklist import Check, Checklist, Point, load_checklist
+from . import site_urls
 from .errors import GuideError
 from .source import MassGenSource, current_source, is_massgen_package, resolve_source
 
-GUIDE_URL_SETTING = "MASSGEN_GUIDE_URL"
-DEFAULT_GUIDE_URL = "https://massgen-guide.example.org/"
-"""Where the guide is published (mkdocs.yml `site_url`); `MASSGEN_GUIDE_URL` overrides it."""
 SOURCE_URL = "https://github.com/massgen/MassGen/blob/v{version}/{path}"
 """Evidence links for a released MassGen (installed or a release): the file at the version's tag."""
 
@@ -51,16 +49,9 @@ MATRIX_SYMBOL_ADVISORY_MISSING = "x"
 REPO_ONLY = "docs/ and scripts/ are not in an installed package; point --massgen at a MassGen git checkout"
 
 
-def guide_url() -> str:
-    base = os.environ.get(GUIDE_URL_SETTING) or DEFAULT_GUIDE_URL
-    return base if base.endswith("/") else base + "/"
-
-
 def page_url(point: Point, base: str | None = None) -> str:
     """The published URL of a point's guide page (MkDocs directory URLs)."""
-    page = point.page[:-3]
-    page = "" if page == "index" else (page[:-6] if page.endswith("/index") else page) + "/"
-    return (base or guide_url()) + page + (f"#{point.anchor}" if point.anchor else "")
+    return site_urls.page_url(base or site_urls.guide_url(), point.page, point.anchor or "")
 
 
 def evidence_url(tree_or_source: Tree | MassGenSource, evidence: Evidence) -> str | None:

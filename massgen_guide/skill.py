@@ -22,6 +22,7 @@ import yaml
 from markdown.extensions.toc import slugify
 
 from .errors import GuideError
+from .site_urls import page_url, site_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -33,35 +34,6 @@ SKILL_DESCRIPTION = (
     "points. Gives the base-class decision, the StreamChunk contract, the full checklist and the audit command, "
     "with deep links into the MassGen Backend Integrator Guide."
 )
-
-
-class _IgnoreTagsLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose `!!python/name:` tags are irrelevant here."""
-
-
-_IgnoreTagsLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: None)
-
-
-def site_url(root: Path = ROOT) -> str:
-    """The hosted guide's base URL: `site_url` in mkdocs.yml, with a trailing slash."""
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTagsLoader)
-    url = (config or {}).get("site_url") or ""
-    if not url:
-        raise GuideError("mkdocs.yml: site_url is not set; the skill's links need the hosted guide's base URL")
-    return url if url.endswith("/") else url + "/"
-
-
-def page_url(base: str, page: str, anchor: str = "") -> str:
-    """The URL MkDocs (use_directory_urls) gives a docs/ page, plus an optional anchor."""
-    path = page.split("#", 1)[0]
-    if path == "index.md":
-        url = base
-    elif path.endswith("/index.md"):
-        url = base + path[: -len("index.md")]
-    else:
-        url = base + path[: -len(".md")] + "/"
-    anchor = anchor or (page.split("#", 1)[1] if "#" in page else "")
-    return url + (f"#{anchor}" if anchor else "")
 
 
 def heading_anchor(root: Path, page: str, heading: str) -> str:
@@ -131,7 +103,12 @@ def checklist_lines(base: str) -> list[str]:
 
     lines = []
     for point in load_checklist().points:
-        need = "required" if point.required else f"if {point.condition.text}" if point.condition else "optional"
+        if point.required:
+            need = "required"
+        elif point.advisory:
+            need = f"recommended: {point.condition.text}" if point.condition else "recommended"
+        else:
+            need = f"if {point.condition.text}" if point.condition else "optional"
         link = page_url(base, point.page, point.anchor or "")
         lines.append(f"- [ ] `{point.id}`: {point.title} (`{point.file}`; {need}). [How]({link})")
     return lines
