@@ -99,6 +99,7 @@ def _site_copy(tmp: Path, *, mkdocstrings: bool, strict: bool) -> Path:
     docs = tmp / "docs"
     if not docs.exists():
         shutil.copytree(ROOT / "docs", docs)
+        (tmp / "snippets").symlink_to(ROOT / "snippets")  # includes are checked relative to the config file
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("\nhooks:\n", f"\ndocs_dir: {docs}\nhooks:\n", 1)
     text = text.replace("  - hooks/guide.py", f"  - {ROOT / 'hooks' / 'guide.py'}", 1)

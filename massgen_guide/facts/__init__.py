@@ -6,6 +6,8 @@
 - `backends`: the backend modules in `massgen/backend/` with their classes, bases and mixins.
 - `explanations`: our data files (`massgen_guide/data/*.yaml`) and their completeness checks.
 - `links`: file:line evidence turned into links.
+- `apiref`: the `::: path` API entries on pages, their check against MassGen, and prose cross-references.
+- `scan_cache`, `ast_util`: whole-package scans memoised on mtimes; reading function bodies with `ast`.
 - `check`: every check at once (`check_facts`), used by the build, the CLI and the tests.
 """
 

@@ -110,6 +110,12 @@ def api_index(pages: dict[str, str], loaded: LoadedMassGen) -> ApiIndex:
                     rendered.append(member)  # type: ignore[arg-type]
     targets: dict[str, str] = {}
     short: dict[str, set[str]] = {}
+    # A short name is ambiguous when any rendered class has a member of that name, shown or not
+    # (`extract_tool_name` is on `FormatterBase` and, unrendered, on `LLMBackend`).
+    for obj in rendered:
+        if obj.is_class:
+            for name, member in obj.members.items():
+                short.setdefault(name, set()).add(f"{obj.path}.{name}")
     for obj in rendered:
         if not _linkable(obj):
             continue
@@ -118,8 +124,9 @@ def api_index(pages: dict[str, str], loaded: LoadedMassGen) -> ApiIndex:
         if obj.parent is not None and obj.parent.is_class:
             targets[f"{obj.parent.name}.{obj.name}"] = obj.path
     for name, paths in short.items():
-        if len(paths) == 1 and name not in targets:
-            targets[name] = next(iter(paths))
+        path = next(iter(paths))
+        if len(paths) == 1 and name not in targets and path in targets:
+            targets[name] = path
     return ApiIndex(targets)
 
 
