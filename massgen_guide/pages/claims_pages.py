@@ -25,7 +25,12 @@ def upstream_skill_report(call: DirectiveCall) -> str:
     from ..claims.upstream import check_upstream
     from ..source import current_source
 
+    from ..claims.upstream import SKILL_PATH
+
     source = current_source()
+    if not source.path_of(SKILL_PATH).is_file():
+        return (f'!!! info "No skill file in this MassGen"\n    massgen {source.version} ({source.label}) ships no '
+                f"`{SKILL_PATH}`, so there is nothing to compare.\n")
     return markdown_upstream(check_upstream(source), source)
 
 
