@@ -51,7 +51,7 @@ def _where_defined(index: PackageIndex, name: str) -> str:
         if name in pool:
             return _loc(_best(pool[name]))
     for module in index.modules.values():
-        if name in module.names:
+        if name in module.names and name not in module.imports:
             return f"{module.file}:{module.names[name]}"
     return ""
 

@@ -210,3 +210,23 @@ def test_versions_page_with_a_broken_data_file(tmp_path):
         registered_generators()["versions-report"](DirectiveCall("versions-report", {"data": str(bad)}, "x.md", 1))
     with pytest.raises(GuideError, match=r"no versions data; run `massgen-guide versions --output"):
         load_data(tmp_path / "missing.json")
+
+
+def test_upstream_page_for_a_massgen_without_the_skill(tmp_path, monkeypatch, capsys):
+    from massgen_guide.directives import DirectiveCall, registered_generators
+
+    package = tmp_path / "tiny" / "massgen"
+    (package / "backend").mkdir(parents=True)
+    (package / "__init__.py").write_text('__version__ = "9.9.9"\n')
+    (package / "backend" / "base.py").write_text("class LLMBackend:\n    def stream_with_tools(self):\n        pass\n")
+    monkeypatch.setenv("MASSGEN_SOURCE", str(tmp_path / "tiny"))
+    page = registered_generators()["upstream-skill-report"](DirectiveCall("upstream-skill-report", {}, "x.md", 1))
+    assert page.startswith('!!! info "No skill file in this MassGen"') and "massgen 9.9.9" in page
+    assert main(["upstream"]) == 2
+    assert "ships no massgen/skills/backend-integrator/SKILL.md" in capsys.readouterr().err
+    # the same tiny MassGen, checked: what it has verifies, what it lacks fails
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p.md").write_text("`LLMBackend.stream_with_tools` and `StreamChunk`\n")
+    assert main(["claims", "--docs", str(tmp_path / "docs")]) == 1
+    out = capsys.readouterr().out
+    assert "massgen 9.9.9" in out and "FAILED: docs/p.md:1: reference `StreamChunk` (class)" in out
