@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from example_helpers import chunk_type, collect
+from .example_helpers import chunk_type, collect
 
 from massgen_guide.fake_provider import FAULTS, FakeProvider
 

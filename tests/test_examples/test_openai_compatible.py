@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from example_helpers import collect, summary
+from .example_helpers import collect, summary
 
 from massgen_guide.fake_provider import FakeProvider, Reply, ToolCall, Usage
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from example_helpers import collect, summary
+from .example_helpers import collect, summary
 
 from massgen_guide.fake_provider import FakeProvider, Reply
 

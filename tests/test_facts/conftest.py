@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from facts_helpers import copy_massgen
+from tests.test_facts.facts_helpers import copy_massgen
 
 from massgen_guide.facts.loading import LoadedMassGen, load_massgen
 from massgen_guide.source import MassGenSource, resolve_source

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from facts_helpers import edit, load_copy
+from tests.test_facts.facts_helpers import edit, load_copy
 from mkdocs.config import load_config
 
 from massgen_guide import site_facts

@@ -7,7 +7,7 @@ from pathlib import Path
 from massgen_guide.facts import backends, chunks, registries
 from massgen_guide.facts.check import check_facts
 
-from facts_helpers import edit, load_copy
+from tests.test_facts.facts_helpers import edit, load_copy
 
 
 def test_unchanged_copy_has_no_problems(massgen_copy: Path) -> None:

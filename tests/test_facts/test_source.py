@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from facts_helpers import copy_massgen
+from tests.test_facts.facts_helpers import copy_massgen
 
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.check import check_facts

@@ -5,15 +5,13 @@ message naming the page and the thing."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test_facts"))
-from facts_helpers import copy_massgen, edit, isolated_site  # noqa: E402
+from tests.test_facts.facts_helpers import copy_massgen, edit, isolated_site
 
-from tests.conftest import run_mkdocs_build  # noqa: E402
+from tests.conftest import run_mkdocs_build
 
 
 def _errors(result) -> list[str]:
