@@ -22,6 +22,9 @@ CHUNK_TYPES_FILE = DATA_DIR / "chunk_types.yaml"
 REFERENCE_BACKENDS_FILE = DATA_DIR / "reference_backends.yaml"
 STREAM_CHUNKS_PAGE = "docs/reference/stream-chunks.md"
 REFERENCE_BACKENDS_PAGE = "docs/reference/reference-backends.md"
+BACKEND_DIR = "massgen/backend/"
+ORCHESTRATOR_LEVEL = "Orchestrator-level"
+"""An explanation starting with these words claims that no backend constructs the type; the check holds it to that."""
 
 
 def _data_name(path: Path) -> str:
@@ -75,6 +78,12 @@ def check_chunk_types(types: list[ChunkTypeFact], explained: ChunkExplanations, 
                             f"{_data_name(data)}")
     problems += [f"{page}: {_data_name(data)} explains chunk type `{v}`, which MassGen neither declares in "
                  f"ChunkType nor constructs any more" for v in explained.types if v not in values]
+    for fact in types:
+        text = explained.types.get(fact.value, "")
+        in_backends = [e for e in fact.productions if e.path.startswith(BACKEND_DIR)]
+        if text.startswith(ORCHESTRATOR_LEVEL) and in_backends:
+            problems.append(f"{page}: {_data_name(data)} calls chunk type `{fact.value}` orchestrator-level, but "
+                            f"{in_backends[0].label()} constructs it in a backend")
     return problems
 
 

@@ -80,15 +80,16 @@ def chunk_types(call: DirectiveCall) -> str:
         if len(fact.productions) > limit:
             places += f" and {len(fact.productions) - limit} more"
         enum = _code(f"ChunkType.{fact.enum_member}") if fact.enum_member else "—"
-        rows.append([_code(fact.value), enum, fact.status, str(len(fact.productions)), places or "—",
-                     _cell(explained.types[fact.value])])
+        in_backends = sum(1 for e in fact.productions if e.path.startswith(explanations.BACKEND_DIR))
+        rows.append([_code(fact.value), enum, fact.status, str(len(fact.productions)), str(in_backends),
+                     places or "—", _cell(explained.types[fact.value])])
     in_both = sum(1 for t in types if t.status == "both")
     only_enum = sum(1 for t in types if t.status == "enum only")
     only_emitted = sum(1 for t in types if t.status == "emitted only")
     summary = (f"{len(types)} chunk types: {in_both} declared and constructed, {only_enum} declared in "
                f"`ChunkType` only, {only_emitted} constructed without being declared.\n\n")
-    return summary + table(["Type", "Enum member", "Declared / emitted", "Constructions", "Where (file:line)",
-                            "Meaning"], rows)
+    return summary + table(["Type", "Enum member", "Declared / emitted", "Constructions", "In backends",
+                            "Where (file:line)", "Meaning"], rows)
 
 
 def _enum_table(loaded: LoadedMassGen, members: list[registries.EnumMember]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,16 @@ def test_broken_data_files_are_one_line_errors(tmp_path: Path) -> None:
         explanations.chunk_explanations(bad)
     with pytest.raises(GuideError, match="chunk_types_missing.yaml is missing"):
         explanations.chunk_explanations(tmp_path / "chunk_types_missing.yaml")
+
+
+def test_orchestrator_level_explanations_are_held_to_it(installed_facts) -> None:
+    data = explanations.chunk_explanations()
+    data.types["reasoning_done"] = "Orchestrator-level: wrongly said."
+    problems = explanations.check_chunk_types(chunks.chunk_types(installed_facts), data)
+    assert len(problems) == 1
+    assert re.fullmatch(r"docs/reference/stream-chunks\.md: massgen_guide/data/chunk_types\.yaml calls chunk type "
+                        r"`reasoning_done` orchestrator-level, but massgen/backend/\w+\.py:\d+ constructs it in a "
+                        r"backend", problems[0]), problems[0]
+    orchestrator_level = [v for v, text in explanations.chunk_explanations().types.items()
+                          if text.startswith(explanations.ORCHESTRATOR_LEVEL)]
+    assert "agent_restart" in orchestrator_level and "token_usage_update" in orchestrator_level
