@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..directives import DirectiveCall, generator
 from ..errors import GuideError
 from ..facts import backends, chunks, explanations, registries
-from ..facts.links import Evidence, file_link, link
+from ..facts.links import Evidence, link, source_url
 from ..facts.loading import LoadedMassGen
 from ..site_facts import generation_enabled, loaded_facts
 
@@ -65,6 +65,12 @@ def stream_chunk_fields(call: DirectiveCall) -> str:
     return table(["Field", "Type", "Default", "What it carries", "Source"], rows)
 
 
+def _short_ev(loaded: LoadedMassGen, evidence: Evidence) -> str:
+    """A compact link: `codex.py:1520`, the full path in its title."""
+    url = source_url(loaded.source, evidence.path, evidence.line)
+    return f'[`{evidence.path.rsplit("/", 1)[-1]}:{evidence.line}`]({url} "{evidence.path}")'
+
+
 @generator("chunk-types")
 def chunk_types(call: DirectiveCall) -> str:
     if not generation_enabled():
@@ -73,22 +79,22 @@ def chunk_types(call: DirectiveCall) -> str:
     types = chunks.chunk_types(loaded)
     explained = explanations.chunk_explanations()
     _fail_on(explanations.check_chunk_types(types, explained, page=_page_name(call)))
-    limit = int(call.arg("places", "3"))
+    limit = int(call.arg("places", "2"))
     rows = []
     for fact in types:
-        places = ", ".join(_ev(loaded, e) for e in fact.productions[:limit])
+        places = ", ".join(_short_ev(loaded, e) for e in fact.productions[:limit])
         if len(fact.productions) > limit:
             places += f" and {len(fact.productions) - limit} more"
-        enum = _code(f"ChunkType.{fact.enum_member}") if fact.enum_member else "—"
+        status = f"{fact.status} (`{fact.enum_member}`)" if fact.enum_member else fact.status
         in_backends = sum(1 for e in fact.productions if e.path.startswith(explanations.BACKEND_DIR))
-        rows.append([_code(fact.value), enum, fact.status, str(len(fact.productions)), str(in_backends),
-                     places or "—", _cell(explained.types[fact.value])])
+        count = f"{len(fact.productions)} ({in_backends} in backends)" if fact.productions else "0"
+        rows.append([_code(fact.value), status, count, places or "—", _cell(explained.types[fact.value])])
     in_both = sum(1 for t in types if t.status == "both")
     only_enum = sum(1 for t in types if t.status == "enum only")
     only_emitted = sum(1 for t in types if t.status == "emitted only")
     summary = (f"{len(types)} chunk types: {in_both} declared and constructed, {only_enum} declared in "
                f"`ChunkType` only, {only_emitted} constructed without being declared.\n\n")
-    return summary + table(["Type", "Enum member", "Declared / emitted", "Constructions", "In backends",
+    return summary + table(["Type", "Declared / emitted (`ChunkType` member)", "Constructions",
                             "Where (file:line)", "Meaning"], rows)
 
 
@@ -202,9 +208,9 @@ def reference_backends(call: DirectiveCall) -> str:
     _fail_on(explanations.check_reference_backends(modules, explained, page=_page_name(call)))
     rows = []
     for module in modules:
+        link_text = f'[`{module.path.rsplit("/", 1)[-1]}`]({source_url(loaded.source, module.path)} "{module.path}")'
         for cls in module.classes:
-            chain = " → ".join(_code(_short(p)) for p in cls.base_chain) or "—"
+            chain = " → ".join(_code(_short(p)) for p in (cls.path, *cls.base_chain))
             mixins = ", ".join(_code(_short(p)) for p in cls.mixins) or "—"
-            rows.append([file_link(loaded.source, module.path), str(module.lines), _code(cls.name), chain, mixins,
-                         _cell(explained[module.module].reference_for)])
-    return table(["Module", "Lines", "Class", "Base classes (MRO)", "Mixins", "A good reference for"], rows)
+            rows.append([link_text, str(module.lines), chain, mixins, _cell(explained[module.module].reference_for)])
+    return table(["Module", "Lines", "Class → base classes (MRO)", "Mixins", "A good reference for"], rows)

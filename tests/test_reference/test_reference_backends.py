@@ -37,7 +37,12 @@ def test_backend_modules_match_the_imported_package(facts, backend_package) -> N
 def test_table_has_a_row_per_backend_class(render, facts) -> None:
     table = render("reference-backends")
     modules = backends.backend_modules(facts)
-    rows = [line for line in table.splitlines() if line.startswith("| [`massgen/backend/")]
+    rows = [line for line in table.splitlines() if line.startswith("| [`")]
     assert len(rows) == sum(len(m.classes) for m in modules)
-    chat = next(row for row in rows if "`ChatCompletionsBackend`" in row.split(" | ")[2])
-    assert "| `CustomToolAndMCPBackend` → `LLMBackend` | `StreamingBufferMixin` |" in chat
+    chat = next(row for row in rows if row.startswith("| [`chat_completions.py`]("))
+    assert ("https://github.com/massgen/MassGen/blob/v0.1.97/massgen/backend/chat_completions.py "
+            '"massgen/backend/chat_completions.py")') in chat
+    assert ("| `ChatCompletionsBackend` → `CustomToolAndMCPBackend` → `LLMBackend` | `StreamingBufferMixin` |"
+            in chat)
+    grok = next(row for row in rows if row.startswith("| [`grok.py`]("))
+    assert "| `GrokBackend` → `ResponseBackend` → `CustomToolAndMCPBackend` → `LLMBackend` |" in grok

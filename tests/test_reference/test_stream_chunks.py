@@ -88,5 +88,13 @@ def test_chunk_types_table(render, facts) -> None:
     rows = [line for line in table.splitlines() if line.startswith("| `")]
     assert [row.split("`")[1] for row in rows] == [t.value for t in types]
     content = next(row for row in rows if row.startswith("| `content` |"))
-    assert "| `ChunkType.CONTENT` | both |" in content and " more |" in content
+    fact = next(t for t in types if t.value == "content")
+    in_backends = sum(1 for e in fact.productions if e.path.startswith("massgen/backend/"))
+    assert f"| both (`CONTENT`) | {len(fact.productions)} ({in_backends} in backends) |" in content
+    assert f" and {len(fact.productions) - 2} more |" in content
+    first = fact.productions[0]
+    assert (f"[`{first.path.rsplit('/', 1)[1]}:{first.line}`](https://github.com/massgen/MassGen/blob/v0.1.97/"
+            f"{first.path}#L{first.line} \"{first.path}\")") in content
+    media = next(row for row in rows if row.startswith("| `media` |"))
+    assert "| enum only (`MEDIA`) | 0 | — |" in media
     assert table.startswith(f"{len(types)} chunk types: ")
