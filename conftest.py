@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-_SESSION_TMP = Path(tempfile.mkdtemp(prefix="massgen-guide-tests-"))
+# One temp dir per test run, shared by pytest-xdist's workers (they inherit the controller's environment).
+_SESSION_TMP = Path(os.environ.get("MASSGEN_GUIDE_TEST_TMP") or tempfile.mkdtemp(prefix="massgen-guide-tests-"))
 os.environ["MASSGEN_GUIDE_TEST_TMP"] = str(_SESSION_TMP)
 
 # Hermetic: no keys, caches and homes in a temp dir, litellm's price map read locally.
@@ -21,7 +22,7 @@ for key in list(os.environ):
         del os.environ[key]
 os.environ.setdefault("MASSGEN_GUIDE_CACHE", str(_SESSION_TMP / "cache"))
 os.environ["HOME"] = str(_SESSION_TMP / "home")  # anything written "at home" lands in the temp dir
-(_SESSION_TMP / "home").mkdir()
+(_SESSION_TMP / "home").mkdir(exist_ok=True)
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
 os.environ.pop("MASSGEN_SOURCE", None)

@@ -36,9 +36,18 @@ def run_mkdocs_build(site_dir: Path, *, config: Path | None = None, env: dict[st
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """The whole site, built strictly once per session into a temp dir."""
+    """The whole site, built strictly once per test run into a temp dir (pytest-xdist workers share it)."""
+    from filelock import FileLock
+
     site = _SESSION_TMP / "site"
-    result = run_mkdocs_build(site)
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    done, failed = _SESSION_TMP / "site.built", _SESSION_TMP / "site.failed"
+    with FileLock(str(_SESSION_TMP / "site.lock")):
+        if not done.exists() and not failed.exists():
+            result = run_mkdocs_build(site)
+            if result.returncode != 0:
+                failed.write_text(f"{result.stdout}\n{result.stderr}")
+            else:
+                done.touch()
+    if failed.exists():
+        pytest.fail(f"mkdocs build --strict failed:\n{failed.read_text()}", pytrace=False)
     return site

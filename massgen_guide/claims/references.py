@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..source import MassGenSource
@@ -276,7 +276,21 @@ def check_chunk_type(index: PackageIndex, value: str) -> Outcome:
                    f"\"{match[0]}\" ({_loc(index.chunk_types[match[0]])})" if match else "")
 
 
+_VERIFIED_CACHE: dict[tuple[int, int, str, str], tuple[PackageIndex, Outcome]] = {}
+
+
 def verify_reference(index: PackageIndex, source: MassGenSource | None, ref: Reference) -> Outcome:
+    """The outcome for one reference; the same reference against the same index is looked up once."""
+    key = (id(index), id(source), ref.kind, ref.target)
+    cached = _VERIFIED_CACHE.get(key)
+    if cached is not None and cached[0] is index:
+        return replace(cached[1])  # a copy: callers may adjust the status for the line's context
+    outcome = _verify_reference(index, source, ref)
+    _VERIFIED_CACHE[key] = (index, replace(outcome))
+    return outcome
+
+
+def _verify_reference(index: PackageIndex, source: MassGenSource | None, ref: Reference) -> Outcome:
     kind, target = ref.kind, ref.target
     if kind == "path":
         return check_path(index, source, target)
