@@ -2,7 +2,7 @@
 """One entry point for contributors: set-up, serve, build, test.
 
     python3 dev.py serve     # install everything, serve the guide on http://127.0.0.1:8000
-    python3 dev.py test      # install everything, run the whole test suite
+    python3 dev.py test      # install everything, run the whole test suite (extra args go to pytest)
     python3 dev.py build     # install everything, build the static site into site/ (strict)
     python3 dev.py bench     # install everything, run the benchmark script
     python3 dev.py lock      # re-resolve requirements.lock from pyproject.toml
@@ -116,7 +116,8 @@ def main(argv: list[str]) -> None:
     if command == "bench":
         venv_exec("python", "scripts/benchmark.py", *rest)
     ensure_chromium()
-    venv_exec("python", "-m", "pytest", *rest)
+    # Spread the suite over the cores (pytest-xdist); `python3 dev.py test -n 0` runs it in one process.
+    venv_exec("python", "-m", "pytest", "-n", "auto", "--maxprocesses", "4", *rest)
 
 
 if __name__ == "__main__":
