@@ -1,7 +1,8 @@
 """Everything the site build does beyond stock MkDocs, called from `hooks/guide.py`.
 
 - `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings.
-- `on_page_markdown`: check snippet includes, then expand `<!-- guide:... -->` directives.
+- `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
+  then expand `<!-- guide:... -->` directives and link API names.
 - `on_post_build`: checks that need the whole built site.
 """
 
@@ -13,6 +14,8 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from . import site_facts
+from .claims import check_page_for_build
 from .directives import expand_directives
 from .errors import GuideError
 
@@ -25,8 +28,6 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> Any:
-    from . import site_facts
-
     try:
         site_facts.prepare(config)
     except GuideError as exc:
@@ -57,8 +58,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     src = page.file.src_uri
     try:
         check_snippet_includes(markdown, src, Path(config["config_file_path"]).parent)
-        from . import site_facts
-
+        markdown = check_page_for_build(markdown, src)  # references and claims (strict); claims become text
         if not site_facts.generation_enabled():  # GUIDE_GENERATION=off: the benchmark's baseline
             return site_facts.strip_generated(markdown)
         markdown = expand_directives(markdown, src, site_url=config.get("site_url") or "")
