@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point for contributors: set-up, serve, build, test.
 
-    python3 dev.py serve     # install everything, serve the guide on http://127.0.0.1:8000
+    python3 dev.py serve     # install everything, serve the guide on http://127.0.0.1:8000 (fast, non-strict rebuilds)
     python3 dev.py test      # install everything, run the whole test suite (extra args go to pytest)
     python3 dev.py build     # install everything, build the static site into site/ (strict)
     python3 dev.py bench     # install everything, run the benchmark script
@@ -110,7 +110,9 @@ def main(argv: list[str]) -> None:
         fail(f"unknown command {command!r}; use one of: serve, test, build, bench, lock")
     ensure_venv()
     if command == "serve":
-        venv_exec("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *rest)
+        # --dirty: after the first full build, an edit re-renders only the edited page (well under a second);
+        # dirty builds log a warning, so strictness is left to `build` and the test suite.
+        venv_exec("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--dirty", "--no-strict", *rest)
     if command == "build":
         venv_exec("mkdocs", "build", "--strict", *rest)
     if command == "bench":

@@ -120,7 +120,25 @@ def parse_page_claims(markdown: str, page: str) -> list[tuple[int, Claim]]:
     return out
 
 
+_REPORTS: dict[tuple[str, str, int, int], tuple[object, object, "PageReport"]] = {}
+
+
 def check_markdown(markdown: str, page: str, index: PackageIndex, source: MassGenSource | None = None,
+                   extra_claims: list[tuple[int, Claim, str]] | None = None) -> "PageReport":
+    """Check one page; the same text against the same index is checked once per process (the build and the
+    claims report both ask)."""
+    if extra_claims is not None:
+        return _check_markdown(markdown, page, index, source, extra_claims)
+    key = (page, markdown, id(index), id(source))
+    cached = _REPORTS.get(key)
+    if cached is not None and cached[0] is index and cached[1] is source:
+        return cached[2]
+    report = _check_markdown(markdown, page, index, source)
+    _REPORTS[key] = (index, source, report)
+    return report
+
+
+def _check_markdown(markdown: str, page: str, index: PackageIndex, source: MassGenSource | None = None,
                    extra_claims: list[tuple[int, Claim, str]] | None = None) -> PageReport:
     """Check one page. `page` is how the page is named in messages (e.g. `docs/phases/hooks.md`)."""
     report = PageReport(page)

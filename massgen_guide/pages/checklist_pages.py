@@ -173,7 +173,10 @@ def audit_example(call: DirectiveCall) -> str:
     backend = call.arg("backend")
     fmt = call.arg("format", "text")
     source = current_source()
-    run = run_audit(source, backend) if backend != "all" else audit_all_for_site(source)
+    run = audit_all_for_site(source)  # one --all run per build, shared with the coverage matrix
+    if backend != "all":
+        reports = [report for report in run.reports if report.backend_type == backend]
+        run = AuditRun(run.tree, run.checklist, reports) if reports else run_audit(source, backend)
     if fmt == "markdown":
         return render_markdown(run, link=lambda p: rel_link(call.page, p))
     if fmt == "text":
