@@ -3,6 +3,7 @@
 from massgen_guide.mkdocs_hooks import (  # noqa: F401  (MkDocs finds hooks by name)
     on_config,
     on_env,
+    on_nav,
     on_page_markdown,
     on_post_build,
     on_startup,

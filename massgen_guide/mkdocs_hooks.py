@@ -3,7 +3,7 @@
 - `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings.
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
   then expand `<!-- guide:... -->` directives and link API names.
-- `on_post_build`: checks that need the whole built site.
+- `on_post_build`: `llms.txt`, `llms-full.txt` and a Markdown file per page (`massgen_guide.llms_txt`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from . import site_facts
+from . import llms_txt, site_facts
 from .claims import check_page_for_build
 from .directives import expand_directives
 from .errors import GuideError
@@ -62,9 +62,15 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         if not site_facts.generation_enabled():  # GUIDE_GENERATION=off: the benchmark's baseline
             return site_facts.strip_generated(markdown)
         markdown = expand_directives(markdown, src, site_url=config.get("site_url") or "")
+        _state.setdefault("pages", {})[src] = (page, markdown)
         return site_facts.process_page(markdown, src, config)
     except GuideError as exc:
         raise PluginError(str(exc)) from None
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    _state["nav"] = nav
+    return nav
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
@@ -72,4 +78,11 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 def on_post_build(config: Any) -> None:
-    return None
+    from .facts.loading import load_massgen
+
+    base = Path(config["config_file_path"]).parent
+    find = load_massgen().find
+    pages = {src: llms_txt.LlmsPage(src, str(page.title or src), page.url, llms_txt.llms_markdown(md, base, find))
+             for src, (page, md) in _state.get("pages", {}).items()}
+    llms_txt.write_llms_files(Path(config["site_dir"]), config["site_name"], config.get("site_description") or "",
+                              config.get("site_url") or "", llms_txt.nav_sections(_state["nav"]), pages)

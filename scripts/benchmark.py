@@ -10,6 +10,9 @@ Figures (issue 3):
 - the rebuild of `mkdocs serve` after a prose edit, in seconds (target <= 1 s), read from serve's own
   "Documentation built in N seconds" log line.
 
+- `audit --all` in seconds (issue 6: target <= 3 s);
+- the whole test suite in seconds (issue 4: target <= 90 s; `suite` section, run it on a quiet machine).
+
 Every build writes to a temp dir; the docs are copied there first, so nothing in the repo is modified.
 """
 
@@ -230,10 +233,9 @@ def bench_breakdown() -> dict[str, float]:
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs_llmstxt._internal.plugin import MkdocsLLMsTxtPlugin
     from mkdocstrings_handlers.python._internal.handler import PythonHandler
 
-    from massgen_guide import claims, directives
+    from massgen_guide import directives, mkdocs_hooks
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     totals: dict[str, float] = {}
@@ -241,8 +243,8 @@ def bench_breakdown() -> dict[str, float]:
         directives._REGISTRY[name] = _timer(totals, f"directive {name}", function)  # noqa: SLF001
     PythonHandler.render = _timer(totals, "mkdocstrings render", PythonHandler.render)
     PythonHandler.collect = _timer(totals, "mkdocstrings collect", PythonHandler.collect)
-    claims.check_page_for_build = _timer(totals, "claims check of each page", claims.check_page_for_build)
-    MkdocsLLMsTxtPlugin.on_page_content = _timer(totals, "llmstxt on_page_content", MkdocsLLMsTxtPlugin.on_page_content)
+    mkdocs_hooks.check_page_for_build = _timer(totals, "claims check of each page", mkdocs_hooks.check_page_for_build)
+    mkdocs_hooks.on_post_build = _timer(totals, "llms.txt files (on_post_build)", mkdocs_hooks.on_post_build)
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="guide-bench-breakdown-") as tmp_name:
         config_file = _site_copy(Path(tmp_name), mkdocstrings=True, strict=True)
@@ -259,8 +261,33 @@ def bench_breakdown() -> dict[str, float]:
     return results
 
 
+def bench_audit() -> dict[str, float]:
+    """`audit --all` on the chosen MassGen (issue 6: target <= 3 s), in-process and as the whole command."""
+    from massgen_guide.audit import bench_audit_all
+
+    result = bench_audit_all(repeat=3)
+    line("audit --all, in-process, fresh tree (s)", result["seconds"], " s", "<= 3.0")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "massgen_guide", "audit", "--all"], cwd=ROOT, env=ENV,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = time.perf_counter() - start
+    line("audit --all, the whole command incl. start-up (s)", command, " s", "<= 3.0")
+    return {"in_process": result["seconds"], "command": command}
+
+
+def bench_suite() -> dict[str, float]:
+    """The whole test suite as `python3 dev.py test` runs it, install excluded (issue 4: target <= 90 s)."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "--maxprocesses", "4"],
+                            cwd=ROOT, env=ENV, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    summary = [l for l in result.stdout.splitlines() if " passed" in l or " failed" in l][-1:]
+    line(f"test suite ({summary[0].strip('= ') if summary else 'no summary'}) (s)", seconds, " s", "<= 90")
+    return {"seconds": seconds}
+
+
 SECTIONS = {"facts": bench_facts, "build": bench_build, "serve": bench_serve_rebuild,
-            "breakdown": bench_breakdown}
+            "breakdown": bench_breakdown, "audit": bench_audit, "suite": bench_suite}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,7 +75,28 @@ def test_llms_txt_lists_every_page_and_llms_full_has_generated_reference(built_s
     pages = [p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")]
     missing = [p for p in pages if p.removesuffix(".md").removesuffix("index") not in index]
     assert not missing, f"pages missing from llms.txt: {missing}"
+    for link in re.findall(r"\]\((https?://[^)]+)\)", index):  # every entry's Markdown file exists
+        assert (built_site / link[len(skill.site_url()):]).is_file(), link
     full = (built_site / "llms-full.txt").read_text(encoding="utf-8")
     # generated at build from MassGen's source: a chunk type only the source scan knows, and the coverage matrix
     assert "reasoning_summary_done" in full
     assert "claude_code" in full
+    # API entries come from griffe; includes are expanded; no directive, autodoc or include syntax is left over
+    assert "def stream_with_tools(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], **kwargs)" in full
+    assert "class SkylineBackend(ChatCompletionsBackend)" in full
+    for leftover in ("<!-- guide:", "--8<--", "\n::: massgen"):
+        assert leftover not in full, leftover
+    assert "[[claim:" not in (built_site / "phases" / "hooks" / "index.md").read_text(encoding="utf-8")
+
+
+def test_llms_helpers_turn_site_markdown_into_plain_markdown(tmp_path: Path) -> None:
+    from massgen_guide import llms_txt
+
+    (tmp_path / "ex.py").write_text("# --8<-- [start:a]\nx = 1\n# --8<-- [end:a]\ny = 2\n")
+    page = '```python\n--8<-- "ex.py:a"\n```\n\n```python\n--8<-- "ex.py"\n```\n'
+    assert llms_txt.expand_includes(page, tmp_path) == "```python\nx = 1\n```\n\n```python\nx = 1\ny = 2\n```\n"
+    assert llms_txt.plain_html('<div class="tree">\n\nText\n\n</div>\n<pre class="guide-output"><code>a &lt; b</code></pre>') \
+        == "\nText\n\n```text\na < b\n```"
+    assert llms_txt.description("# T\n\n!!! note\n    x\n\nFirst [one][a.b] here. Second.\n") == "First one here."
+    assert llms_txt.expand_autodoc("::: no.such.Object\n    options:\n      members:\n        - m\n", lambda p: None) \
+        == "`no.such.Object`\n`no.such.Object.m`"
