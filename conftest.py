@@ -71,3 +71,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
     verdicts = [classify(fence, ROOT) for fence in docs_fences(ROOT)]
     terminalreporter.write_line(summary(verdicts))
+    artifacts = Path(os.environ.get("GUIDE_ARTIFACTS") or _SESSION_TMP / "artifacts")
+    if artifacts.is_dir():
+        terminalreporter.write_line(f"test artifacts: {artifacts} ({', '.join(sorted(p.name for p in artifacts.iterdir()))})")

@@ -372,7 +372,9 @@ def _page_text(site: Path, path: str) -> str:
 
 
 def test_screenshot_of_the_base_class_decision_page(page, base_url: str) -> None:
-    artifacts = Path(os.environ.get("GUIDE_ARTIFACTS") or ROOT / "test-artifacts")
+    # Tests write only to temp dirs: the artifact goes to the run's temp dir (its path is printed at the end of
+    # the run), or to GUIDE_ARTIFACTS when set.
+    artifacts = Path(os.environ.get("GUIDE_ARTIFACTS") or Path(os.environ["MASSGEN_GUIDE_TEST_TMP"]) / "artifacts")
     artifacts.mkdir(parents=True, exist_ok=True)
     target = artifacts / "choose-base-class.png"
     if target.exists():
