@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import GuideError
+from .fences import fenced_line_numbers
 
 DIRECTIVE_RE = re.compile(r"^<!--\s*guide:(?P<name>[a-z][a-z0-9-]*)(?P<args>(?:\s+[^>]*?)?)\s*-->\s*$")
 
@@ -93,14 +94,11 @@ def parse_args(text: str, where: str) -> dict[str, str]:
 
 def find_directives(markdown: str, page: str) -> list[DirectiveCall]:
     calls = []
-    in_fence = False
+    fenced = fenced_line_numbers(markdown)
     for number, line in enumerate(markdown.splitlines(), start=1):
+        if number in fenced:
+            continue
         stripped = line.strip()
-        if stripped.startswith("```") or stripped.startswith("~~~"):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
         match = DIRECTIVE_RE.match(stripped)
         if match:
             where = f"docs/{page}:{number}"

@@ -128,6 +128,14 @@ def find_fences(text: str, path: str) -> list[Fence]:
     return fences
 
 
+def fenced_line_numbers(text: str) -> set[int]:
+    """The 1-based numbers of every line that belongs to a fenced block (its fences included)."""
+    numbers: set[int] = set()
+    for fence in find_fences(text, "-"):
+        numbers.update(range(fence.line, fence.line + len(fence.body_lines) + 2))
+    return numbers
+
+
 def runnable_markdown(text: str, root: Path) -> str:
     """The Markdown as pytest-markdown-docs should see it, with line numbers kept.
 

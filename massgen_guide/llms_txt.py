@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 INCLUDE_LINE_RE = re.compile(r"""^(?P<indent>\s*)-{1,}8<-{1,}\s+["'](?P<target>[^"']+)["']\s*$""")
-AUTODOC_RE = re.compile(r"^::: (?P<path>[\w.]+)\s*$")
 TAG_LINE_RE = re.compile(r"^\s*</?(div|details|summary|span|nav|section|ol|ul|li|button|p)\b[^>]*>\s*$")
 PRE_OPEN_RE = re.compile(r'<pre class="guide-output"><code>')
 
@@ -92,25 +91,23 @@ def describe_object(path: str, find: Callable[[str], Any]) -> str:
 
 def expand_autodoc(markdown: str, find: Callable[[str], Any]) -> str:
     """Replace `::: path` blocks (and their indented options) by the object and its listed members."""
+    from .facts.apiref import api_blocks
+
+    blocks = {block.line: block for block in api_blocks(markdown)}
     lines = markdown.split("\n")
     out: list[str] = []
     index = 0
     while index < len(lines):
-        match = AUTODOC_RE.match(lines[index])
-        if not match:
+        block = blocks.get(index + 1)
+        if block is None:
             out.append(lines[index])
             index += 1
             continue
-        path = match["path"]
         index += 1
-        members: list[str] = []
-        while index < len(lines) and (lines[index].startswith(" ") or not lines[index].strip()):
-            member = re.match(r"^\s+- (\w+)\s*$", lines[index])
-            if member:
-                members.append(member.group(1))
+        while index < len(lines) and (lines[index].startswith((" ", "\t")) or not lines[index].strip()):
             index += 1
-        out.append(describe_object(path, find))
-        out.extend(describe_object(f"{path}.{member}", find) for member in members)
+        out.append(describe_object(block.identifier, find))
+        out.extend(describe_object(f"{block.identifier}.{member}", find) for member in block.members or [])
     return "\n".join(out)
 
 

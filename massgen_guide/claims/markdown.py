@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-FENCE_OPEN_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+from ..fences import fenced_line_numbers
+
 CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 CLAIM_RE = re.compile(r"\[\[claim:(?P<body>.*?)\]\]")
 CLAIM_START_RE = re.compile(r"\[\[\s*claim\b", re.IGNORECASE)
@@ -48,21 +49,15 @@ def _is_table_row(line: str) -> bool:
 def iter_prose_lines(markdown: str) -> list[PageLine]:
     """Every line outside code fences and HTML comments, with what it refers to."""
     out: list[PageLine] = []
-    fence: str | None = None
     in_comment = False
     table_header = ""
     before_table = ""
     previous_text = ""
     lines = markdown.splitlines()
+    fenced = fenced_line_numbers(markdown)
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        if fence is not None:
-            if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
-                fence = None
-            continue
-        opened = FENCE_OPEN_RE.match(line)
-        if opened:
-            fence = opened.group(1)
+        if number in fenced:
             continue
         if in_comment:
             if "-->" in line:

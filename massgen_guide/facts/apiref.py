@@ -11,10 +11,10 @@ from pathlib import Path
 import griffe
 import yaml
 
+from ..fences import fenced_line_numbers
 from .loading import LoadedMassGen
 
 BLOCK_RE = re.compile(r"^:::\s+(?P<id>[\w.]+)\s*$")
-FENCE_RE = re.compile(r"^\s*(```|~~~)")
 INLINE_CODE_RE = re.compile(r"(?<![\[`])`(?P<name>[A-Za-z_][\w.]*)(?P<call>\(\))?`(?![`\]])")
 
 
@@ -34,12 +34,9 @@ def api_blocks(markdown: str) -> list[ApiBlock]:
     """The `:::` blocks of a page (outside code fences), with their `members` option."""
     lines = markdown.splitlines()
     blocks: list[ApiBlock] = []
-    in_fence = False
+    fenced = fenced_line_numbers(markdown)
     for index, line in enumerate(lines):
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
-            continue
-        match = None if in_fence else BLOCK_RE.match(line)
+        match = None if index + 1 in fenced else BLOCK_RE.match(line)
         if not match:
             continue
         block = ApiBlock(match["id"], index + 1)
@@ -134,14 +131,10 @@ def link_inline_code(markdown: str, index: ApiIndex) -> str:
     """Turn `` `Name` `` in prose into ``[`Name`][dotted.path]`` when Name is a rendered API entry. Code fences,
     headings, admonition titles, HTML comments and code already inside link text are left alone."""
     out = []
-    in_fence = False
-    for line in markdown.splitlines(keepends=True):
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
-            out.append(line)
-            continue
+    fenced = fenced_line_numbers(markdown)
+    for number, line in enumerate(markdown.splitlines(keepends=True), start=1):
         stripped = line.lstrip()
-        if in_fence or stripped.startswith(("#", "!!!", "???", "<!--", ":::", "--8<--")) or "`" not in line:
+        if number in fenced or stripped.startswith(("#", "!!!", "???", "<!--", ":::", "--8<--")) or "`" not in line:
             out.append(line)
             continue
 
