@@ -220,6 +220,10 @@ class _Indexer:
         self.tree = tree
         self.is_test = "/tests/" in rel or rel.rsplit("/", 1)[-1].startswith("test_")
         self.info = ModuleInfo(module, rel, 0)
+        # identifier-like strings in order: (is a string constant, value, location); only the first constant and
+        # the first pytest marker of each value can change `index.strings` (see `_merge_file`)
+        self.string_events: list[tuple[bool, str, Loc]] = []
+        self._seen_strings: set[tuple[bool, str]] = set()
         # attribute assignments `x.attr = Class(...)` (for hook registrations through attributes)
         self.attr_calls: dict[str, list[str]] = {}
 
@@ -280,11 +284,13 @@ class _Indexer:
                     index.parameters.setdefault(arg.arg, self.loc(node))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             value = node.value
-            if _IDENT_RE.match(value) and (value not in index.strings or
-                                           (not self.is_test and "/tests/" in index.strings[value][0])):
-                index.strings[value] = self.loc(node)
+            if _IDENT_RE.match(value) and (True, value) not in self._seen_strings:
+                self._seen_strings.add((True, value))
+                self.string_events.append((True, value, self.loc(node)))
         elif isinstance(node, ast.Attribute) and _dotted(node.value) == "pytest.mark":
-            index.strings.setdefault(node.attr, self.loc(node))  # pytest markers MassGen's tests use
+            if (False, node.attr) not in self._seen_strings:  # pytest markers MassGen's tests use
+                self._seen_strings.add((False, node.attr))
+                self.string_events.append((False, node.attr, self.loc(node)))
         elif isinstance(node, ast.Call):
             for keyword in node.keywords:
                 if keyword.arg:
@@ -412,12 +418,160 @@ def _count_lines(path: Path) -> int:
 _YAML_KEY_RE = re.compile(r"^\s*-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
-def build_index(package_dir: Path, version: str = "unknown", include=None) -> PackageIndex:
-    """Index the package folder `package_dir` (named `massgen`); `include(rel_path)` may narrow the files."""
+@dataclass
+class _FileResult:
+    """What one `.py` file contributes to an index (it depends only on the file's path and content)."""
+    module: ModuleInfo
+    local: PackageIndex
+    """The file's own functions, parameters, keywords, attributes, classes, enum values and chunk types."""
+    is_test: bool
+    string_events: list[tuple[bool, str, Loc]]
+    attr_calls: dict[str, list[str]]
+    hooks: list[tuple[str, list[str] | None, str | None, str, int]]
+    """(HookType member, hook class names or None when given as `x.attr`, that attr, file, line)."""
+
+
+def _index_file(rel: str, is_package: bool, data: bytes) -> _FileResult:
+    tree = ast.parse(data, filename=rel)
+    local = PackageIndex("", "")
+    indexer = _Indexer(local, rel, _module_name(rel), is_package, tree)
+    indexer.pending_hooks = []
+    info = indexer.run()
+    hooks = []
+    if indexer.pending_hooks:
+        scopes = _enclosing_scopes(tree)
+        for hook_type, expr, call in indexer.pending_hooks:
+            if isinstance(expr, ast.Attribute):  # resolved against every file's `x.attr = Class(...)` later
+                hooks.append((hook_type, None, expr.attr, rel, call.lineno))
+            else:
+                hooks.append((hook_type, _resolve_hook_expr(expr, scopes.get(id(call), []), {}), None, rel,
+                              call.lineno))
+    return _FileResult(info, local, indexer.is_test, indexer.string_events, indexer.attr_calls, hooks)
+
+
+def _merge_file(index: PackageIndex, result: _FileResult, all_attr_calls: dict[str, list[str]],
+                hooks: list) -> None:
+    """Add one file's contribution, exactly as if the file had been indexed in place (files come in order)."""
+    local = result.local
+    index.modules[result.module.name] = result.module
+    for target, source in ((index.functions, local.functions), (index.attributes, local.attributes),
+                           (index.classes, local.classes)):
+        for name, items in source.items():
+            target.setdefault(name, []).extend(items)
+    for target, source in ((index.parameters, local.parameters), (index.keywords, local.keywords),
+                           (index.enum_values, local.enum_values), (index.chunk_types, local.chunk_types)):
+        for name, loc in source.items():
+            target.setdefault(name, loc)
+    strings = index.strings
+    for is_constant, value, loc in result.string_events:
+        if not is_constant:
+            strings.setdefault(value, loc)
+        elif value not in strings or (not result.is_test and "/tests/" in strings[value][0]):
+            strings[value] = loc  # a string from MassGen's code wins over one from its tests
+    for attr, names in result.attr_calls.items():
+        all_attr_calls.setdefault(attr, []).extend(names)
+    hooks.extend(result.hooks)
+
+
+# Per-file results (pickled, so no two indexes share objects), keyed by the file's path and content hash: a copy
+# of MassGen with a few files changed re-parses only those files. Kept in memory and in the guide's cache folder.
+_FILE_CACHE: dict[str, bytes] = {}
+_FILE_CACHE_NEW: dict[str, bytes] = {}
+_FILE_CACHE_LOADED = False
+_FILE_CACHE_LIMIT = 20000
+_FILE_STATS = {"hits": 0, "misses": 0}
+
+
+def _file_key(rel: str, data: bytes) -> str:
+    return hashlib.sha1(f"{INDEX_FORMAT}\0{rel}\0".encode() + data).hexdigest()
+
+
+def _file_cache_path() -> Path:
+    return cache_dir() / "claims-index" / f"files-{INDEX_FORMAT}.pickle"
+
+
+def _load_file_cache() -> None:
+    global _FILE_CACHE_LOADED
+    if _FILE_CACHE_LOADED:
+        return
+    _FILE_CACHE_LOADED = True
+    try:
+        with _file_cache_path().open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, dict):
+            for key, value in loaded.items():
+                _FILE_CACHE.setdefault(key, value)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+
+
+def _cached_file(key: str | None) -> _FileResult | None:
+    if key is None:
+        return None
+    _load_file_cache()
+    data = _FILE_CACHE.get(key)
+    if data is not None:
+        try:
+            result = pickle.loads(data)
+        except (pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
+            result = None
+        if isinstance(result, _FileResult):
+            _FILE_STATS["hits"] += 1
+            return result
+    _FILE_STATS["misses"] += 1
+    return None
+
+
+def _store_file(key: str | None, result: _FileResult) -> None:
+    if key is None:
+        return
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    _FILE_CACHE[key] = data
+    _FILE_CACHE_NEW[key] = data
+
+
+def _save_file_cache() -> None:
+    """Write new per-file results to disk (merged with what other processes wrote meanwhile)."""
+    if not _FILE_CACHE_NEW:
+        return
+    path = _file_cache_path()
+    merged: dict[str, bytes] = {}
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, dict):
+            merged.update(loaded)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    merged.update(_FILE_CACHE_NEW)
+    _FILE_CACHE_NEW.clear()
+    if len(merged) > _FILE_CACHE_LIMIT:  # keep the newest entries
+        merged = dict(list(merged.items())[-_FILE_CACHE_LIMIT:])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(merged, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
+def file_cache_stats() -> dict[str, int]:
+    """How many files' results came from the per-file cache (hits) or were parsed (misses) in this process."""
+    return dict(_FILE_STATS)
+
+
+def build_index(package_dir: Path, version: str = "unknown", include=None, *, use_cache: bool = True) -> PackageIndex:
+    """Index the package folder `package_dir` (named `massgen`); `include(rel_path)` may narrow the files.
+
+    With `use_cache`, each file's parse result is reused from earlier indexes of a file with the same path and
+    content (the index is the same either way; tests compare both).
+    """
     package_dir = Path(package_dir)
     index = PackageIndex(str(package_dir), version)
     top = package_dir.name
-    trees: list[tuple[_Indexer, ast.Module]] = []
+    hooks: list = []
     all_attr_calls: dict[str, list[str]] = {}
     for dirpath, dirnames, filenames in os.walk(package_dir):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
@@ -441,36 +595,34 @@ def build_index(package_dir: Path, version: str = "unknown", include=None) -> Pa
                     pass
             if not filename.endswith(".py"):
                 continue
-            try:
-                tree = ast.parse(path.read_bytes(), filename=rel)
-            except (SyntaxError, ValueError) as exc:
-                line = getattr(exc, "lineno", None)
-                index.parse_errors[rel] = f"{rel}:{line or '?'}: {type(exc).__name__}: {getattr(exc, 'msg', exc)}"
-                continue
-            module = _module_name(rel)
-            indexer = _Indexer(index, rel, module, filename == "__init__.py", tree)
-            indexer.pending_hooks = []
-            info = indexer.run()
-            info.lines = index.files[rel]
-            index.modules[module] = info
-            for attr, names in indexer.attr_calls.items():
-                all_attr_calls.setdefault(attr, []).extend(names)
-            if indexer.pending_hooks:
-                trees.append((indexer, tree))
+            data = path.read_bytes()
+            key = _file_key(rel, data) if use_cache else None
+            result = _cached_file(key)
+            if result is None:
+                try:
+                    result = _index_file(rel, filename == "__init__.py", data)
+                except (SyntaxError, ValueError) as exc:
+                    line = getattr(exc, "lineno", None)
+                    index.parse_errors[rel] = f"{rel}:{line or '?'}: {type(exc).__name__}: {getattr(exc, 'msg', exc)}"
+                    continue
+                _store_file(key, result)
+            _merge_file(index, result, all_attr_calls, hooks)
+            index.modules[result.module.name].lines = index.files[rel]
     # ChunkType-style enums also declare chunk types
     for cls in index.classes.get("ChunkType", []):
         for member, value in cls.enum_values.items():
             index.chunk_types.setdefault(value, (cls.file, cls.attributes.get(member, cls.line)))
     # hook registrations, resolved to hook classes
-    for indexer, tree in trees:
-        scopes = _enclosing_scopes(tree)
-        for hook_type, expr, call in indexer.pending_hooks:
-            value = None
-            for cls in index.classes.get("HookType", []):
-                value = cls.enum_values.get(hook_type) or value
-            for hook_class in _resolve_hook_expr(expr, scopes.get(id(call), []), all_attr_calls):
-                index.hook_registrations.append(HookRegistration(hook_class, value or hook_type, indexer.rel,
-                                                                 call.lineno))
+    for hook_type, names, attr, rel, line in hooks:
+        value = None
+        for cls in index.classes.get("HookType", []):
+            value = cls.enum_values.get(hook_type) or value
+        if names is None:  # `x.attr`: the classes assigned to `.attr` anywhere in the package
+            names = sorted(set(all_attr_calls.get(attr, [])))
+        for hook_class in names:
+            index.hook_registrations.append(HookRegistration(hook_class, value or hook_type, rel, line))
+    if use_cache:
+        _save_file_cache()
     return index
 
 
