@@ -477,7 +477,6 @@ def _merge_file(index: PackageIndex, result: _FileResult, all_attr_calls: dict[s
 # of MassGen with a few files changed re-parses only those files. Kept in memory and in the guide's cache folder.
 _FILE_CACHE: dict[str, bytes] = {}
 _FILE_CACHE_NEW: dict[str, bytes] = {}
-_FILE_CACHE_LOADED = False
 _FILE_CACHE_LIMIT = 20000
 _FILE_STATS = {"hits": 0, "misses": 0}
 
@@ -490,13 +489,21 @@ def _file_cache_path() -> Path:
     return cache_dir() / "claims-index" / f"files-{INDEX_FORMAT}.pickle"
 
 
+_FILE_CACHE_SEEN: list[int | None] = [None]  # the disk file's mtime when last read
+
+
 def _load_file_cache() -> None:
-    global _FILE_CACHE_LOADED
-    if _FILE_CACHE_LOADED:
-        return
-    _FILE_CACHE_LOADED = True
+    """Read the disk cache if it changed since this process last read it (another process may have added to it)."""
+    path = _file_cache_path()
     try:
-        with _file_cache_path().open("rb") as handle:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return
+    if mtime == _FILE_CACHE_SEEN[0]:
+        return
+    _FILE_CACHE_SEEN[0] = mtime
+    try:
+        with path.open("rb") as handle:
             loaded = pickle.load(handle)
         if isinstance(loaded, dict):
             for key, value in loaded.items():
@@ -508,7 +515,6 @@ def _load_file_cache() -> None:
 def _cached_file(key: str | None) -> _FileResult | None:
     if key is None:
         return None
-    _load_file_cache()
     data = _FILE_CACHE.get(key)
     if data is not None:
         try:
@@ -553,8 +559,11 @@ def _save_file_cache() -> None:
         with tmp.open("wb") as handle:
             pickle.dump(merged, handle, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
+        _FILE_CACHE_SEEN[0] = path.stat().st_mtime_ns
     except OSError:
-        pass
+        return
+    for key, value in merged.items():  # what other processes added
+        _FILE_CACHE.setdefault(key, value)
 
 
 def file_cache_stats() -> dict[str, int]:
@@ -573,6 +582,8 @@ def build_index(package_dir: Path, version: str = "unknown", include=None, *, us
     top = package_dir.name
     hooks: list = []
     all_attr_calls: dict[str, list[str]] = {}
+    if use_cache:
+        _load_file_cache()
     for dirpath, dirnames, filenames in os.walk(package_dir):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         rel_dir = Path(dirpath).relative_to(package_dir.parent).as_posix()
@@ -639,9 +650,7 @@ def _signature(package_dir: Path) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=16)
-def _index_for(package_dir: str, version: str, signature: str) -> PackageIndex:
-    cache = cache_dir() / "claims-index" / f"{signature}.pickle"
+def _load_index(cache: Path) -> PackageIndex | None:
     try:
         with cache.open("rb") as handle:
             loaded = pickle.load(handle)
@@ -649,6 +658,49 @@ def _index_for(package_dir: str, version: str, signature: str) -> PackageIndex:
             return loaded
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
         pass
+    return None
+
+
+class _BuildLock:
+    """An exclusive lock on the index cache folder while an index is built, so that processes started together
+    (a test run's workers, its builds) build the same index once instead of each on its own (POSIX only)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.handle = None
+
+    def __enter__(self) -> "_BuildLock":
+        try:
+            import fcntl
+
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.handle = (self.folder / ".build.lock").open("a")
+            fcntl.flock(self.handle, fcntl.LOCK_EX)
+        except (ImportError, OSError):
+            if self.handle is not None:
+                self.handle.close()
+            self.handle = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            self.handle.close()  # releases the lock
+
+
+@lru_cache(maxsize=16)
+def _index_for(package_dir: str, version: str, signature: str) -> PackageIndex:
+    cache = cache_dir() / "claims-index" / f"{signature}.pickle"
+    loaded = _load_index(cache)
+    if loaded is not None:
+        return loaded
+    with _BuildLock(cache.parent):
+        loaded = _load_index(cache)  # another process may have built it while this one waited
+        if loaded is not None:
+            return loaded
+        return _build_and_store(package_dir, version, cache)
+
+
+def _build_and_store(package_dir: str, version: str, cache: Path) -> PackageIndex:
     index = build_index(Path(package_dir), version)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
