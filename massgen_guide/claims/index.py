@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -174,6 +175,24 @@ class PackageIndex:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+def _walk(node: ast.AST):
+    """`ast.walk` (the same nodes in the same order), without its per-node generator overhead."""
+    AST = ast.AST
+    todo = deque([node])
+    pop, append = todo.popleft, todo.append
+    while todo:
+        node = pop()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, AST):
+                append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        append(item)
+        yield node
+
+
 def _dotted(node: ast.AST) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -233,7 +252,7 @@ class _Indexer:
     def run(self) -> ModuleInfo:
         for node in self.tree.body:
             self.top_level(node)
-        for node in ast.walk(self.tree):
+        for node in _walk(self.tree):
             self.any_node(node)
         return self.info
 
@@ -325,7 +344,7 @@ class _Indexer:
                 index.enum_values.setdefault(value, (self.rel, node.lineno))
         else:
             cls.enum_values = {}
-        for sub in ast.walk(node):
+        for sub in _walk(node):
             if isinstance(sub, (ast.Assign, ast.AnnAssign)):
                 targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
                 for target in targets:
