@@ -8,14 +8,22 @@ During a build `expand_directives` replaces it with the Markdown that the genera
 returns. An unknown NAME, a bad argument or a generator that raises `GuideError` fails the build with a
 message naming the page and line. Generators register themselves with `@generator("NAME")`; the modules
 holding them are listed in `GENERATOR_MODULES` and imported once.
+
+Generated Markdown is kept in a disk cache (under the guide's cache folder) keyed by the directive, its page
+and a signature of every input a generator can read: the selected MassGen's files, this package's code and
+data, `docs/`, `snippets/`, `mkdocs.yml` and the `GUIDE_*`/`MASSGEN_*` settings (sizes and modification
+times). Any change to any of them regenerates everything; a generator that fails is never cached.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import os
 import re
 import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from .errors import GuideError
@@ -108,6 +116,81 @@ def find_directives(markdown: str, page: str) -> list[DirectiveCall]:
     return calls
 
 
+ROOT = Path(__file__).resolve().parent.parent
+_signature: str | None = None
+_site: tuple[Path, Path] | None = None
+"""The docs folder and config of the build under way; None outside a build (then nothing is cached)."""
+
+
+def start_build(docs_dir: Path | None = None, config_file: Path | None = None) -> None:
+    """A build begins: remember its docs folder and config, and compute the inputs' signature afresh."""
+    global _signature, _site
+    _signature = None
+    _site = (docs_dir or ROOT / "docs", config_file or ROOT / "mkdocs.yml")
+
+
+def end_build() -> None:
+    """The build is over: directives expanded from now on (outside a build) are not cached."""
+    global _signature, _site
+    _signature, _site = None, None
+
+
+def inputs_signature() -> str:
+    """A digest of everything a generator may read (file sizes and modification times, and the settings)."""
+    global _signature
+    if _signature is None:
+        from .source import cache_dir, current_source
+
+        docs_dir, config = _site or (ROOT / "docs", ROOT / "mkdocs.yml")
+        digest = hashlib.sha256()
+        folders = (current_source().package_dir, ROOT / "massgen_guide", docs_dir, config.parent / "snippets",
+                   ROOT / "snippets")
+        for folder in folders:
+            for here, dirs, files in os.walk(folder):  # does not follow symlinked folders
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                for name in sorted(files):
+                    try:
+                        stat = os.stat(os.path.join(here, name))
+                    except OSError:
+                        continue
+                    digest.update(f"{here}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(str(config).encode() + (config.read_bytes() if config.is_file() else b""))
+        for key, value in sorted(os.environ.items()):
+            if key.startswith(("GUIDE_", "MASSGEN_")):
+                digest.update(f"{key}={value}\n".encode())
+        digest.update(str(cache_dir()).encode())
+        _signature = digest.hexdigest()
+    return _signature
+
+
+def _cache_path(call: DirectiveCall) -> Path:
+    from .source import cache_dir
+
+    key = hashlib.sha256(repr((inputs_signature(), call.name, sorted(call.args.items()), call.page,
+                               call.line, call.site_url)).encode()).hexdigest()
+    return cache_dir() / "directives" / key[:2] / f"{key}.md"
+
+
+def generate(function: Generator, call: DirectiveCall) -> str:
+    """The generator's Markdown for a call, from the disk cache when every input is unchanged (builds only)."""
+    if _site is None:
+        return function(call)
+    path = _cache_path(call)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    text = function(call)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return text
+
+
 def expand_directives(markdown: str, page: str, site_url: str = "") -> str:
     """Replace every directive on a page by its generated Markdown."""
     calls = {call.line: call for call in find_directives(markdown, page)}
@@ -127,7 +210,7 @@ def expand_directives(markdown: str, page: str, site_url: str = "") -> str:
             raise GuideError(f"{where}: unknown directive guide:{call.name} (known: {known})")
         call.site_url = site_url
         try:
-            out.append(function(call))
+            out.append(generate(function, call))
         except GuideError as exc:
             raise GuideError(f"{where}: guide:{call.name}: {exc}") from None
     return "\n".join(out) + ("\n" if markdown.endswith("\n") else "")

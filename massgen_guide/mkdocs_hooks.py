@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 
 from . import llms_txt, site_facts
 from .claims import check_page_for_build
-from .directives import expand_directives
+from .directives import end_build, expand_directives, start_build
 from .errors import GuideError
 
 SNIPPET_RE = re.compile(r"""^\s*(?:-{1,}8<-{1,}|;-{1,}8<-{1,})\s+["']([^"']+)["']\s*$""")
@@ -28,6 +28,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> Any:
+    start_build(Path(config["docs_dir"]), Path(config["config_file_path"]))
     try:
         site_facts.prepare(config)
     except GuideError as exc:
@@ -78,6 +79,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 def on_post_build(config: Any) -> None:
+    end_build()
     from .facts.loading import load_massgen
 
     base = Path(config["config_file_path"]).parent

@@ -1,0 +1,74 @@
+"""The disk cache of generated Markdown: reused while no input changes, regenerated when one does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from massgen_guide import directives
+from massgen_guide.directives import DirectiveCall
+from massgen_guide.errors import GuideError
+
+
+@pytest.fixture
+def tiny_massgen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    package = tmp_path / "checkout" / "massgen"
+    (package / "backend").mkdir(parents=True)
+    (package / "__init__.py").write_text('__version__ = "0.0.1"\n')
+    (package / "backend" / "base.py").write_text("class LLMBackend: ...\n")
+    monkeypatch.setenv("MASSGEN_SOURCE", str(package.parent))
+    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(tmp_path / "cache"))
+    yield package
+    directives.end_build()
+
+
+def test_generated_markdown_is_reused_until_an_input_changes(tiny_massgen: Path, monkeypatch) -> None:
+    produced: list[str] = []
+
+    def generate(call: DirectiveCall) -> str:
+        produced.append(call.name)
+        return f"table {len(produced)}"
+
+    call = DirectiveCall("chunk-types", {}, "reference/stream-chunks.md", 3)
+    directives.start_build()
+    assert directives.generate(generate, call) == "table 1"
+    directives.start_build()  # a new build with the same inputs: from the cache
+    assert directives.generate(generate, call) == "table 1"
+    assert produced == ["chunk-types"]
+
+    (tiny_massgen / "backend" / "base.py").write_text("class LLMBackend:\n    pass\n")  # MassGen changed
+    directives.start_build()
+    assert directives.generate(generate, call) == "table 2"
+
+    monkeypatch.setenv("GUIDE_DECISION_TREES", "/elsewhere.yaml")  # a setting changed
+    directives.start_build()
+    assert directives.generate(generate, call) == "table 3"
+
+    other_page = DirectiveCall("chunk-types", {}, "phases/backend-class.md", 3)  # another page
+    assert directives.generate(generate, other_page) == "table 4"
+
+
+def test_outside_a_build_nothing_is_cached(tiny_massgen: Path) -> None:
+    produced: list[int] = []
+    call = DirectiveCall("chunk-types", {}, "reference/stream-chunks.md", 3)
+    directives.end_build()
+    for _ in range(2):
+        directives.generate(lambda c: str(produced.append(1) or len(produced)), call)
+    assert produced == [1, 1]
+    assert not (tiny_massgen.parent.parent / "cache" / "directives").exists()
+
+
+def test_a_failing_generator_is_not_cached(tiny_massgen: Path) -> None:
+    attempts: list[int] = []
+
+    def broken(call: DirectiveCall) -> str:
+        attempts.append(1)
+        raise GuideError("the source has a chunk type with no explanation")
+
+    call = DirectiveCall("chunk-types", {}, "reference/stream-chunks.md", 3)
+    directives.start_build()
+    for _ in range(2):
+        with pytest.raises(GuideError, match="no explanation"):
+            directives.generate(broken, call)
+    assert len(attempts) == 2
