@@ -28,6 +28,7 @@ from typing import Callable
 
 from .errors import GuideError
 from .fences import fenced_line_numbers
+from .signatures import add_folder
 
 DIRECTIVE_RE = re.compile(r"^<!--\s*guide:(?P<name>[a-z][a-z0-9-]*)(?P<args>(?:\s+[^>]*?)?)\s*-->\s*$")
 
@@ -146,14 +147,7 @@ def inputs_signature() -> str:
         folders = (current_source().package_dir, ROOT / "massgen_guide", docs_dir, config.parent / "snippets",
                    ROOT / "snippets")
         for folder in folders:
-            for here, dirs, files in os.walk(folder):  # does not follow symlinked folders
-                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-                for name in sorted(files):
-                    try:
-                        stat = os.stat(os.path.join(here, name))
-                    except OSError:
-                        continue
-                    digest.update(f"{here}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            add_folder(digest, folder)
         digest.update(str(config).encode() + (config.read_bytes() if config.is_file() else b""))
         for key, value in sorted(os.environ.items()):
             if key.startswith(("GUIDE_", "MASSGEN_")):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..signatures import add_folder
 from ..source import MassGenSource, cache_dir
 
 INDEX_FORMAT = 5
@@ -658,14 +659,7 @@ def build_index(package_dir: Path, version: str = "unknown", include=None, *, us
 
 def _signature(package_dir: Path) -> str:
     digest = hashlib.sha1(f"{INDEX_FORMAT}:{package_dir.resolve()}".encode())
-    for dirpath, dirnames, filenames in os.walk(package_dir):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        for filename in sorted(filenames):
-            try:
-                stat = os.stat(os.path.join(dirpath, filename))
-            except OSError:
-                continue
-            digest.update(f"{dirpath}/{filename}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    add_folder(digest, package_dir)
     return digest.hexdigest()
 
 
