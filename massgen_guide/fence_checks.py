@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 import yaml
 
-from .fences import PYTHON_LANGS, SHELL_LANGS, Fence, find_fences
+from .fences import PYTHON_LANGS, SHELL_LANGS, Fence, find_fences, included_text
 from .source import MassGenSource
 
 RUN, INCLUDED, VALIDATED, OPTED_OUT = "run", "included", "validated", "opted-out"
@@ -62,16 +62,7 @@ def fence_text(fence: Fence, root: Path) -> str:
     """The text a reader sees: the body, or the included files' sections."""
     if not fence.includes:
         return fence.body
-    parts = []
-    for target in fence.includes:
-        path_part, _, section = target.partition(":")
-        text = (root / path_part).read_text(encoding="utf-8")
-        if section:
-            match = re.search(rf"--8<-- \[start:{re.escape(section)}\]\n(.*?)\n[^\n]*--8<-- \[end:{re.escape(section)}\]",
-                              text, re.DOTALL)
-            text = match.group(1) if match else ""
-        parts.append(text)
-    return "\n".join(parts)
+    return "\n".join(included_text(root, target) for target in fence.includes)
 
 
 # --- YAML -----------------------------------------------------------------------------------------------------

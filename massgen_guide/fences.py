@@ -26,6 +26,21 @@ PYTHON_LANGS = {"python", "py", "python3", "pycon"}
 SHELL_LANGS = {"bash", "sh", "shell", "console"}
 
 
+SECTION_MARKER_RE = re.compile(r"^[^\n]*--8<-- \[(start|end):[\w-]+\][^\n]*\n?", re.MULTILINE)
+
+
+def included_text(base: Path, target: str) -> str:
+    """What an include `path` or `path:section` shows: the file or its named section, without section markers
+    (as pymdownx.snippets renders it)."""
+    path_part, _, section = target.partition(":")
+    text = (base / path_part).read_text(encoding="utf-8")
+    if section:
+        match = re.search(rf"--8<-- \[start:{re.escape(section)}\]\n(.*?)\n[^\n]*--8<-- \[end:{re.escape(section)}\]",
+                          text, re.DOTALL)
+        text = match.group(1) if match else ""
+    return SECTION_MARKER_RE.sub("", text)
+
+
 @dataclass
 class Fence:
     """One fenced block of a Markdown file."""

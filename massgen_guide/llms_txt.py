@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .fences import included_text
+
 INCLUDE_LINE_RE = re.compile(r"""^(?P<indent>\s*)-{1,}8<-{1,}\s+["'](?P<target>[^"']+)["']\s*$""")
 TAG_LINE_RE = re.compile(r"^\s*</?(div|details|summary|span|nav|section|ol|ul|li|button|p)\b[^>]*>\s*$")
 PRE_OPEN_RE = re.compile(r'<pre class="guide-output"><code>')
@@ -34,19 +36,6 @@ class LlmsPage:
     markdown: str
 
 
-SECTION_MARKER_RE = re.compile(r"^[^\n]*--8<-- \[(start|end):[\w-]+\][^\n]*\n?", re.MULTILINE)
-
-
-def _section_text(path: Path, section: str) -> str:
-    """A whole included file or one named section of it, without the section markers (as pymdownx shows it)."""
-    text = path.read_text(encoding="utf-8")
-    if section:
-        match = re.search(rf"--8<-- \[start:{re.escape(section)}\]\n(.*?)\n[^\n]*--8<-- \[end:{re.escape(section)}\]",
-                          text, re.DOTALL)
-        text = match.group(1) if match else ""
-    return SECTION_MARKER_RE.sub("", text)
-
-
 def expand_includes(markdown: str, base: Path) -> str:
     out = []
     for line in markdown.split("\n"):
@@ -54,8 +43,7 @@ def expand_includes(markdown: str, base: Path) -> str:
         if not match:
             out.append(line)
             continue
-        path_part, _, section = match["target"].partition(":")
-        text = _section_text(base / path_part, section).rstrip("\n")
+        text = included_text(base, match["target"]).rstrip("\n")
         out.extend(match["indent"] + piece if piece else piece for piece in text.split("\n"))
     return "\n".join(out)
 
