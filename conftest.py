@@ -50,8 +50,25 @@ def _guarded_connect_ex(self: socket.socket, address: object) -> int:
     return _real_connect_ex(self, address)
 
 
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object):
+    """Name lookups are refused too: a DNS query leaves the machine before any connect() is tried.
+
+    (MassGen's token manager looks up raw.githubusercontent.com for litellm's price list; without this guard the
+    lookup waits for the resolver's timeout, about 5 s, before the connect guard can refuse it.)
+    """
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is not None and name not in _LOCAL_HOSTS:
+        raise socket.gaierror(socket.EAI_NONAME,
+                              f"hermetic tests: name lookup of {name!r} refused (only 127.0.0.1 is allowed)")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
 socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+socket.getaddrinfo = _guarded_getaddrinfo
 
 
 def pytest_markdown_docs_markdown_it():
