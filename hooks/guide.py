@@ -1,6 +1,7 @@
 """MkDocs hooks: thin wrappers. Every bit of logic lives in `massgen_guide.mkdocs_hooks`."""
 
 from massgen_guide.mkdocs_hooks import (  # noqa: F401  (MkDocs finds hooks by name)
+    on_build_error,
     on_config,
     on_env,
     on_nav,

@@ -28,6 +28,7 @@ from typing import Callable
 
 from .errors import GuideError
 from .fences import fenced_line_numbers
+from . import signatures
 from .signatures import add_folder
 
 DIRECTIVE_RE = re.compile(r"^<!--\s*guide:(?P<name>[a-z][a-z0-9-]*)(?P<args>(?:\s+[^>]*?)?)\s*-->\s*$")
@@ -128,12 +129,14 @@ def start_build(docs_dir: Path | None = None, config_file: Path | None = None) -
     global _signature, _site
     _signature = None
     _site = (docs_dir or ROOT / "docs", config_file or ROOT / "mkdocs.yml")
+    signatures.start_build()
 
 
 def end_build() -> None:
     """The build is over: directives expanded from now on (outside a build) are not cached."""
     global _signature, _site
     _signature, _site = None, None
+    signatures.end_build()
 
 
 def inputs_signature() -> str:

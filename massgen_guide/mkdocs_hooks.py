@@ -3,6 +3,7 @@
 - `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings.
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
   then expand `<!-- guide:... -->` directives and link API names.
+- `on_build_error`: end the build's caching scope.
 - `on_post_build`: `llms.txt`, `llms-full.txt` and a Markdown file per page (`massgen_guide.llms_txt`).
 """
 
@@ -76,6 +77,10 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     return env
+
+
+def on_build_error(error: Exception) -> None:
+    end_build()  # a failed build caches nothing from here on (and `mkdocs serve` starts the next one afresh)
 
 
 def on_post_build(config: Any) -> None:

@@ -14,11 +14,6 @@ _SESSION_TMP = Path(os.environ["MASSGEN_GUIDE_TEST_TMP"])  # made by the root co
 
 
 @pytest.fixture(scope="session")
-def session_tmp() -> Path:
-    return _SESSION_TMP
-
-
-@pytest.fixture(scope="session")
 def massgen_imported():
     """Import MassGen's backend stack once per session (it takes ~14 s)."""
     import massgen.backend.chat_completions  # noqa: F401

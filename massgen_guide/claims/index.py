@@ -10,6 +10,7 @@ sizes and modification times) under the guide's cache folder. A file that fails 
 from __future__ import annotations
 
 import ast
+import gc
 import hashlib
 import os
 import pickle
@@ -176,21 +177,42 @@ class PackageIndex:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+_NOT_NODES = frozenset({"ctx", "id", "attr", "name", "asname", "arg", "module", "level", "kind", "type_comment",
+                        "conversion", "is_async"})
+"""Fields that never hold a node the indexer looks at: names, flags, and `ctx` (the Load/Store/Del markers)."""
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = tuple(f for f in cls._fields if f not in _NOT_NODES and not (cls is ast.Constant and f == "value"))
+        _CHILD_FIELDS[cls] = fields
+    return fields
+
+
 def _walk(node: ast.AST):
-    """`ast.walk` (the same nodes in the same order), without its per-node generator overhead."""
+    """`ast.walk`'s nodes in its order, minus the `ctx` markers, without its per-node generator overhead."""
     AST = ast.AST
     todo = deque([node])
     pop, append = todo.popleft, todo.append
+    fields_of = _CHILD_FIELDS.get
     while todo:
         node = pop()
-        for name in node._fields:
+        cls = type(node)
+        fields = fields_of(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, AST):
-                append(value)
-            elif isinstance(value, list):
+            if value is None:
+                continue
+            if isinstance(value, list):
                 for item in value:
                     if isinstance(item, AST):
                         append(item)
+            elif isinstance(value, AST):
+                append(value)
         yield node
 
 
@@ -231,6 +253,10 @@ def _resolve_relative(module: str, is_package: bool, level: int, target: str | N
     return base
 
 
+_ANY_NODE_TYPES = frozenset({ast.ImportFrom, ast.Import, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef,
+                             ast.Constant, ast.Attribute, ast.Call, ast.Assign})
+
+
 class _Indexer:
     def __init__(self, index: PackageIndex, rel: str, module: str, is_package: bool, tree: ast.Module) -> None:
         self.index = index
@@ -253,8 +279,12 @@ class _Indexer:
     def run(self) -> ModuleInfo:
         for node in self.tree.body:
             self.top_level(node)
+        # `any_node` does something for these node types only; looking the type up skips the rest (most nodes)
+        wanted = _ANY_NODE_TYPES
+        any_node = self.any_node
         for node in _walk(self.tree):
-            self.any_node(node)
+            if type(node) in wanted:
+                any_node(node)
         return self.info
 
     def top_level(self, node: ast.stmt) -> None:
@@ -598,6 +628,16 @@ def build_index(package_dir: Path, version: str = "unknown", include=None, *, us
     content (the index is the same either way; tests compare both).
     """
     package_dir = Path(package_dir)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # parsing makes millions of short-lived, acyclic AST nodes: the cyclic collector only slows it down
+    try:
+        return _build_index(package_dir, version, include, use_cache)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _build_index(package_dir: Path, version: str, include, use_cache: bool) -> PackageIndex:
     index = PackageIndex(str(package_dir), version)
     top = package_dir.name
     hooks: list = []

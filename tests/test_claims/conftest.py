@@ -62,15 +62,13 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> int:
 
 
 @pytest.fixture(scope="session")
-def mutated(session_tmp):
+def mutated(tmp_path_factory):
     """One copy of MassGen with several mutations, each breaking one statement of MUTATION_PAGE.
 
-    Returns (package_dir, index, notes) where notes records what was changed.
+    Returns (package_dir, index, notes) where notes records what was changed. Each pytest-xdist worker makes its
+    own copy, in its own temp dir.
     """
-    root = session_tmp / "claims-mutated"
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
+    root = tmp_path_factory.mktemp("claims-mutated")
     package = copy_massgen(root)
     backend = package / "backend"
     notes = {}
