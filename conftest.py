@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+pytest_plugins = ["tests.scheduling"]  # how the tests are spread over pytest-xdist workers
 # One temp dir per test run, shared by pytest-xdist's workers (they inherit the controller's environment).
 _SESSION_TMP = Path(os.environ.get("MASSGEN_GUIDE_TEST_TMP") or tempfile.mkdtemp(prefix="massgen-guide-tests-"))
 os.environ["MASSGEN_GUIDE_TEST_TMP"] = str(_SESSION_TMP)

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 import pytest
 
 # --8<-- [start:imports]
-from massgen.backend.chat_completions import ChatCompletionsBackend
-
 from massgen_guide.conformance import BackendConformanceTests
 from massgen_guide.fake_provider import FakeProvider, HTTPError, Reply, ToolCall, Usage
 
@@ -22,7 +20,13 @@ from massgen_guide.fake_provider import FakeProvider, HTTPError, Reply, ToolCall
 
 # --8<-- [start:class]
 class TestChatCompletionsConformance(BackendConformanceTests):
-    backend_class = ChatCompletionsBackend
+    @property
+    def backend_class(self) -> type:
+        # Imported when a test runs, not when pytest collects this file: importing MassGen takes seconds.
+        from massgen.backend.chat_completions import ChatCompletionsBackend
+
+        return ChatCompletionsBackend
+
     backend_type = "chatcompletion"  # its key in BACKEND_CAPABILITIES
     supports_tool_calls = True
     supports_reasoning = True  # reasoning_content deltas become 'reasoning' chunks
@@ -49,9 +53,9 @@ class TestChatCompletionsConformance(BackendConformanceTests):
             "failure": lambda: HTTPError(401, "invalid API key"),  # 401: the OpenAI client does not retry
         }
 
-        def make(scenario: str, turns: int = 1) -> ChatCompletionsBackend:
+        def make(scenario: str, turns: int = 1):
             provider.script(*(replies[scenario]() for _ in range(turns)))
-            return ChatCompletionsBackend(api_key="test-key", base_url=provider.base_url, model="fake-model")
+            return self.backend_class(api_key="test-key", base_url=provider.base_url, model="fake-model")
 
         return make
     # --8<-- [end:factory]

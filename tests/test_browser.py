@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import threading
@@ -176,12 +177,25 @@ except ImportError:  # reported by the `browser` fixture
     PlaywrightTimeout = TimeoutError  # type: ignore[misc,assignment]
 
 
+def small_search_index(site: Path) -> str:
+    """The site's search index cut down to its first entry (same configuration, same format)."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return json.dumps({**index, "docs": index["docs"][:1]})
+
+
 @pytest.fixture(scope="module")
 def visits(context, built_site: Path, base_url: str) -> list[Visit]:
-    """Load every page of the site once, in one tab, recording what each did."""
+    """Load every page of the site once, in one tab, recording what each did.
+
+    Material's search worker rebuilds the search index on every full page load, which would be a third of this
+    fixture's time; this tab gets a one-entry index instead (the search test uses the real one).
+    """
     pages = site_pages(built_site)
     assert len(pages) >= 10, f"sitemap.xml lists only {len(pages)} pages"
     tab = context.new_page()
+    small_index = small_search_index(built_site)
+    tab.route("**/search/search_index.json",
+              lambda route: route.fulfill(status=200, content_type="application/json", body=small_index))
     errors: list[str] = []
     tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     tab.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
@@ -264,8 +278,22 @@ def _plain(markdown: str) -> str:
     return " ".join(markdown.replace("`", "").split())
 
 
+PANEL_STATE = """panel => {
+  const text = (selector) => { const e = panel.querySelector(selector); return e ? e.innerText : null; };
+  return {
+    node: panel.dataset.node, kind: panel.dataset.kind,
+    question: text(".guide-dt-question-text"), title: text(".guide-dt-result-title"),
+    links: Array.from(panel.querySelectorAll(".guide-dt-result-links a"), a => a.getAttribute("href")),
+  };
+}"""
+
+
 def _check_leaf_walks(page, trees, tree_ids: set[str], built_site: Path, base_url: str) -> int:
-    """Click through every leaf of the given trees on the current page; returns the number of leaves reached."""
+    """Click through every leaf of the given trees on the current page; returns the number of leaves reached.
+
+    Every step is a real click (playwright's, with its checks that the button is visible and takes the click);
+    what the panel shows after it is read in one round trip.
+    """
     reached = 0
     for tree in trees:
         if tree.id not in tree_ids:
@@ -274,24 +302,25 @@ def _check_leaf_walks(page, trees, tree_ids: set[str], built_site: Path, base_ur
         assert widget.count() == 1, f"tree {tree.id}: no widget on {page.url}"
         panel = widget.locator(".guide-dt-panel")
         assert panel.count() == 1, f"tree {tree.id}: the widget was not set up by decision-tree.js"
+        state = panel.evaluate(PANEL_STATE)
         for leaf_id, path in tree.paths().items():
-            if panel.get_attribute("data-node") != tree.start:
+            if state["node"] != tree.start:
                 widget.locator(".guide-dt-restart").click()
-            assert panel.get_attribute("data-node") == tree.start
+                state = panel.evaluate(PANEL_STATE)
+            assert state["node"] == tree.start
             node = tree.nodes[tree.start]
             for index in path:
-                assert panel.get_attribute("data-kind") == "question"
-                assert _plain(node.question) in " ".join(panel.locator(".guide-dt-question-text").inner_text().split())
+                assert state["kind"] == "question"
+                assert _plain(node.question) in " ".join((state["question"] or "").split())
                 panel.locator(f'.guide-dt-choice[data-index="{index}"]').click()
+                state = panel.evaluate(PANEL_STATE)
                 node = tree.nodes[node.answers[index].next]
-            assert panel.get_attribute("data-node") == leaf_id, f"tree {tree.id}: path {path} did not reach {leaf_id}"
-            assert panel.get_attribute("data-kind") == "leaf"
-            title = " ".join(panel.locator(".guide-dt-result-title").inner_text().split())
+            assert state["node"] == leaf_id, f"tree {tree.id}: path {path} did not reach {leaf_id}"
+            assert state["kind"] == "leaf"
+            title = " ".join((state["title"] or "").split())
             assert title == _plain(node.title), f"tree {tree.id}, leaf {leaf_id}: shows {title!r}"
-            links = panel.locator(".guide-dt-result-links a")
-            assert links.count() == len(node.links), f"tree {tree.id}, leaf {leaf_id}: link count"
-            for number, link in enumerate(node.links):
-                href = links.nth(number).get_attribute("href")
+            assert len(state["links"]) == len(node.links), f"tree {tree.id}, leaf {leaf_id}: link count"
+            for href, link in zip(state["links"], node.links):
                 target = urlsplit(urljoin(page.url, href)).path
                 assert (built_site / target.lstrip("/") / "index.html").is_file() or \
                     (built_site / target.lstrip("/")).is_file(), f"tree {tree.id}, leaf {leaf_id}: {href} is broken"
@@ -299,7 +328,8 @@ def _check_leaf_walks(page, trees, tree_ids: set[str], built_site: Path, base_ur
                 assert target.strip("/") == expected.strip("/"), f"{href} should lead to {link.page}"
             if len(path) > 0:
                 widget.locator(".guide-dt-back").click()
-                assert panel.get_attribute("data-kind") == "question"
+                state = panel.evaluate(PANEL_STATE)
+                assert state["kind"] == "question"
             reached += 1
     return reached
 
@@ -351,6 +381,21 @@ def test_tree_is_readable_without_javascript(browser, trees, base_url: str) -> N
 
 
 def test_search_finds_the_page_explaining_stream_with_tools(page, built_site: Path, base_url: str) -> None:
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    try:
+        _search_for_stream_with_tools(page, built_site, base_url)
+    finally:
+        page.remove_listener("console", on_console)
+    assert not errors, f"console errors while searching with the real index: {errors}"
+
+
+def _search_for_stream_with_tools(page, built_site: Path, base_url: str) -> None:
     page.goto(urljoin(base_url, ""))
     box = page.locator("input.md-search__input")
     box.click()

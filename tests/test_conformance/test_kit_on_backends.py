@@ -6,6 +6,7 @@ Real MassGen types are built through MassGen's own ``create_backend``.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,12 @@ import pytest
 from massgen_guide.conformance import BackendConformanceTests
 from massgen_guide.fake_provider import FakeProvider, HTTPError, Reply, ToolCall, Usage
 
-from snippets.cli_wrapper_backend import CAPABILITIES as CLI_CAPABILITIES
-from snippets.cli_wrapper_backend import FakeCliBackend
-from snippets.custom_api_backend import NimbusBackend
-from snippets.openai_compatible_backend import SkylineBackend
-from snippets.registration import SKYLINE_CAPABILITIES
-from snippets.sdk_wrapper_backend import CAPABILITIES as SDK_CAPABILITIES
-from snippets.sdk_wrapper_backend import FakeSdkBackend
+
+def snippet(module: str, name: str) -> Any:
+    """`snippets.<module>.<name>`, imported when a test runs: the snippets import MassGen, which takes seconds,
+    and collecting this file should not (see tests/scheduling.py)."""
+    return getattr(importlib.import_module(f"snippets.{module}"), name)
+
 
 REPLIES = {
     "text": lambda: Reply(text=["It is ", "sunny ", "in Oslo."], usage=Usage(21, 5)),
@@ -39,16 +39,17 @@ def scripted(provider: FakeProvider, scenario: str, turns: int) -> None:
 
 
 class TestSkylineConformance(BackendConformanceTests):
-    backend_class = SkylineBackend
-    capabilities = SKYLINE_CAPABILITIES  # not in MassGen's registry: the example's own entry
+    backend_class = property(lambda self: snippet("openai_compatible_backend", "SkylineBackend"))
+    # not in MassGen's registry: the example's own entry
+    capabilities = property(lambda self: snippet("registration", "SKYLINE_CAPABILITIES"))
     supports_reasoning = True
     done_carries_usage = False  # a ChatCompletionsBackend subclass: usage goes to token_usage
 
     @pytest.fixture
     def backend_factory(self, conformance_provider: FakeProvider):
-        def make(scenario: str, turns: int = 1) -> SkylineBackend:
+        def make(scenario: str, turns: int = 1) -> Any:
             scripted(conformance_provider, scenario, turns)
-            return SkylineBackend(api_key="test-key", base_url=conformance_provider.base_url,
+            return self.backend_class(api_key="test-key", base_url=conformance_provider.base_url,
                                   model="skyline-large", timeout=5.0, max_retries=0)
         return make
 
@@ -59,7 +60,7 @@ NIMBUS_CAPABILITIES_FIELDS = dict(backend_type="nimbus", provider_name="Nimbus",
 
 
 class TestNimbusConformance(BackendConformanceTests):
-    backend_class = NimbusBackend
+    backend_class = property(lambda self: snippet("custom_api_backend", "NimbusBackend"))
     supports_reasoning = True
     done_carries_usage = False
 
@@ -71,48 +72,48 @@ class TestNimbusConformance(BackendConformanceTests):
 
     @pytest.fixture
     def backend_factory(self, conformance_provider: FakeProvider):
-        def make(scenario: str, turns: int = 1) -> NimbusBackend:
+        def make(scenario: str, turns: int = 1) -> Any:
             scripted(conformance_provider, scenario, turns)
-            return NimbusBackend(api_key="nimbus-key", base_url=conformance_provider.custom_base_url,
+            return self.backend_class(api_key="nimbus-key", base_url=conformance_provider.custom_base_url,
                                  model="nimbus-1", timeout=5.0)
         return make
 
 
 class TestCliWrapperConformance(BackendConformanceTests):
-    backend_class = FakeCliBackend
-    capabilities = CLI_CAPABILITIES
+    backend_class = property(lambda self: snippet("cli_wrapper_backend", "FakeCliBackend"))
+    capabilities = property(lambda self: snippet("cli_wrapper_backend", "CAPABILITIES"))
     supports_reasoning = True
     is_stateful = True
 
     @pytest.fixture
     def backend_factory(self, tmp_path: Path):
-        def make(scenario: str, turns: int = 1) -> FakeCliBackend:
+        def make(scenario: str, turns: int = 1) -> Any:
             options = {"text": {}, "tool_call": {"scenario": "tool"}, "reasoning": {"scenario": "reasoning"},
                        "failure": {"fault": "exit"}}[scenario]
             state = tmp_path / "state"
             state.mkdir(exist_ok=True)
-            return FakeCliBackend(state_dir=state, idle_timeout=5.0, **options)
+            return self.backend_class(state_dir=state, idle_timeout=5.0, **options)
         return make
 
-    def session_marker(self, backend: FakeCliBackend) -> str | None:
+    def session_marker(self, backend: Any) -> str | None:
         return backend.session_id
 
 
 class TestSdkWrapperConformance(BackendConformanceTests):
-    backend_class = FakeSdkBackend
-    capabilities = SDK_CAPABILITIES
+    backend_class = property(lambda self: snippet("sdk_wrapper_backend", "FakeSdkBackend"))
+    capabilities = property(lambda self: snippet("sdk_wrapper_backend", "CAPABILITIES"))
     supports_reasoning = True
     is_stateful = True
 
     @pytest.fixture
     def backend_factory(self):
-        def make(scenario: str, turns: int = 1) -> FakeSdkBackend:
+        def make(scenario: str, turns: int = 1) -> Any:
             options = {"text": {}, "tool_call": {"scenario": "tool"}, "reasoning": {"scenario": "reasoning"},
                        "failure": {"fault": "session-error"}}[scenario]
-            return FakeSdkBackend(event_timeout=5.0, **options)
+            return self.backend_class(event_timeout=5.0, **options)
         return make
 
-    def session_marker(self, backend: FakeSdkBackend) -> str | None:
+    def session_marker(self, backend: Any) -> str | None:
         return backend.session.id if backend.session else None
 
 
