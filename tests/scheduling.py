@@ -17,6 +17,7 @@ listed fails with a message saying so, instead of quietly costing another worker
 
 from __future__ import annotations
 
+import gc
 import importlib.abc
 import importlib.machinery
 import os
@@ -143,3 +144,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _guard = None
     else:
         _guard.current_test = item.nodeid
+
+
+# -- every process: keep the cyclic garbage collector off MassGen's objects ----------------------------------------
+
+_frozen = False
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Once MassGen is imported, freeze the heap: its millions of long-lived objects leave the collector's view.
+
+    Without this, every full collection walks them all, and pytest runs five in a row at the end of a session
+    (looking for unraisable exceptions): about 5 s on the worker that imported MassGen.
+    """
+    global _frozen
+    if not _frozen and "massgen" in sys.modules:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
