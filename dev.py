@@ -29,6 +29,8 @@ UV_VERSION = "0.13.9"
 STAMP = VENV / ".guide-installed"
 SETUP_STEPS = "sync+bytecode"  # part of the stamp: a change to the set-up steps re-runs them
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+# Spread the suite over the cores (pytest-xdist; tests/scheduling.py decides which worker runs what).
+PYTEST_WORKERS = ("-n", "auto", "--maxprocesses", "4")
 
 
 def say(message: str) -> None:
@@ -123,8 +125,8 @@ def main(argv: list[str]) -> None:
     if command == "bench":
         venv_exec("python", "scripts/benchmark.py", *rest)
     ensure_chromium()
-    # Spread the suite over the cores (pytest-xdist); `python3 dev.py test -n 0` runs it in one process.
-    venv_exec("python", "-m", "pytest", "-n", "auto", "--maxprocesses", "4", *rest)
+    # `python3 dev.py test -n 0` runs the suite in one process (a later -n wins).
+    venv_exec("python", "-m", "pytest", *PYTEST_WORKERS, *rest)
 
 
 if __name__ == "__main__":

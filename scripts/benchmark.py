@@ -284,8 +284,13 @@ def bench_audit() -> dict[str, float]:
 
 def bench_suite() -> dict[str, float]:
     """The whole test suite as `python3 dev.py test` runs it, install excluded (issue 4: target <= 90 s)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "--maxprocesses", "4"],
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *dev.PYTEST_WORKERS],
                             cwd=ROOT, env=ENV, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     summary = [l for l in result.stdout.splitlines() if " passed" in l or " failed" in l][-1:]

@@ -1,6 +1,6 @@
 """How the suite is spread over pytest-xdist workers (a pytest plugin, loaded by the root conftest.py).
 
-Importing MassGen costs about 14 s of CPU, more than any test. So:
+Importing MassGen costs 7 s of CPU (13 s without cached bytecode), more than any test. So:
 
 - The tests that need MassGen at run time are listed in `NEEDS_MASSGEN`. They form one unit of work, which one
   worker runs, and that worker alone imports MassGen. No test module imports MassGen when it is collected (the
@@ -11,7 +11,7 @@ Importing MassGen costs about 14 s of CPU, more than any test. So:
   pytest collected them.
 
 A worker that has not run a `NEEDS_MASSGEN` test refuses to import MassGen: a test that imports it without being
-listed fails with a message saying so, instead of quietly costing another worker 14 s. Without xdist
+listed fails with a message saying so, instead of quietly costing another worker those seconds. Without xdist
 (`-n 0`), nothing is refused.
 """
 
@@ -113,7 +113,7 @@ class _MassGenRefused(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def exec_module(self, module):
         raise ImportError(
             f"tests/scheduling.py: {self.current_test} imports MassGen, but it is not listed in NEEDS_MASSGEN, so "
-            "it ran on a worker that keeps MassGen out (importing it costs ~14 s); add it to NEEDS_MASSGEN")
+            "it ran on a worker that keeps MassGen out (importing it costs seconds); add it to NEEDS_MASSGEN")
 
 
 _guard: _MassGenRefused | None = None
