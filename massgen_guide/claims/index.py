@@ -12,10 +12,13 @@ from __future__ import annotations
 import ast
 import gc
 import hashlib
+import multiprocessing
 import os
 import pickle
 import re
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -499,6 +502,31 @@ def _index_file(rel: str, is_package: bool, data: bytes) -> _FileResult:
     return _FileResult(info, local, indexer.is_test, indexer.string_events, indexer.attr_calls, hooks)
 
 
+def _index_one(job: tuple[str, bool, bytes]) -> tuple[_FileResult | None, str]:
+    """One file's result, or its parse error as the index reports it."""
+    rel, is_package, data = job
+    try:
+        return _index_file(rel, is_package, data), ""
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        return None, f"{rel}:{line or '?'}: {type(exc).__name__}: {getattr(exc, 'msg', exc)}"
+
+
+_PARALLEL_FROM = 200
+"""From this many files to index, the work is shared by one forked process per core (at most 4)."""
+
+
+def _index_files(jobs: list[tuple[str, bool, bytes]]) -> list[tuple[_FileResult | None, str]]:
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_index_one(job) for job in jobs]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_index_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    except (OSError, BrokenProcessPool):  # no processes to be had: index here
+        return [_index_one(job) for job in jobs]
+
+
 def _merge_file(index: PackageIndex, result: _FileResult, all_attr_calls: dict[str, list[str]],
                 hooks: list) -> None:
     """Add one file's contribution, exactly as if the file had been indexed in place (files come in order)."""
@@ -644,6 +672,7 @@ def _build_index(package_dir: Path, version: str, include, use_cache: bool) -> P
     all_attr_calls: dict[str, list[str]] = {}
     if use_cache:
         _load_file_cache()
+    python_files: list[tuple[str, bool, bytes, str | None, _FileResult | None]] = []
     for dirpath, dirnames, filenames in os.walk(package_dir):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         rel_dir = Path(dirpath).relative_to(package_dir.parent).as_posix()
@@ -668,17 +697,20 @@ def _build_index(package_dir: Path, version: str, include, use_cache: bool) -> P
                 continue
             data = path.read_bytes()
             key = _file_key(rel, data) if use_cache else None
-            result = _cached_file(key)
-            if result is None:
-                try:
-                    result = _index_file(rel, filename == "__init__.py", data)
-                except (SyntaxError, ValueError) as exc:
-                    line = getattr(exc, "lineno", None)
-                    index.parse_errors[rel] = f"{rel}:{line or '?'}: {type(exc).__name__}: {getattr(exc, 'msg', exc)}"
-                    continue
-                _store_file(key, result)
-            _merge_file(index, result, all_attr_calls, hooks)
-            index.modules[result.module.name].lines = index.files[rel]
+            python_files.append((rel, filename == "__init__.py", data, key, _cached_file(key)))
+    # files the cache did not hold are indexed now (in several processes when there are many), then all are merged
+    # in file order, exactly as if each had been indexed in place
+    misses = [(rel, is_package, data) for rel, is_package, data, _, cached in python_files if cached is None]
+    fresh = iter(_index_files(misses))
+    for rel, _, _, key, result in python_files:
+        if result is None:
+            result, error = next(fresh)
+            if error:
+                index.parse_errors[rel] = error
+                continue
+            _store_file(key, result)
+        _merge_file(index, result, all_attr_calls, hooks)
+        index.modules[result.module.name].lines = index.files[rel]
     # ChunkType-style enums also declare chunk types
     for cls in index.classes.get("ChunkType", []):
         for member, value in cls.enum_values.items():
