@@ -169,6 +169,7 @@ class Visit:
     title: str
     h1: str
     console_errors: list[str]
+    requests: list[str]
 
 
 try:
@@ -199,9 +200,12 @@ def visits(context, built_site: Path, base_url: str) -> list[Visit]:
     errors: list[str] = []
     tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     tab.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    requested: list[str] = []
+    tab.on("request", lambda request: requested.append(request.url))
     results = []
     for path in pages:
         errors.clear()
+        requested.clear()
         response = tab.goto(urljoin(base_url, path), wait_until="load")
         if tab.locator("pre.mermaid").count():
             # Let mermaid finish so its errors, if any, land on this page's record.
@@ -214,7 +218,8 @@ def visits(context, built_site: Path, base_url: str) -> list[Visit]:
             " const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());"
             " return c.textContent.trim(); }"
         )
-        results.append(Visit(path, response.status if response else None, tab.title(), h1, list(errors)))
+        results.append(Visit(path, response.status if response else None, tab.title(), h1, list(errors),
+                             list(requested)))
     tab.close()
     return results
 
@@ -267,6 +272,15 @@ def test_no_request_leaves_localhost(visits: list[Visit], recorder: Recorder) ->
     assert any("mermaid.min.js" in url for url in recorder.requests), "the vendored mermaid was never loaded"
     offenders = sorted(set(recorder.outside))
     assert not offenders, "requests left 127.0.0.1:\n" + "\n".join(offenders)
+
+
+def test_mermaid_is_loaded_only_by_pages_that_draw_a_diagram(visits: list[Visit], built_site: Path) -> None:
+    # docs/assets/javascripts/mermaid-lazy.js: the 2.7 MB vendored file is fetched on the first diagram only.
+    with_diagrams = {visit.path for visit in visits if 'class="mermaid"' in _page_text(built_site, visit.path)}
+    assert "decision-trees" in {path.strip("/") for path in with_diagrams}
+    loaded = {visit.path for visit in visits if any(url.endswith("/mermaid.min.js") for url in visit.requests)}
+    assert loaded == with_diagrams
+    assert len(with_diagrams) < len(visits)
 
 
 @pytest.fixture(scope="module")
