@@ -58,8 +58,13 @@ def test_site_files_are_sorted_module_files(installed_source) -> None:
 
 
 def test_prepare_shares_the_load_with_mkdocstrings(tmp_path: Path) -> None:
+    from massgen_guide import directives
+
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-    config = config.plugins.on_config(config)  # every plugin's on_config, ours (the hooks) included
+    try:
+        config = config.plugins.on_config(config)  # every plugin's on_config, ours (the hooks) included
+    finally:
+        directives.end_build()  # on_config began a build; no later test may run inside it
     loaded = load_massgen(resolve_source("installed"))
     handler = config.plugins["mkdocstrings"].get_handler("python")
     assert handler._modules_collection is loaded.modules_collection
@@ -76,3 +81,33 @@ def test_generation_off_strips_generated_content(monkeypatch) -> None:
     assert not site_facts.generation_enabled()
     page = "# T\n\n<!-- guide:chunk-types -->\n\n::: massgen.backend.base.StreamChunk\n    options:\n      members: false\n\nEnd.\n"
     assert site_facts.strip_generated(page) == "# T\n\n\nEnd.\n"
+
+
+def test_a_later_process_unpickles_the_load_until_a_massgen_file_changes(massgen_copy: Path, tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    from massgen_guide.facts import loading
+
+    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(tmp_path / "cache"))
+    pickles = tmp_path / "cache" / "facts-load"
+    source = resolve_source(str(massgen_copy))
+    monkeypatch.setattr(loading, "_CACHE", {})  # as in a new process
+    first = load_massgen(source)
+    assert len(list(pickles.glob("*.pickle"))) == 1
+
+    def no_griffe_load(*args, **kwargs):
+        raise AssertionError("loaded with griffe although the pickled load is valid")
+
+    monkeypatch.setattr(loading, "_CACHE", {})
+    with monkeypatch.context() as patched:
+        patched.setattr(loading, "load_subset", no_griffe_load)
+        second = load_massgen(source)
+    assert second is not first and second.files == first.files
+    assert second.get("massgen.backend.base.LLMBackend.record_first_token").lineno == \
+        first.get("massgen.backend.base.LLMBackend.record_first_token").lineno
+
+    edit(massgen_copy, "massgen/backend/base.py", "def record_first_token(self)", "def record_first_output_token(self)")
+    monkeypatch.setattr(loading, "_CACHE", {})
+    third = load_massgen(source)  # a changed file: a new griffe load, pickled beside the first
+    assert third.find("massgen.backend.base.LLMBackend.record_first_token") is None
+    assert third.find("massgen.backend.base.LLMBackend.record_first_output_token") is not None
+    assert len(list(pickles.glob("*.pickle"))) == 2
