@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,13 +17,39 @@ FAILED = "failed"
 UNCHECKABLE = "cannot check"
 
 
+class Later:
+    """A suggestion worked out when it is first read. Finding the closest of thousands of names is the slow part
+    of a check, and most failures are never shown: the guide's own names fail against MassGen first and are then
+    found in the guide's snippets."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make: Callable[[], str] | None = make
+        self._value = ""
+
+    def value(self) -> str:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value
+
+
 @dataclass
 class Outcome:
     status: str
     message: str = ""
-    suggestion: str = ""
+    _suggestion: str | Later = ""
     evidence: str = ""
     """`massgen/file.py:line` where the thing (or the suggestion) is defined."""
+
+    @property
+    def suggestion(self) -> str:
+        value = self._suggestion
+        return value.value() if isinstance(value, Later) else value
+
+    @suggestion.setter
+    def suggestion(self, value: str) -> None:
+        self._suggestion = value
 
 
 def _loc(loc: tuple[str, int] | None) -> str:
@@ -154,9 +181,8 @@ def resolve_dotted(index: PackageIndex, dotted: str) -> Outcome:
         return check_member(index, classes, rest[1], f"{module_name}.{name}") if len(rest) == 2 else \
             Outcome(FAILED, f"cannot resolve {'.'.join(rest[1:])} on {name}")
     top = parts[0]
-    candidates = sorted(index.modules)
     return Outcome(FAILED, f"no module {dotted} in massgen {index.version}",
-                   (_closest(dotted, candidates) or [""])[0])
+                   Later(lambda: (_closest(dotted, sorted(index.modules)) or [""])[0]))
 
 
 def _closest_join(prefix: str, name: str, names: list[str]) -> str:
@@ -170,18 +196,19 @@ def check_member(index: PackageIndex, classes: list[ClassInfo], member: str, lab
         if found:
             owner, line = found
             return Outcome(VERIFIED, evidence=f"{owner.file}:{line}")
-    members: set[str] = set()
-    for cls in classes:
-        members |= index.members(cls)
-    match = _closest(member, members)
-    suggestion = ""
-    if match:
+    def suggest() -> str:
+        members: set[str] = set()
+        for cls in classes:
+            members |= index.members(cls)
+        match = _closest(member, members)
+        if not match:
+            return ""
         found = index.member(classes[0], match[0]) or next(
             (index.member(c, match[0]) for c in classes if index.member(c, match[0])), None)
         suggestion = f"{label.rsplit('.', 1)[-1]}.{match[0]}"
-        if found:
-            suggestion += f" ({found[0].file}:{found[1]})"
-    return Outcome(FAILED, f"{label} has no member {member}", suggestion)
+        return suggestion + (f" ({found[0].file}:{found[1]})" if found else "")
+
+    return Outcome(FAILED, f"{label} has no member {member}", Later(suggest))
 
 
 def check_class_like(index: PackageIndex, name: str) -> Outcome:
@@ -196,14 +223,14 @@ def check_class_like(index: PackageIndex, name: str) -> Outcome:
         return Outcome(VERIFIED, evidence=where)
     if name in index.strings:  # a tool or event name MassGen uses as a string ("Bash", "PreToolUse")
         return Outcome(VERIFIED, "a string MassGen uses", evidence=_loc(index.strings[name]))
-    match = _closest(name, list(index.classes) + list(index.enum_values))
-    suggestion = ""
-    if match:
-        suggestion = match[0]
+    def suggest() -> str:
+        match = _closest(name, list(index.classes) + list(index.enum_values))
+        if not match:
+            return ""
         where = _where_defined(index, match[0]) or _loc(index.enum_values.get(match[0]))
-        if where:
-            suggestion += f" ({where})"
-    return Outcome(FAILED, f"no class or name {name} in massgen {index.version}", suggestion)
+        return match[0] + (f" ({where})" if where else "")
+
+    return Outcome(FAILED, f"no class or name {name} in massgen {index.version}", Later(suggest))
 
 
 def _with_where(index: PackageIndex, name: str) -> str:
@@ -211,14 +238,18 @@ def _with_where(index: PackageIndex, name: str) -> str:
     return f"{name} ({where})" if where else name
 
 
+def _closest_with_where(index: PackageIndex, name: str, candidates) -> str:
+    match = _closest(name, candidates)
+    return _with_where(index, match[0]) if match else ""
+
+
 def check_function(index: PackageIndex, name: str) -> Outcome:
     if name in index.functions:
         return Outcome(VERIFIED, evidence=_loc(_best(index.functions[name])))
     if name in index.classes:
         return check_class_like(index, name)
-    match = _closest(name, index.functions)
     return Outcome(FAILED, f"no function or method {name} in massgen {index.version}",
-                   _with_where(index, match[0]) if match else "")
+                   Later(lambda: _closest_with_where(index, name, index.functions)))
 
 
 def check_name(index: PackageIndex, name: str) -> Outcome:
@@ -239,9 +270,8 @@ def check_name(index: PackageIndex, name: str) -> Outcome:
         return Outcome(VERIFIED, evidence=_loc(index.strings[name]))
     if name in index.yaml_keys:
         return Outcome(VERIFIED, evidence=_loc(index.yaml_keys[name]))
-    match = _closest(name, list(index.functions) + list(index.attributes))
     return Outcome(FAILED, f"no function, method, attribute or config key {name} in massgen {index.version}",
-                   _with_where(index, match[0]) if match else "")
+                   Later(lambda: _closest_with_where(index, name, list(index.functions) + list(index.attributes))))
 
 
 def check_constant(index: PackageIndex, name: str) -> Outcome:
@@ -250,11 +280,12 @@ def check_constant(index: PackageIndex, name: str) -> Outcome:
         return Outcome(VERIFIED, evidence=where)
     if name in index.strings:
         return Outcome(VERIFIED, evidence=_loc(index.strings[name]))
-    pool = [n for n in index.strings if n.isupper()] + [n for n in index.attributes if n.isupper()] + \
-        [n for m in index.modules.values() for n in m.names if n.isupper()]
-    match = _closest(name, pool)
+    def pool() -> list[str]:
+        return [n for n in index.strings if n.isupper()] + [n for n in index.attributes if n.isupper()] + \
+            [n for m in index.modules.values() for n in m.names if n.isupper()]
+
     return Outcome(FAILED, f"no constant, enum member or environment variable {name} in massgen {index.version}",
-                   _with_where(index, match[0]) if match else "")
+                   Later(lambda: _closest_with_where(index, name, pool())))
 
 
 def check_config_key(index: PackageIndex, key: str) -> Outcome:
@@ -264,16 +295,19 @@ def check_config_key(index: PackageIndex, key: str) -> Outcome:
         return Outcome(VERIFIED, evidence=_loc(index.keywords[key]))
     if key in index.yaml_keys:
         return Outcome(VERIFIED, evidence=_loc(index.yaml_keys[key]))
-    match = _closest(key, list(index.yaml_keys) + [s for s in index.strings if s.islower()])
-    return Outcome(FAILED, f"MassGen {index.version} never reads a config key {key}", match[0] if match else "")
+    return Outcome(FAILED, f"MassGen {index.version} never reads a config key {key}",
+                   Later(lambda: (_closest(key, list(index.yaml_keys) + [s for s in index.strings if s.islower()])
+                                  or [""])[0]))
 
 
 def check_chunk_type(index: PackageIndex, value: str) -> Outcome:
     if value in index.chunk_types:
         return Outcome(VERIFIED, evidence=_loc(index.chunk_types[value]))
-    match = _closest(value, index.chunk_types)
-    return Outcome(FAILED, f"MassGen {index.version} yields no chunk type \"{value}\"",
-                   f"\"{match[0]}\" ({_loc(index.chunk_types[match[0]])})" if match else "")
+    def suggest() -> str:
+        match = _closest(value, index.chunk_types)
+        return f"\"{match[0]}\" ({_loc(index.chunk_types[match[0]])})" if match else ""
+
+    return Outcome(FAILED, f"MassGen {index.version} yields no chunk type \"{value}\"", Later(suggest))
 
 
 _VERIFIED_CACHE: dict[tuple[int, int, str, str], tuple[PackageIndex, Outcome]] = {}
@@ -307,7 +341,7 @@ def _verify_reference(index: PackageIndex, source: MassGenSource | None, ref: Re
             outcome = check_class_like(index, head)
             if outcome.status == VERIFIED:  # a module-level name that is not a class (an instance, a dict)
                 return Outcome(UNCHECKABLE, f"{head} is not a class; its members are not resolved statically")
-            return Outcome(FAILED, f"no class {head} in massgen {index.version}", outcome.suggestion)
+            return Outcome(FAILED, f"no class {head} in massgen {index.version}", outcome._suggestion)
         if member.startswith("__") and member.endswith("__"):  # Python's own class attributes
             return check_class_like(index, head)
         return check_member(index, classes, member, head)

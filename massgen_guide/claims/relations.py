@@ -120,7 +120,7 @@ def verify_lines(index: PackageIndex, claim: Claim) -> Outcome:
     resolved = _resolve_file(index, path)
     if resolved is None:
         outcome = check_path(index, None, path)
-        return Outcome(FAILED, f"no file {path} in massgen {index.version}", outcome.suggestion)
+        return Outcome(FAILED, f"no file {path} in massgen {index.version}", outcome._suggestion)
     actual = index.files[resolved]
     claimed = int(claim.args["n"])
     tolerance = int(claim.extra.get("tolerance", 15))
@@ -260,7 +260,7 @@ def verify_defined_in(index: PackageIndex, claim: Claim) -> Outcome:
     sites = _definition_sites(index, x)
     if not sites:
         outcome = check_class_like(index, x.rsplit(".", 1)[-1])
-        return Outcome(FAILED, f"no definition of {x} in massgen {index.version}", outcome.suggestion)
+        return Outcome(FAILED, f"no definition of {x} in massgen {index.version}", outcome._suggestion)
     resolved = _resolve_file(index, path) or path
     if resolved in sites or (path.endswith("/") and any(s.startswith(path) for s in sites)):
         short = x.rsplit(".", 1)[-1]

@@ -124,3 +124,22 @@ def test_names_from_the_guides_own_example_code(check):
     assert "own example code" in found["SkylineBackend"].message
     assert found["NimbusBackend"].status == "verified"
     assert found["NimbusBackendz"].status == "failed"
+
+
+def test_a_suggestion_is_worked_out_only_for_a_failure_that_is_shown(check, monkeypatch):
+    from massgen_guide.claims import references
+
+    searched: list[str] = []
+    real_closest = references._closest
+
+    def closest(word, candidates, n=1):
+        searched.append(word)
+        return real_closest(word, candidates, n)
+
+    monkeypatch.setattr(references, "_closest", closest)
+    # `NimbusBackend` is not MassGen's: it fails there first, then is found in the guide's own snippets.
+    ours = check("# A page\n\nThe class `NimbusBackend` streams from the fake provider.\n")
+    assert [f.status for f in ours.findings] == ["verified"] and searched == []
+    shown = check("# A page\n\nThe class `ClaudeCodeBackendz` is named here.\n")
+    assert [f.suggestion.split(" ")[0] for f in shown.findings] == ["ClaudeCodeBackend"]
+    assert searched == ["ClaudeCodeBackendz"]
