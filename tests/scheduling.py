@@ -7,12 +7,13 @@ Importing MassGen costs 7 s of CPU (13 s without cached bytecode), more than any
   snippets are imported by the tests that use them), so the other workers never do.
 - Every other test module is a unit of its own, so its module-scoped fixtures (a browser, a built site) are
   set up once.
-- Units start in the order of `FIRST` (the longest first, so that no long unit starts last), then in the order
-  pytest collected them.
+- Units start in the order of `FIRST` (the longest first, so that no long unit starts last), then the others,
+  those with the most tests first (xdist's order).
 
 A worker that has not run a `NEEDS_MASSGEN` test refuses to import MassGen: a test that imports it without being
-listed fails with a message saying so, instead of quietly costing another worker those seconds. Without xdist
-(`-n 0`), nothing is refused.
+listed fails with a message saying so, instead of quietly costing another worker those seconds. The check is
+best-effort: the worker that ran the listed tests has MassGen already, so an unlisted test that happens to run
+there passes. Without xdist (`-n 0`), nothing is refused.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
             return unit_of(nodeid)
 
         def _assign_work_unit(self, node) -> None:
-            unit = min(self.workqueue, key=_priority)  # `min` keeps collection order among equals
+            unit = min(self.workqueue, key=_priority)  # `min` keeps xdist's queue order among equals
             work = self.workqueue.pop(unit)
             self.assigned_work.setdefault(node, {})[unit] = work
             collection = self.registered_collections[node]

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -513,12 +514,16 @@ def _index_one(job: tuple[str, bool, bytes]) -> tuple[_FileResult | None, str]:
 
 
 _PARALLEL_FROM = 200
-"""From this many files to index, the work is shared by one forked process per core (at most 4)."""
+"""From this many files to index, the work is shared by one forked process per core (at most 4), when the process
+has no other thread."""
 
 
 def _index_files(jobs: list[tuple[str, bool, bytes]]) -> list[tuple[_FileResult | None, str]]:
     workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # forking is safe only where no other thread can hold a lock the children need (e.g. `mkdocs serve` once
+    # its server runs, a test worker): there the files are indexed here, one after the other
+    if len(jobs) < _PARALLEL_FROM or workers < 2 or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
         return [_index_one(job) for job in jobs]
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:

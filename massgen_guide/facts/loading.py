@@ -15,7 +15,7 @@ import os
 import pickle
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import griffe
@@ -157,14 +157,20 @@ def load_massgen(source: MassGenSource | None = None) -> LoadedMassGen:
     cached = _CACHE.get(key)
     if cached is not None and _stamp(cached.files) == cached.stamp and \
             [str(p) for p in site_files(source.package_dir)] == [str(p) for p in cached.files if p.name != "__init__.py"]:
-        return cached
+        return _as_from(cached, source)
     disk = _disk_path(source)
     loaded = _read_pickle(disk, source)
     if loaded is None:
         loaded = load_subset(source, site_files(source.package_dir))
         _write_pickle(disk, loaded)
     _CACHE[key] = loaded
-    return loaded
+    return _as_from(loaded, source)
+
+
+def _as_from(loaded: LoadedMassGen, source: MassGenSource) -> LoadedMassGen:
+    """The load as read from `source`: the same files may be asked for as another kind of source (an installed
+    package given as a checkout path) or under another label, which decide links and messages."""
+    return loaded if loaded.source == source else replace(loaded, source=source)
 
 
 def _disk_path(source: MassGenSource) -> Path:
@@ -187,6 +193,10 @@ def _read_pickle(path: Path, source: MassGenSource) -> LoadedMassGen | None:
     return loaded
 
 
+_DISK_KEEP = 8
+"""Pickled loads kept (the newest): each edit to a MassGen checkout makes a new one."""
+
+
 def _write_pickle(path: Path, loaded: LoadedMassGen) -> None:
     try:
         data = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
@@ -194,6 +204,9 @@ def _write_pickle(path: Path, loaded: LoadedMassGen) -> None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
+        older = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)[_DISK_KEEP:]
+        for old in older:
+            old.unlink(missing_ok=True)
     except (OSError, pickle.PickleError, TypeError, AttributeError, RecursionError):
         pass  # a cache that cannot be written only costs speed
 

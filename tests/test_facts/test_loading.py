@@ -111,3 +111,22 @@ def test_a_later_process_unpickles_the_load_until_a_massgen_file_changes(massgen
     assert third.find("massgen.backend.base.LLMBackend.record_first_token") is None
     assert third.find("massgen.backend.base.LLMBackend.record_first_output_token") is not None
     assert len(list(pickles.glob("*.pickle"))) == 2
+
+
+def test_a_cached_load_is_handed_out_as_read_from_the_source_asked_for(massgen_copy: Path, tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    # The same files asked for under two labels (two spellings of one checkout path): links and messages
+    # follow the source asked for, not the one the (pickled) load was first made from.
+    from massgen_guide.facts import loading
+
+    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(loading, "_CACHE", {})
+    monkeypatch.chdir(massgen_copy.parent)
+    absolute = resolve_source(str(massgen_copy))
+    relative = resolve_source(massgen_copy.name)
+    assert absolute.package_dir.resolve() == relative.package_dir.resolve() and absolute != relative
+    first = load_massgen(absolute)
+    assert load_massgen(relative).source == relative  # from memory
+    monkeypatch.setattr(loading, "_CACHE", {})
+    assert load_massgen(relative).source == relative  # from the pickle
+    assert load_massgen(absolute).source == first.source == absolute
