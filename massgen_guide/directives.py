@@ -29,6 +29,7 @@ from typing import Callable
 from .errors import GuideError
 from .fences import fenced_line_numbers
 from . import signatures
+from .cache_files import write_atomically
 from .signatures import add_folder
 
 DIRECTIVE_RE = re.compile(r"^<!--\s*guide:(?P<name>[a-z][a-z0-9-]*)(?P<args>(?:\s+[^>]*?)?)\s*-->\s*$")
@@ -178,13 +179,7 @@ def generate(function: Generator, call: DirectiveCall) -> str:
     except OSError:
         pass
     text = function(call)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only cache only costs speed
+    write_atomically(path, text.encode("utf-8"))  # a read-only cache only costs speed
     return text
 
 

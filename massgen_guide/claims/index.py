@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..cache_files import read_pickle, write_atomically
 from ..signatures import add_folder
 from ..source import MassGenSource, cache_dir
 
@@ -585,14 +586,8 @@ def _load_file_cache() -> None:
     if mtime == _FILE_CACHE_SEEN[0]:
         return
     _FILE_CACHE_SEEN[0] = mtime
-    try:
-        with path.open("rb") as handle:
-            loaded = pickle.load(handle)
-        if isinstance(loaded, dict):
-            for key, value in loaded.items():
-                _FILE_CACHE.setdefault(key, value)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
-        pass
+    for key, value in (read_pickle(path, dict) or {}).items():
+        _FILE_CACHE.setdefault(key, value)
 
 
 def _cached_file(key: str | None) -> _FileResult | None:
@@ -624,24 +619,14 @@ def _save_file_cache() -> None:
     if not _FILE_CACHE_NEW:
         return
     path = _file_cache_path()
-    merged: dict[str, bytes] = {}
-    try:
-        with path.open("rb") as handle:
-            loaded = pickle.load(handle)
-        if isinstance(loaded, dict):
-            merged.update(loaded)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
-        pass
+    merged: dict[str, bytes] = dict(read_pickle(path, dict) or {})
     merged.update(_FILE_CACHE_NEW)
     _FILE_CACHE_NEW.clear()
     if len(merged) > _FILE_CACHE_LIMIT:  # keep the newest entries
         merged = dict(list(merged.items())[-_FILE_CACHE_LIMIT:])
+    if not write_atomically(path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL)):
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(merged, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
         _FILE_CACHE_SEEN[0] = path.stat().st_mtime_ns
     except OSError:
         return
@@ -741,14 +726,7 @@ def _signature(package_dir: Path) -> str:
 
 
 def _load_index(cache: Path) -> PackageIndex | None:
-    try:
-        with cache.open("rb") as handle:
-            loaded = pickle.load(handle)
-        if isinstance(loaded, PackageIndex):
-            return loaded
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-        pass
-    return None
+    return read_pickle(cache, PackageIndex)
 
 
 class _BuildLock:
@@ -792,14 +770,7 @@ def _index_for(package_dir: str, version: str, signature: str) -> PackageIndex:
 
 def _build_and_store(package_dir: str, version: str, cache: Path) -> PackageIndex:
     index = build_index(Path(package_dir), version)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cache)
-    except OSError:
-        pass
+    write_atomically(cache, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
     return index
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import os
 import pickle
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import griffe
 
+from ..cache_files import read_pickle, write_atomically
 from ..errors import GuideError
 from ..signatures import folder_signature
 from ..source import MassGenSource, cache_dir, current_source
@@ -183,14 +183,8 @@ def _disk_path(source: MassGenSource) -> Path:
 
 
 def _read_pickle(path: Path, source: MassGenSource) -> LoadedMassGen | None:
-    try:
-        with path.open("rb") as handle:
-            loaded = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-        return None
-    if not isinstance(loaded, LoadedMassGen) or loaded.source.package_dir != source.package_dir:
-        return None
-    return loaded
+    loaded = read_pickle(path, LoadedMassGen)
+    return loaded if loaded is not None and loaded.source.package_dir == source.package_dir else None
 
 
 _DISK_KEEP = 8
@@ -200,15 +194,16 @@ _DISK_KEEP = 8
 def _write_pickle(path: Path, loaded: LoadedMassGen) -> None:
     try:
         data = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    except (pickle.PickleError, TypeError, AttributeError, RecursionError):
+        return  # a load griffe cannot pickle is simply not cached
+    if not write_atomically(path, data):
+        return
+    try:
         older = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)[_DISK_KEEP:]
         for old in older:
             old.unlink(missing_ok=True)
-    except (OSError, pickle.PickleError, TypeError, AttributeError, RecursionError):
-        pass  # a cache that cannot be written only costs speed
+    except OSError:
+        pass
 
 
 def load_whole_package(source: MassGenSource | None = None) -> float:
