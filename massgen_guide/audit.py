@@ -46,7 +46,7 @@ STATUSES = (PASS, MISSING, NOT_APPLICABLE, CANNOT_CHECK)
 TEXT_LABEL = {PASS: "PASS", MISSING: "MISSING", NOT_APPLICABLE: "N/A", CANNOT_CHECK: "CANNOT CHECK"}
 MATRIX_SYMBOL = {PASS: "+", MISSING: "X", NOT_APPLICABLE: ".", CANNOT_CHECK: "?"}
 MATRIX_SYMBOL_ADVISORY_MISSING = "x"
-REPO_ONLY = "docs/ and scripts/ are not in an installed package; point --massgen at a MassGen git checkout"
+REPO_ONLY = "{folder}/ is not in this tree (only a full MassGen git checkout has it); point --massgen at one"
 
 
 def page_url(point: Point, base: str | None = None) -> str:
@@ -107,6 +107,8 @@ class Outcome:
     """True pass, False missing, None cannot check."""
     evidence: list[Evidence] = field(default_factory=list)
     detail: str = ""
+    applies: bool = True
+    """False: there is nothing of this kind in the tree to check (reported as not applicable)."""
 
 
 # ---------------------------------------------------------------------------------------------- context
@@ -226,20 +228,25 @@ class Auditor:
     def evaluate(self, point: Point, ctx: "Context") -> Result:
         required = point.required
         condition_note = ""
+        undecided = False
         if point.condition is not None and point.condition.check is not None:
             holds, why = CONDITIONS[point.condition.check.kind](ctx, point.condition.check)
             if holds is False:
                 return Result(point, NOT_APPLICABLE, False, [], why)
             if holds is True:
-                required = True
+                required = not point.condition.recommended
                 condition_note = why
             else:
+                undecided = True
                 condition_note = why or "the condition could not be decided"
-        if point.repo_only and not self.tree.repo_available():
-            return Result(point, CANNOT_CHECK, required, [], REPO_ONLY)
+        folder = point.repo_folder
+        if folder and not self.tree.has_repo_folder(folder):
+            return Result(point, CANNOT_CHECK, required, [], REPO_ONLY.format(folder=folder))
         outcome = CHECKS[point.check.kind](ctx, point.check)
         detail = "; ".join(t for t in (outcome.detail, condition_note) if t)
-        if point.condition is not None and point.condition.check is not None and required is False:
+        if not outcome.applies:
+            return Result(point, NOT_APPLICABLE, False, outcome.evidence, detail)
+        if undecided:
             # the condition could not be decided: a pass still counts, a miss cannot be judged
             if outcome.ok is True:
                 return Result(point, PASS, False, outcome.evidence, detail)
@@ -391,6 +398,16 @@ def cond_capabilities_field_in(ctx: Context, check: Check) -> tuple[bool | None,
     return (value in values), f"capabilities {field_name} is {value!r}"
 
 
+def cond_built_as(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    """create_backend builds the type as the named class (e.g. the shared ChatCompletionsBackend)."""
+    wanted = check.param("class")
+    if not ctx.built:
+        return None, "the class the type is built as is unknown"
+    if ctx.built == wanted:
+        return True, f"built as {wanted}"
+    return False, f"built as {ctx.built}, not {wanted}"
+
+
 CONDITIONS: dict[str, Callable[[Context, Check], tuple[bool | None, str]]] = {
     "api_backend": cond_api_backend,
     "native_tools": cond_native_tools,
@@ -400,6 +417,7 @@ CONDITIONS: dict[str, Callable[[Context, Check], tuple[bool | None, str]]] = {
     "own_exclusions": cond_own_exclusions,
     "reads_env_key": cond_reads_env_key,
     "capabilities_field_in": cond_capabilities_field_in,
+    "built_as": cond_built_as,
 }
 
 
@@ -899,6 +917,79 @@ def check_generated_tables(ctx: Context, check: Check) -> Outcome:
     return Outcome(False, [Evidence(script)], f"{output} has no row for {ctx.backend_type}; run {script}")
 
 
+def check_class_listed(ctx: Context, check: Check) -> Outcome:
+    """The class the backend assigns to `self.<attr>` is named in the list `name` of the module `path`
+    (`__all__` of a package, or a list of classes in one of MassGen's tests)."""
+    if ctx.info is None:
+        return ctx.class_unknown()
+    attr, rel, list_name = check.param("attr"), check.param("path"), check.param("name")
+    assigned = check_assigns_attr(ctx, Check("assigns_attr", {"attr": attr, "folder": ""}))
+    if not assigned.ok:
+        return Outcome(None, [], f"{ctx.info.name} assigns no self.{attr}, so there is no class to look for")
+    match = re.search(r"= (\w+)\(", assigned.evidence[0].note)
+    cls = match.group(1) if match else ""
+    module = ctx.tree.module(rel)
+    if module is None:
+        return Outcome(None if rel in ctx.tree.broken else False, [],
+                       f"{rel} " + ("has a syntax error" if rel in ctx.tree.broken else "does not exist"))
+    for node in module.body:
+        target, value = _listed_assignment(node, list_name)
+        if not target or value is None:
+            continue
+        for element in getattr(value, "elts", []):
+            named = element.value if isinstance(element, ast.Constant) else element.id if isinstance(element, ast.Name) else None
+            if named == cls:
+                return Outcome(True, [assigned.evidence[0], Evidence(rel, element.lineno, f"{cls} in {list_name}")])
+        return Outcome(False, [assigned.evidence[0], Evidence(rel, node.lineno, list_name)],
+                       f"{cls} is not in {list_name} ({rel}:{node.lineno})")
+    return Outcome(False, [assigned.evidence[0]], f"{rel} defines no {list_name}")
+
+
+def _listed_assignment(node: ast.stmt, name: str) -> tuple[bool, ast.expr | None]:
+    if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+        return True, node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+        return True, node.value
+    return False, None
+
+
+PEERS_SHOWN = 4
+
+
+def check_listing_sites(ctx: Context, check: Check) -> Outcome:
+    """The type appears in every listing site whose explanation `requires` what the point names."""
+    from .facts.listing_data import discover_in_tree, explained_sites, listing_data
+
+    requires = check.param("requires")
+    discovery = discover_in_tree(ctx.tree)
+    sites = [e.site for e in explained_sites(discovery, listing_data()) if e.requires == requires]
+    if not sites:
+        return Outcome(None, [], f"no listing site of this tree requires {requires!r}", applies=False)
+    vocabulary = discovery.vocabulary
+    present, absent = [], []
+    for site in sites:
+        mention = site.mention_of(ctx.backend_type, vocabulary)
+        if mention:
+            how, line = mention
+            present.append(Evidence(site.path, line, f"{_site_name(site)} ({how})"))
+        else:
+            absent.append(site)
+    if not absent:
+        return Outcome(True, present)
+    missing = []
+    for site in absent:
+        peers = sorted(site.types) or sorted(site.types_via_names(vocabulary)) or sorted(site.types_via_keys(vocabulary))
+        shown = ", ".join(peers[:PEERS_SHOWN]) + (f" and {len(peers) - PEERS_SHOWN} more" if len(peers) > PEERS_SHOWN else "")
+        missing.append(Evidence(site.path, site.line, f"{_site_name(site)} lists {shown}"))
+    detail = f'"{ctx.backend_type}" is missing from ' + "; ".join(f"{e.location} ({e.note})" for e in missing)
+    return Outcome(False, missing + present, detail)
+
+
+def _site_name(site: Any) -> str:
+    what = site.key.rsplit("::", 1)[-1]
+    return what if site.scope == "<module>" else f"{site.scope}: {what}"
+
+
 CHECKS: dict[str, Callable[[Context, Check], Outcome]] = {
     "backend_class": check_backend_class,
     "methods_defined": check_methods_defined,
@@ -921,6 +1012,8 @@ CHECKS: dict[str, Callable[[Context, Check], Outcome]] = {
     "example_configs": check_example_configs,
     "repo_text": check_repo_text,
     "generated_tables": check_generated_tables,
+    "listing_sites": check_listing_sites,
+    "class_listed": check_class_listed,
 }
 
 

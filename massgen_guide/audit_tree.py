@@ -119,6 +119,10 @@ class Tree:
     def repo_available(self) -> bool:
         return self.repo_root is not None
 
+    def has_repo_folder(self, folder: str) -> bool:
+        """Whether the checkout folder `docs` or `scripts` exists here (never in an installed package)."""
+        return self.repo_root is not None and (self.repo_root / folder).is_dir()
+
     def text(self, rel: str) -> str | None:
         """The file's text, None when it does not exist; a GuideError when it cannot be read."""
         if rel in self._text:
@@ -342,21 +346,18 @@ class Tree:
         return None
 
     def branch_env_keys(self, branch: ast.If) -> tuple[list[str], int | None]:
-        """Variables read by `api_key = kwargs.get("api_key") or os.getenv("X") ...` in the branch body."""
+        """The environment variables a create_backend branch reads its API key from, with the line.
+
+        A branch reads a key when a statement of its own body (not one nested under a further `if`, such as the
+        base-URL detection of the generic `chatcompletion` branch) assigns `api_key` from the environment, in any
+        of the forms the guide shows or MassGen uses: `kwargs.get("api_key") or os.getenv("X")`,
+        `kwargs.pop("api_key", None) or ...`, `os.getenv("X")`, `os.environ.get("X")` or `os.environ["X"]`."""
         for stmt in branch.body:
-            for node in ast.walk(stmt):
-                if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                        and node.targets[0].id == "api_key" and isinstance(node.value, ast.BoolOp)
-                        and _is_kwargs_api_key(node.value.values[0])):
-                    keys = []
-                    for call in ast.walk(node.value):
-                        if isinstance(call, ast.Call) and call_name(call) in {"getenv", "get"} and call.args:
-                            first = call.args[0]
-                            if (isinstance(first, ast.Constant) and isinstance(first.value, str)
-                                    and first.value != "api_key" and _is_environ_call(call)):
-                                keys.append(first.value)
-                    if keys:
-                        return keys, node.lineno
+            if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _assigns_name(stmt, "api_key")):
+                continue
+            keys = [key for node in ast.walk(stmt.value) if (key := environment_read(node))]  # type: ignore[arg-type]
+            if keys:
+                return keys, stmt.lineno
         return [], None
 
     # ------------------------------------------------------------------ capabilities
@@ -455,20 +456,24 @@ class Tree:
         return set(data), "litellm/" + path.name
 
 
-def _is_kwargs_api_key(node: ast.expr) -> bool:
-    """`kwargs.get("api_key")`: the branch prefers an explicit key, then the environment."""
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
-            and isinstance(node.func.value, ast.Name) and node.func.value.id == "kwargs" and bool(node.args)
-            and isinstance(node.args[0], ast.Constant) and node.args[0].value == "api_key")
+def environment_read(node: ast.AST) -> str | None:
+    """The variable of `os.getenv("X")`, `getenv("X")`, `os.environ.get("X")` or `os.environ["X"]`, else None."""
+    if isinstance(node, ast.Call) and node.args:
+        func, first = node.func, node.args[0]
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        on_environ = (isinstance(func, ast.Attribute) and name == "get"
+                      and _base_name(func.value) == "environ")
+        if (name == "getenv" or on_environ) and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+    if (isinstance(node, ast.Subscript) and _base_name(node.value) == "environ"
+            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+        return node.slice.value
+    return None
 
 
-def _is_environ_call(call: ast.Call) -> bool:
-    func = call.func
-    if isinstance(func, ast.Attribute) and func.attr == "getenv":
-        return True
-    if isinstance(func, ast.Attribute) and func.attr == "get" and isinstance(func.value, ast.Attribute):
-        return func.value.attr == "environ"
-    return False
+def _assigns_name(stmt: ast.Assign | ast.AnnAssign, name: str) -> bool:
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    return stmt.value is not None and any(isinstance(t, ast.Name) and t.id == name for t in targets)
 
 
 def _assignment(name: str, node: ast.stmt) -> tuple[bool, ast.expr | None]:

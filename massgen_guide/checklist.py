@@ -43,6 +43,8 @@ CHECK_KINDS: dict[str, tuple[str, ...]] = {
     "example_configs": ("folder",),
     "repo_text": ("path",),
     "generated_tables": ("script", "output"),
+    "listing_sites": ("requires",),
+    "class_listed": ("attr", "path", "name"),
 }
 
 # The machine-checkable conditions `massgen_guide.audit` evaluates.
@@ -55,6 +57,7 @@ CONDITION_KINDS: dict[str, tuple[str, ...]] = {
     "own_exclusions": (),
     "reads_env_key": (),
     "capabilities_field_in": ("field", "values"),
+    "built_as": ("class",),
 }
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -78,6 +81,8 @@ class Condition:
     text: str
     check: Check | None = None
     """A machine-checkable predicate; None makes the point advisory (reported, never failing the audit)."""
+    recommended: bool = False
+    """True: even where the predicate holds, a miss is reported but does not fail the audit (a convention)."""
 
 
 @dataclass(frozen=True)
@@ -113,12 +118,21 @@ class Point:
     @property
     def advisory(self) -> bool:
         """A conditional point whose condition cannot be checked by machine."""
-        return not self.required and (self.condition is None or self.condition.check is None)
+        return not self.required and (self.condition is None or self.condition.check is None
+                                      or self.condition.recommended)
 
     @property
     def repo_only(self) -> bool:
         """The point reads a file that exists only in a MassGen git checkout (docs/ or scripts/)."""
         return self.check.kind in {"repo_text", "generated_tables", "script_entry"}
+
+    @property
+    def repo_folder(self) -> str | None:
+        """The checkout folder (`docs` or `scripts`) a repository-only point reads, else None."""
+        if not self.repo_only:
+            return None
+        path = str(self.check.param("path") or self.check.param("script") or "")
+        return path.split("/", 1)[0] or None
 
     def page_target(self) -> str:
         return self.page + (f"#{self.anchor}" if self.anchor else "")
@@ -225,7 +239,9 @@ def parse_checklist(data: Any, source: Path, docs_dir: Path | None = DOCS_DIR) -
             ccheck = None
             if "check" in cond:
                 ccheck = _parse_check(cond["check"], source, where, CONDITION_KINDS, "condition check")
-            condition = Condition(cond["text"].strip(), ccheck)
+            if not isinstance(cond.get("recommended", False), bool):
+                raise _fail(source, where, "condition 'recommended' must be true or false")
+            condition = Condition(cond["text"].strip(), ccheck, bool(cond.get("recommended", False)))
         elif not required:
             raise _fail(source, where, "needs 'required: true' or a 'condition'")
         check = _parse_check(raw["check"], source, where, CHECK_KINDS, "check")

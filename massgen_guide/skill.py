@@ -114,6 +114,15 @@ def checklist_lines(base: str) -> list[str]:
     return lines
 
 
+def listing_site_lines(base: str) -> list[str]:
+    from .pages.listing_pages import required_site_lines
+
+    lines = []
+    for title, sites in required_site_lines():
+        lines.append(f"- {title}: " + ", ".join(f"`{site.location}` ({site.note})" for site in sites))
+    return lines
+
+
 def render_skill(root: Path = ROOT) -> str:
     base = site_url(root)
     from .source import current_source
@@ -157,6 +166,13 @@ def render_skill(root: Path = ROOT) -> str:
         f"Every integration point ([the checklist page]({page_url(base, 'checklist.md')})):",
         "",
         *checklist_lines(base),
+        "",
+        "## Where MassGen lists its providers",
+        "",
+        "Besides `create_backend` and `BACKEND_CAPABILITIES`, these lists must name a new backend "
+        f"([all sites, with what each is for]({page_url(base, 'reference/listing-sites.md')})):",
+        "",
+        *listing_site_lines(base),
         "",
         "## Audit your work",
         "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import backends, chunks, explanations
+from . import backends, chunks, explanations, listing_data
 from .apiref import check_api_blocks
 from .loading import LoadedMassGen
 
@@ -18,6 +18,8 @@ def check_facts(loaded: LoadedMassGen, docs_dir: Path = DOCS_DIR) -> list[str]:
     problems += explanations.check_chunk_types(chunks.chunk_types(loaded), chunk_data)
     problems += explanations.check_reference_backends(backends.backend_modules(loaded),
                                                       explanations.backend_explanations())
+    problems += listing_data.check_listing_sites(listing_data.discover_in_source(loaded.source),
+                                                 listing_data.listing_data())
     for page in sorted(docs_dir.rglob("*.md")):
         text = page.read_text(encoding="utf-8")
         if ":::" in text:

@@ -61,6 +61,20 @@ def checklist_page(call: DirectiveCall) -> str:
     return "\n".join(out)
 
 
+@generator("point-when")
+def point_when(call: DirectiveCall) -> str:
+    """When a checklist point applies, in the checklist's own words (so a page never restates it differently)."""
+    try:
+        point = load_checklist().point(call.arg("id"))
+    except KeyError:
+        raise GuideError(f"id={call.arg('id')!r}: no checklist point has this id") from None
+    when = "every backend" if point.required else point.condition.text  # type: ignore[union-attr]
+    text = f"**When the checklist asks for it** (audit point `{point.id}`): {_md(when)}."
+    if point.note:
+        text += f" {_md(point.note)}"
+    return text + "\n"
+
+
 @generator("checklist-counts")
 def checklist_counts(call: DirectiveCall) -> str:
     checklist = load_checklist()

@@ -244,7 +244,8 @@ def synthetic_files() -> dict[str, str]:
                 provider_map = {"good": "Good"}
                 return provider_map.get(provider.lower(), provider)
         ''')
-    files["massgen/api_params_handler/__init__.py"] = ""
+    files["massgen/api_params_handler/__init__.py"] = (
+        "from ._good_api_params_handler import GoodAPIParamsHandler\n\n__all__ = [\"GoodAPIParamsHandler\"]\n")
     files["massgen/api_params_handler/_api_params_handler_base.py"] = textwrap.dedent('''
         from abc import ABC
         from ..backend._excluded_params import BASE_EXCLUDED_CONFIG_PARAMS
@@ -262,7 +263,7 @@ def synthetic_files() -> dict[str, str]:
             def get_excluded_params(self):
                 return self.get_base_excluded_params().union({"good_only"})
         ''')
-    files["massgen/formatter/__init__.py"] = ""
+    files["massgen/formatter/__init__.py"] = "from ._good_formatter import GoodFormatter\n\n__all__ = [\"GoodFormatter\"]\n"
     files["massgen/formatter/_formatter_base.py"] = "from abc import ABC\n\n\nclass FormatterBase(ABC):\n    pass\n"
     files["massgen/formatter/_good_formatter.py"] = (
         "from ._formatter_base import FormatterBase\n\n\nclass GoodFormatter(FormatterBase):\n    pass\n")
@@ -272,6 +273,14 @@ def synthetic_files() -> dict[str, str]:
         "from abc import ABC\n\n\nclass NativeHookAdapter(ABC):\n    pass\n")
     files["massgen/mcp_tools/native_hook_adapters/nativecli_adapter.py"] = (
         "from .base import NativeHookAdapter\n\n\nclass NativeCliAdapter(NativeHookAdapter):\n    pass\n")
+    files["massgen/tests/test_api_params_exclusion.py"] = (
+        "from massgen.api_params_handler import GoodAPIParamsHandler\n\nALL_HANDLER_CLASSES = [\n"
+        "    GoodAPIParamsHandler,\n]\n")
+    # a listing site that MassGen 0.1.97 has too (the `--setup` wizard's providers), naming every type
+    files["massgen/config_builder.py"] = (
+        "class ConfigBuilder:\n    def interactive_api_key_setup(self):\n        all_providers = [\n"
+        + "".join(f'            ("{t}", "Good", "GOOD_API_KEY"),\n' for t in CLASSES) + "        ]\n"
+        "        return all_providers\n")
     for btype in CLASSES:
         files[f"massgen/tests/test_{btype}.py"] = f'BACKEND = "{btype}"\n\n\ndef test_type():\n    assert BACKEND\n'
         if btype != "noconfig":

@@ -40,7 +40,8 @@ def load_copy(root: Path) -> LoadedMassGen:
     return load_massgen(resolve_source(str(root)))
 
 
-def isolated_site(tmp: Path, *, extra_pages: dict[str, str] | None = None) -> Path:
+def isolated_site(tmp: Path, *, extra_pages: dict[str, str] | None = None,
+                  own_pages: tuple[str, ...] = OWN_PAGES) -> Path:
     """A copy of the site where every page outside this area is a one-line stub (so a failure elsewhere in the
     guide cannot mask or cause ours); returns the config file. Same plugins, hooks and options as mkdocs.yml."""
     docs = tmp / "docs"
@@ -49,7 +50,7 @@ def isolated_site(tmp: Path, *, extra_pages: dict[str, str] | None = None) -> Pa
         target = docs / rel
         if page.is_dir():
             target.mkdir(parents=True, exist_ok=True)
-        elif page.suffix == ".md" and rel not in OWN_PAGES:
+        elif page.suffix == ".md" and rel not in own_pages:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(f"# {page.stem}\n\nStub.\n", encoding="utf-8")
         else:
