@@ -962,7 +962,12 @@ def check_listing_sites(ctx: Context, check: Check) -> Outcome:
 
     requires = check.param("requires")
     discovery = discover_in_tree(ctx.tree)
-    sites = [e.site for e in explained_sites(discovery, listing_data()) if e.requires == requires]
+    data = listing_data()
+    sites = [e.site for e in explained_sites(discovery, data) if e.requires == requires]
+    unread = [line for key, e in data.sites.items() if e.requires == requires
+              for line in [discovery.skipped_path(key.split("::", 1)[0])] if line]
+    if unread:
+        return Outcome(None, [], "; ".join(sorted(set(unread))))
     if not sites:
         return Outcome(None, [], f"no listing site of this tree requires {requires!r}", applies=False)
     vocabulary = discovery.vocabulary

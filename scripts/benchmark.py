@@ -11,6 +11,8 @@ Figures (issue 3):
   "Documentation built in N seconds" log line.
 
 - `audit --all` in seconds (issue 6: target <= 3 s);
+- the listing-site discovery (issue 11): cold and warm, and what it adds to `audit --all` (<= 0.5 s) and to a warm
+  build (<= 0.3 s, an upper bound);
 - the whole test suite in seconds (issue 4: target <= 90 s; `suite` section, run it on a quiet machine).
 
 Every build writes to a temp dir; the docs are copied there first, so nothing in the repo is modified.
@@ -284,6 +286,65 @@ def bench_audit() -> dict[str, float]:
     return {"in_process": result["seconds"], "command": command}
 
 
+_DISCOVER = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+start = time.perf_counter()
+from massgen_guide.facts.listing_data import discover_in_source
+from massgen_guide.source import current_source
+imported = time.perf_counter()
+found = discover_in_source(current_source())
+print(json.dumps({{"seconds": time.perf_counter() - imported, "sites": len(found.sites)}}))
+"""
+
+
+def bench_listing() -> dict[str, float]:
+    """What the listing-site discovery (issue 11) costs: cold (empty cache) and warm (a later process), what it adds
+    to `audit --all` (the time spent in the listed-* checks of a full run, the discovery included), and what the
+    reference page costs: its generation (when an input changed) and, in every build, its conversion to HTML."""
+    import markdown
+
+    from massgen_guide.audit import render, run_audit
+    from massgen_guide.directives import DirectiveCall
+    from massgen_guide.pages.listing_pages import listing_sites_page
+
+    source = current_source()
+    with tempfile.TemporaryDirectory(prefix="guide-bench-listing-") as cache:
+        env = {**ENV, "MASSGEN_GUIDE_CACHE": cache}
+        runs = [json.loads(subprocess.run([sys.executable, "-c", _DISCOVER.format(root=str(ROOT))], cwd=ROOT, env=env,
+                                          capture_output=True, text=True, check=True).stdout) for _ in range(3)]
+        line(f"listing-site discovery, empty cache ({runs[0]['sites']} sites) (s)", runs[0]["seconds"], " s")
+        warm = min(r["seconds"] for r in runs[1:])
+        line("listing-site discovery, warm cache, new process (s)", warm, " s")
+        os.environ["MASSGEN_GUIDE_CACHE"] = cache
+        from massgen_guide import audit as audit_module
+
+        totals: dict[str, float] = {}
+        original = audit_module.CHECKS["listing_sites"]
+        audit_module.CHECKS["listing_sites"] = _timer(totals, "listing", original)
+        try:
+            added = []
+            for _ in range(3):
+                totals.clear()
+                render(run_audit(source, None, all_types=True), "text")
+                added.append(totals.get("listing", 0.0))
+        finally:
+            audit_module.CHECKS["listing_sites"] = original
+        added = min(added)
+        line("audit --all: time in the listed-* checks, discovery included (s)", added, " s", "<= 0.5")
+        start = time.perf_counter()
+        text = listing_sites_page(DirectiveCall("listing-sites", {}, "reference/listing-sites.md", 1))
+        generation = time.perf_counter() - start
+        line("listing page: generation, once per change of its inputs (s)", generation, " s")
+        start = time.perf_counter()
+        markdown.markdown(text, extensions=["tables", "md_in_html", "attr_list", "toc"])
+        page = time.perf_counter() - start
+        # a warm build takes the generated Markdown from the directive cache and converts it
+        line("warm build: added by the listing page (Markdown to HTML) (s)", page, " s", "<= 0.3")
+    return {"cold": runs[0]["seconds"], "warm": warm, "audit_added": added, "generation": generation,
+            "build_added": page}
+
+
 def bench_suite() -> dict[str, float]:
     """The whole test suite as `python3 dev.py test` runs it, install excluded (issue 4: target <= 90 s)."""
     import importlib.util
@@ -301,7 +362,7 @@ def bench_suite() -> dict[str, float]:
 
 
 SECTIONS = {"facts": bench_facts, "build": bench_build, "serve": bench_serve_rebuild,
-            "breakdown": bench_breakdown, "audit": bench_audit, "suite": bench_suite}
+            "breakdown": bench_breakdown, "audit": bench_audit, "listing": bench_listing, "suite": bench_suite}
 
 
 def main(argv: list[str] | None = None) -> int:

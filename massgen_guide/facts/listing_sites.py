@@ -123,6 +123,10 @@ class Discovery:
     def by_key(self) -> dict[str, ListingSite]:
         return {site.key: site for site in self.sites}
 
+    def skipped_path(self, path: str) -> str | None:
+        """The skip message of a file the discovery could not read (its sites are unknown), else None."""
+        return next((line for line in self.skipped if line.split(":", 1)[0] == path), None)
+
 
 # ---------------------------------------------------------------------------------------------- vocabulary
 def vocabulary_of(types: Iterable[str], capabilities: dict[str, dict], branch_keys: dict[str, list[str]]) -> Vocabulary:
@@ -205,7 +209,8 @@ def _sites_of_file(rel: str, text: str, vocabulary: Vocabulary) -> tuple[list[Li
     try:
         module = ast.parse(text, filename=rel)
     except SyntaxError as exc:
-        return [], f"{rel}:{exc.lineno or 0}: skipped (syntax error: {exc.msg})"
+        where = f"{rel}:{exc.lineno}" if exc.lineno else rel
+        return [], f"{where}: skipped (syntax error: {exc.msg})"
     except ValueError as exc:
         return [], f"{rel}: skipped (cannot be parsed: {exc})"
     return _SiteFinder(rel, vocabulary).sites_in(module), ""

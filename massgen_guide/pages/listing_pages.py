@@ -103,25 +103,34 @@ def listing_sites_page(call: DirectiveCall) -> str:
 
 
 def _matrix(tree: Tree, discovery: Discovery, group: list[ExplainedSite], types: list[str]) -> list[str]:
-    """Backend types (rows, first column sticky) × the role's sites (columns)."""
+    """Backend types (rows, first column sticky) × the role's sites (columns), written as HTML: a page of such
+    tables converts many times faster than the same tables in Markdown."""
     vocabulary = discovery.vocabulary
-    headers = []
+    head = ["<th>Backend type</th>"]
     for number, item in enumerate(group, start=1):
         tip = f"{_short(item)}: {item.explanation.what}"
-        headers.append(_source_link(tree, item.site.path, item.site.line, f"{number}. {_md(_short(item))}", tip))
-    lines = ['<div class="guide-matrix" markdown>', "",
-             "| Backend type | " + " | ".join(headers) + " |", "|---" * (len(group) + 1) + "|"]
+        head.append(f"<th>{_html_link(tree, item.site.path, item.site.line, f'{number}. {_short(item)}', tip)}</th>")
+    rows = []
     for backend_type in types:
-        cells = []
+        cells = [f"<td><code>{html.escape(backend_type)}</code></td>"]
         for item in group:
             mention = item.site.mention_of(backend_type, vocabulary)
             if mention is None:
-                cells.append("–")
+                cells.append('<td title="absent">–</td>')
                 continue
             how, line = mention
-            cells.append(_source_link(tree, item.site.path, line, MARK[how], f"{item.site.path}:{line}"))
-        lines.append(f"| `{backend_type}` | " + " | ".join(cells) + " |")
-    return lines + ["", "</div>"]
+            cells.append(f"<td>{_html_link(tree, item.site.path, line, MARK[how], f'{item.site.path}:{line}')}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return ['<div class="guide-matrix"><table>', "<thead><tr>" + "".join(head) + "</tr></thead>",
+            "<tbody>", *rows, "</tbody></table></div>"]
+
+
+def _html_link(tree: Tree, path: str, line: int, text: str, title: str) -> str:
+    """An HTML link to a line of MassGen (a release's tag on GitHub), or the plain text for a checkout."""
+    if tree.source.kind in {"installed", "release"}:
+        url = SOURCE_URL.format(version=tree.version, path=path, line=line)
+        return f'<a href="{html.escape(url)}" title="{html.escape(title)}">{html.escape(text)}</a>'
+    return f'<span title="{html.escape(title)}">{html.escape(text)}</span>'
 
 
 @generator("listing-sites-required")

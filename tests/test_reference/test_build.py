@@ -90,3 +90,29 @@ def test_unresolved_autoref_fails_the_strict_build(tmp_path: Path) -> None:
     assert result.returncode != 0
     errors = _errors(result)
     assert any("massgen.backend.base.LLMBackend.set_planning_mode" in e for e in errors), errors
+
+
+def test_listing_sites_gained_or_lost_fail_the_build(tmp_path: Path) -> None:
+    """The strict build stops on a listing site MassGen gains that the data file does not explain, and on an
+    explained site that MassGen no longer has."""
+    tree = copy_massgen(tmp_path / "MassGen")
+    edit(tree, "massgen/utils/model_matcher.py", "\ndef ", '\nNEW_PROVIDER_LABELS = {"claude": "C", '
+         '"openai": "O", "grok": "G", "gemini": "G2"}\n\n\ndef ')
+    config = isolated_site(tmp_path, own_pages=("reference/listing-sites.md",))
+    result = run_mkdocs_build(tmp_path / "site", config=config, env={"MASSGEN_SOURCE": str(tree)})
+    errors = _errors(result)
+    assert result.returncode != 0 and errors[:-1] == ["ERROR   -  Error reading page 'reference/listing-sites.md':"]
+    assert re.search(r"docs/reference/listing-sites\.md:\d+: guide:listing-sites: docs/reference/listing-sites\.md: "
+                     r"MassGen lists providers at massgen/utils/model_matcher\.py:\d+ \(dict `NEW_PROVIDER_LABELS`\), "
+                     r"which massgen_guide/data/listing_sites\.yaml does not explain", errors[-1]), errors[-1]
+
+    edit(tree, "massgen/utils/model_matcher.py", 'NEW_PROVIDER_LABELS = {"claude": "C", "openai": "O", "grok": "G", '
+         '"gemini": "G2"}\n', "")
+    # the headless quickstart's priority list keeps two types: below the threshold, no longer a listing site
+    edit(tree, "massgen/config_builder.py", '    ("grok", "grok-4.20-0309-reasoning"),\n', "")
+    edit(tree, "massgen/config_builder.py", '    ("gemini", "gemini-3-flash-preview"),\n', "")
+    result = run_mkdocs_build(tmp_path / "site", config=config, env={"MASSGEN_SOURCE": str(tree)})
+    errors = _errors(result)
+    assert result.returncode != 0 and errors[:-1] == ["ERROR   -  Error reading page 'reference/listing-sites.md':"]
+    assert ("massgen_guide/data/listing_sites.yaml explains listing site "
+            "`massgen/config_builder.py::<module>::HEADLESS_BACKEND_PRIORITY`, which MassGen no longer has") in errors[-1]

@@ -1,0 +1,133 @@
+"""The audit's listing-site points, the API-key forms it reads, and what it says about a tree's checkout folders.
+
+Each test can fail: a gap planted in a synthetic tree or in a copy of the pinned MassGen is reported exactly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from massgen_guide.audit import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
+
+from tests.test_facts.facts_helpers import copy_massgen, edit
+
+from .conftest import run_cli
+
+BRANCH = '''    elif backend_type == "good":
+        api_key = kwargs.get("api_key") or os.getenv("GOOD_API_KEY")
+'''
+KEY_FORMS = {
+    "kwargs.get": '        api_key = kwargs.get("api_key") or os.getenv("GOOD_API_KEY")\n',
+    "kwargs.pop": '        api_key = kwargs.pop("api_key", None) or os.getenv("GOOD_API_KEY")\n',
+    "os.getenv": '        api_key = os.getenv("GOOD_API_KEY")\n',
+    "os.environ[...]": '        api_key = os.environ["GOOD_API_KEY"]\n',
+    "os.environ.get": '        api_key = kwargs.pop("api_key", None) or os.environ.get("GOOD_API_KEY")\n',
+}
+
+
+def result(tree: Path, backend_type: str, point_id: str):
+    (report,) = run_audit(source_for(str(tree)), backend_type).reports
+    return next(r for r in report.results if r.point.id == point_id)
+
+
+@pytest.mark.parametrize("form", sorted(KEY_FORMS))
+def test_every_key_reading_form_is_read(fake_massgen: Path, form: str) -> None:
+    edit(fake_massgen, "massgen/cli/backends.py", BRANCH,
+         '    elif backend_type == "good":\n' + KEY_FORMS[form])
+    line = (fake_massgen / "massgen/cli/backends.py").read_text().splitlines().index(KEY_FORMS[form].rstrip("\n")) + 1
+    auth = result(fake_massgen, "good", "auth-env-var")
+    assert (auth.status, auth.required) == (PASS, True)
+    assert auth.detail == "create_backend reads GOOD_API_KEY"
+    assert str(auth.evidence[0]) == f"massgen/cli/backends.py:{line} (reads GOOD_API_KEY)"
+
+
+def test_a_key_read_under_a_further_if_is_not_the_types_key(fake_massgen: Path) -> None:
+    """The generic chatcompletion branch picks a key by base URL: that is not a key of the type."""
+    edit(fake_massgen, "massgen/cli/backends.py", BRANCH,
+         '    elif backend_type == "good":\n        if "good.example" in kwargs.get("base_url", ""):\n'
+         '            api_key = os.getenv("GOOD_API_KEY")\n')
+    auth = result(fake_massgen, "good", "auth-env-var")
+    assert (auth.status, auth.detail) == (NOT_APPLICABLE, "the create_backend branch reads no API key from the environment")
+
+
+REPO_POINTS = ("schema-docs", "user-guide-docs", "backend-tables", "hook-test-script")
+
+
+def test_full_checkout_checks_docs_and_scripts(fake_massgen: Path) -> None:
+    assert [result(fake_massgen, "good", p).status for p in REPO_POINTS] == [PASS, PASS, PASS, PASS]
+
+
+def test_checkout_without_docs_cannot_check_docs_points_only(fake_massgen: Path) -> None:
+    shutil.rmtree(fake_massgen / "docs")
+    for point in ("schema-docs", "user-guide-docs", "backend-tables"):
+        found = result(fake_massgen, "good", point)
+        assert (found.status, found.detail) == (
+            CANNOT_CHECK, "docs/ is not in this tree (only a full MassGen git checkout has it); point --massgen at one")
+    assert result(fake_massgen, "good", "hook-test-script").status == PASS
+    ok = run_cli("good", "--massgen", str(fake_massgen))
+    assert ok.returncode == 0 and "MISSING" not in ok.stdout
+
+
+def test_package_tree_cannot_check_any_repository_point(fake_massgen: Path) -> None:
+    for folder in ("docs", "scripts"):
+        shutil.rmtree(fake_massgen / folder)
+    statuses = {p: result(fake_massgen / "massgen", "good", p) for p in REPO_POINTS}
+    assert {p: r.status for p, r in statuses.items()} == dict.fromkeys(REPO_POINTS, CANNOT_CHECK)
+    assert statuses["hook-test-script"].detail == (
+        "scripts/ is not in this tree (only a full MassGen git checkout has it); point --massgen at one")
+
+
+def test_a_type_missing_from_a_listing_site_is_reported_with_its_peers(fake_massgen: Path) -> None:
+    edit(fake_massgen, "massgen/config_builder.py", '            ("noconfig", "Good", "GOOD_API_KEY"),\n', "")
+    found = result(fake_massgen, "noconfig", "listed-for-api-key-backends")
+    # the key variable is shared by every type of the synthetic tree: a key still counts as naming the type
+    assert found.status == PASS and str(found.evidence[0]).endswith("(ConfigBuilder.interactive_api_key_setup: all_providers (key))")
+    edit(fake_massgen, "massgen/config_builder.py", '"GOOD_API_KEY"', '"OTHER_VARIABLE"', count=0)
+    found = result(fake_massgen, "noconfig", "listed-for-api-key-backends")
+    assert (found.status, found.required) == (MISSING, True)
+    assert found.detail.startswith('"noconfig" is missing from massgen/config_builder.py:3 '
+                                   "(ConfigBuilder.interactive_api_key_setup: all_providers lists good, nativecli, nocaps, "
+                                   "nofactory and 1 more)")
+
+
+def test_an_unexported_formatter_is_advisory(fake_massgen: Path) -> None:
+    edit(fake_massgen, "massgen/formatter/__init__.py", '__all__ = ["GoodFormatter"]', "__all__ = []")
+    found = result(fake_massgen, "good", "formatter-export")
+    assert (found.status, found.required) == (MISSING, False)
+    assert found.detail.startswith("GoodFormatter is not in __all__ (massgen/formatter/__init__.py:3)")
+    assert run_audit(source_for(str(fake_massgen)), "good").exit_code == 0
+
+
+@pytest.fixture(scope="module")
+def massgen_copy_for_audit(tmp_path_factory) -> Path:
+    return copy_massgen(tmp_path_factory.mktemp("audit-copy") / "MassGen", python_only=False)
+
+
+def test_real_massgen_without_grok_in_the_setup_wizard(massgen_copy_for_audit: Path, tmp_path: Path) -> None:
+    tree = Path(shutil.copytree(massgen_copy_for_audit, tmp_path / "MassGen"))
+    path = "massgen/config_builder.py"
+    lines = (tree / path).read_text().splitlines()
+    start = next(i for i, l in enumerate(lines, 1) if "all_providers = [" in l)
+    edit(tree, path, '                ("grok", "xAI (Grok)", "XAI_API_KEY"),\n', "")
+    run = run_audit(source_for(str(tree)), "grok")
+    (report,) = run.reports
+    assert run.exit_code == 1
+    assert [r.point.id for r in report.failures] == ["listed-for-api-key-backends"]
+    (failure,) = report.failures
+    assert failure.detail == (
+        f'"grok" is missing from massgen/config_builder.py:{start} (ConfigBuilder.interactive_api_key_setup: '
+        "all_providers lists azure_openai, cerebras, claude_code, codex and 12 more); create_backend reads XAI_API_KEY")
+
+
+def test_real_massgen_with_a_broken_listing_module(massgen_copy_for_audit: Path, tmp_path: Path) -> None:
+    tree = Path(shutil.copytree(massgen_copy_for_audit, tmp_path / "MassGen"))
+    edit(tree, "massgen/config_builder.py", "\nclass ConfigBuilder", "\ndef broken(:\n    pass\n\n\nclass ConfigBuilder")
+    line = (tree / "massgen/config_builder.py").read_text().splitlines().index("def broken(:") + 1
+    (report,) = run_audit(source_for(str(tree)), "grok").reports
+    found = next(r for r in report.results if r.point.id == "listed-for-api-key-backends")
+    assert (found.status, found.detail) == (
+        CANNOT_CHECK, f"massgen/config_builder.py:{line}: skipped (syntax error: invalid syntax); create_backend reads XAI_API_KEY")
+    # the rest of the audit still runs
+    assert next(r for r in report.results if r.point.id == "create-backend").status == PASS
