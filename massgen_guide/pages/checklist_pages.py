@@ -106,11 +106,24 @@ def file_summary_page(call: DirectiveCall) -> str:
     notes = [p for p in checklist.points if p.summary and p.note]
     out = rows + [""]
     if notes:
-        out += ['!!! note "Where the upstream skill\'s file list is out of date"', ""]
+        out += ['!!! note "Checked in the source (often where the upstream skill is out of date)"', ""]
         for point in notes:
             out.append(f"    - `{point.file}`: {point.note}")
         out.append("")
     return "\n".join(out)
+
+
+@generator("files-at-a-glance")
+def files_at_a_glance(call: DirectiveCall) -> str:
+    """The file summary in short (landing page): each file, when a backend needs it, and its phase."""
+    checklist = load_checklist()
+    rows = ["| File | When | Phase |", "| --- | --- | --- |"]
+    for path, points in checklist.summary_files():
+        head = next(p for p in points if p.summary)
+        when = "always" if any(p.required for p in points) else head.condition.text  # type: ignore[union-attr]
+        phase = checklist.phase(head.phase)
+        rows.append(f"| `{path}` | {_md(when)} | [{phase.number}. {_md(phase.title)}]({rel_link(call.page, head)}) |")
+    return "\n".join(rows) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------- coverage
