@@ -17,12 +17,16 @@ import argparse
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from markdown.extensions.toc import slugify
 
 from .errors import GuideError
 from .site_urls import page_url, site_url
+from .source import add_massgen_option
+
+if TYPE_CHECKING:
+    from .source import MassGenSource
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -45,6 +49,8 @@ def heading_anchor(root: Path, page: str, heading: str) -> str:
                 if re.match(r"^#{1,6}\s", line)]
     if heading not in headings:
         raise GuideError(f"skill: docs/{page} has no heading {heading!r}")
+    from markdown.extensions.toc import slugify
+
     return slugify(heading, "-")
 
 
@@ -89,13 +95,13 @@ def base_class_lines(base: str) -> list[str]:
     return lines
 
 
-def chunk_type_lines() -> list[str]:
+def chunk_type_lines(source: "MassGenSource") -> list[str]:
     from .facts.chunks import chunk_types
     from .facts.explanations import chunk_explanations
     from .facts.loading import load_massgen
 
     explained = chunk_explanations().types
-    return [f"- `{fact.value}`: {first_sentence(explained.get(fact.value, ''))}" for fact in chunk_types(load_massgen())]
+    return [f"- `{fact.value}`: {first_sentence(explained.get(fact.value, ''))}" for fact in chunk_types(load_massgen(source))]
 
 
 def checklist_lines(base: str) -> list[str]:
@@ -114,11 +120,12 @@ def checklist_lines(base: str) -> list[str]:
     return lines
 
 
-def render_skill(root: Path = ROOT) -> str:
+def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> str:
     base = site_url(root)
     from .source import current_source
 
-    version = current_source().version
+    source = source or current_source()
+    version = source.version
     out = [
         "---",
         f"name: {SKILL_NAME}",
@@ -150,7 +157,7 @@ def render_skill(root: Path = ROOT) -> str:
         "`start_api_call_timing`, `record_first_token`, `end_api_call_timing`.",
         f"- Chunk types MassGen uses ([all fields and producers]({page_url(base, 'reference/stream-chunks.md')})):",
         "",
-        *["  " + line for line in chunk_type_lines()],
+        *["  " + line for line in chunk_type_lines(source)],
         "",
         "## Checklist",
         "",
@@ -201,7 +208,9 @@ def broken_links(text: str, site_dir: Path, base: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    text = render_skill()
+    from .source import chosen_source
+
+    text = render_skill(ROOT, chosen_source(args.massgen))
     target = Path(args.output) if args.output else SKILL_PATH
     if args.check:
         current = target.read_text(encoding="utf-8") if target.is_file() else ""
@@ -220,4 +229,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("skill", help="generate the Claude skill file (SKILL.md) from the guide")
     parser.add_argument("--output", "-o", help=f"where to write it (default: {SKILL_PATH.relative_to(ROOT)})")
     parser.add_argument("--check", action="store_true", help="exit 1 when the file differs from a fresh generation")
+    add_massgen_option(parser)
     parser.set_defaults(run=run)
