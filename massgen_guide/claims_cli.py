@@ -11,6 +11,9 @@ DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
 
 
 def _docs_dir(args) -> Path:
+    if not getattr(args, "docs", None) and not DOCS_DIR.is_dir():
+        raise GuideError("the guide's pages (docs/) are not installed with the package: pass --docs FOLDER, or run "
+                         "this in a clone of the guide's repository")
     docs = Path(args.docs) if getattr(args, "docs", None) else DOCS_DIR
     if not docs.is_dir():
         raise GuideError(f"--docs {docs}: no such folder")

@@ -121,6 +121,9 @@ def checklist_lines(base: str) -> list[str]:
 
 
 def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> str:
+    if not (root / "docs").is_dir():
+        raise GuideError("skill: the skill file is generated from the guide's own pages (docs/), which the package "
+                         "does not ship: run it in a clone of the guide's repository")
     base = site_url(root)
     from .source import current_source
 
