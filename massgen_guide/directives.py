@@ -39,6 +39,7 @@ GENERATOR_MODULES = (
     "massgen_guide.pages.decision_tree_pages",
     "massgen_guide.pages.checklist_pages",
     "massgen_guide.pages.claims_pages",
+    "massgen_guide.pages.install_pages",
 )
 
 

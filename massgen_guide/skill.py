@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from . import install
 from .errors import GuideError
+from .install import install_commands
 from .site_urls import page_url, site_url
 from .source import add_massgen_option
 
@@ -170,10 +172,22 @@ def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> st
         "",
         "## Audit your work",
         "",
+        "Get the command once (a light install: it reads MassGen's source, MassGen need not be installed):",
+        "",
         "```bash",
-        "massgen-guide audit YOUR_BACKEND_TYPE --massgen path/to/MassGen   # exit 0: every required point passes",
-        "massgen-guide audit --all --format markdown                        # the coverage matrix",
+        *install_commands(root)[:2],
         "```",
+        "",
+        *([install.placeholder_note(root), ""] if install.placeholder_note(root) else []),
+        "Then, in the MassGen checkout (the current directory is the tree read; `--massgen PATH` names another):",
+        "",
+        "```bash",
+        "massgen-guide audit YOUR_BACKEND_TYPE       # exit 0: every required point passes",
+        "massgen-guide audit --all --format markdown  # the coverage matrix",
+        "massgen-guide audit --changed $(git diff --name-only HEAD)   # the types your change touches",
+        "```",
+        "",
+        f"The last one is also a pre-commit hook ([pre-commit and CI]({page_url(base, 'audit.md', 'pre-commit-and-ci')})).",
         "",
         f"Details: [audit]({page_url(base, 'audit.md')}), "
         f"[conformance kit]({page_url(base, 'conformance.md')}) for your backend's runtime tests.",
