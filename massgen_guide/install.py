@@ -51,6 +51,11 @@ def install_commands(root: Path = ROOT) -> list[str]:
     ]
 
 
+def conformance_commands(root: Path = ROOT) -> list[str]:
+    """The conformance kit runs MassGen: install the package with its extra where MassGen is installed."""
+    return [f'python3 -m pip install "{DISTRIBUTION}[conformance] @ {pip_spec(root)}"   # in your MassGen environment']
+
+
 def wheel_commands() -> list[str]:
     """Build a wheel in a clone of this repository, then install it anywhere."""
     return [

@@ -129,3 +129,10 @@ def test_commands_that_read_massgen_run_without_it(light_venv: LightVenv, massge
     assert (claims.returncode, claims.stdout) == (2, "")
     assert claims.stderr == ("massgen-guide: error: the guide's pages (docs/) are not installed with the package: "
                              "pass --docs FOLDER, or run this in a clone of the guide's repository\n")
+
+
+def test_without_a_massgen_to_read_the_error_says_where_to_run(light_venv: LightVenv, tmp_path: Path) -> None:
+    result = run(light_venv.command, "audit", "claude", cwd=tmp_path, check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("massgen-guide: error: no MassGen to read: run this in a MassGen checkout, pass "
+                             "--massgen PATH, or set MASSGEN_SOURCE\n")

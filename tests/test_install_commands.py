@@ -21,7 +21,8 @@ def problems(lines: list[str]) -> list[str]:
 
 
 def test_every_install_command_is_accepted() -> None:
-    assert problems(install.install_commands() + install.wheel_commands() + install.checkout_commands()) == []
+    assert problems(install.install_commands() + install.wheel_commands() + install.checkout_commands()
+                    + install.conformance_commands()) == []
     assert problems(['uvx --from "git+x" massgen-guide audit --nope']) == [
         "`massgen-guide audit --nope`: not accepted by the command's parser"]
 

@@ -3,6 +3,7 @@
 - `guide:install`: install from the repository with pipx, uvx or pip.
 - `guide:install-wheel`: build a wheel in a clone and install it.
 - `guide:install-checkout`: run the audit in a MassGen checkout.
+- `guide:install-conformance`: the package with its `[conformance]` extra, in MassGen's environment.
 - `guide:precommit-config`: the `.pre-commit-config.yaml` entry for a MassGen checkout.
 - `guide:actions-step`: a GitHub Actions job auditing the backends a pull request touches.
 
@@ -40,6 +41,11 @@ def install_from_wheel(call: DirectiveCall) -> str:
 @generator("install-checkout")
 def run_in_a_checkout(call: DirectiveCall) -> str:
     return fence("bash", install.checkout_commands())
+
+
+@generator("install-conformance")
+def install_for_conformance(call: DirectiveCall) -> str:
+    return with_note(fence("bash", install.conformance_commands()))
 
 
 @generator("precommit-config")
