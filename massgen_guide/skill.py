@@ -122,10 +122,14 @@ def checklist_lines(base: str) -> list[str]:
     return lines
 
 
-def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> str:
+def require_guide_pages(root: Path) -> None:
     if not (root / "docs").is_dir():
         raise GuideError("skill: the skill file is generated from the guide's own pages (docs/), which the package "
                          "does not ship: run it in a clone of the guide's repository")
+
+
+def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> str:
+    require_guide_pages(root)
     base = site_url(root)
     from .source import current_source
 
@@ -227,6 +231,7 @@ def broken_links(text: str, site_dir: Path, base: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from .source import chosen_source
 
+    require_guide_pages(ROOT)
     text = render_skill(ROOT, chosen_source(args.massgen))
     target = Path(args.output) if args.output else SKILL_PATH
     if args.check:

@@ -129,6 +129,10 @@ def test_commands_that_read_massgen_run_without_it(light_venv: LightVenv, massge
     assert (claims.returncode, claims.stdout) == (2, "")
     assert claims.stderr == ("massgen-guide: error: the guide's pages (docs/) are not installed with the package: "
                              "pass --docs FOLDER, or run this in a clone of the guide's repository\n")
+    skill = run(light_venv.command, "skill", "--massgen", massgen_tree, cwd=tmp_path, check=False)
+    assert (skill.returncode, skill.stdout) == (2, "")
+    assert skill.stderr == ("massgen-guide: error: skill: the skill file is generated from the guide's own pages "
+                            "(docs/), which the package does not ship: run it in a clone of the guide's repository\n")
 
 
 def test_without_a_massgen_to_read_the_error_says_where_to_run(light_venv: LightVenv, tmp_path: Path) -> None:
