@@ -22,6 +22,8 @@ for key in list(os.environ):
     if key.endswith("_API_KEY") or key.endswith("_TOKEN"):
         del os.environ[key]
 os.environ.setdefault("MASSGEN_GUIDE_CACHE", str(_SESSION_TMP / "cache"))
+# uv's cache stays where it is (the light-install test installs from it, offline) when HOME moves below
+os.environ.setdefault("UV_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uv"))
 os.environ["HOME"] = str(_SESSION_TMP / "home")  # anything written "at home" lands in the temp dir
 (_SESSION_TMP / "home").mkdir(exist_ok=True)
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"

@@ -110,7 +110,9 @@ def main(argv: list[str]) -> None:
     command, rest = argv[0], argv[1:]
     if command == "lock":
         uv = shutil.which("uv") or str(BIN / "uv")
-        run(uv, "pip", "compile", "pyproject.toml", "--python-version", "3.11.7", "--generate-hashes",
+        # --all-extras: the lock installs everything this repository's own work needs (site, conformance, test);
+        # a user's `pip install` of the package brings the light core only.
+        run(uv, "pip", "compile", "pyproject.toml", "--all-extras", "--python-version", "3.11.7", "--generate-hashes",
             "-o", "requirements.lock", "-q", cwd=ROOT)
         return
     if command not in {"serve", "test", "build", "bench"}:

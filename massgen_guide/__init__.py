@@ -7,6 +7,10 @@ Modules, one job each:
 - `directives`: the `<!-- guide:NAME ... -->` page directives and their registry.
 - `mkdocs_hooks`: what `hooks/guide.py` calls during a build.
 - `cli`: the `massgen-guide` command.
+- `tree_version`: which MassGen version a tree holds, and the release the guide was checked against.
+- `price_map`: LiteLLM's price map as the audited tree's environment has it (or the guide's copy).
+- `changed_backends`: `audit --changed`, the backend types a change touches (the pre-commit hook).
+- `install`: how a contributor gets the command (install commands, pre-commit and CI snippets).
 """
 
 __all__ = ["__version__"]

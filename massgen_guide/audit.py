@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
-import errno
 import json
-import os
 import re
 import sys
 import time
@@ -36,7 +34,8 @@ from .audit_tree import FRAMEWORK_MODULES, BASE_MODULES, ClassInfo, Evidence, Tr
 from .checklist import Check, Checklist, Point, load_checklist
 from . import site_urls
 from .errors import GuideError
-from .source import MassGenSource, current_source, is_massgen_package, resolve_source
+from .tree_version import checked_release, newer_tree_warning
+from .source import MassGenSource, add_massgen_option, chosen_source, current_source
 
 SOURCE_URL = "https://github.com/massgen/MassGen/blob/v{version}/{path}"
 """Evidence links for a released MassGen (installed or a release): the file at the version's tag."""
@@ -362,7 +361,7 @@ def cond_not_in_litellm(ctx: Context, check: Check) -> tuple[bool | None, str]:
         return False, "no fixed default model (the user names it)"
     litellm = ctx.tree.litellm_models
     if litellm is None:
-        return None, "LiteLLM's price map is not installed here"
+        return None, "LiteLLM's price map cannot be read (neither beside the tree nor the guide's copy)"
     models, name = litellm
     if model in models or any(m.endswith("/" + model) for m in models):
         return False, f"LiteLLM prices {model!r} ({name})"
@@ -1035,29 +1034,9 @@ class AuditRun:
 
 
 def source_for(massgen: str | None) -> MassGenSource:
-    """`--massgen PATH` (a checkout or a `massgen` folder) or the MassGen chosen by `MASSGEN_SOURCE`."""
-    if massgen is None:
-        return current_source()
-    path = Path(massgen).expanduser()
-    try:
-        path.resolve(strict=True)
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise GuideError(f"--massgen {massgen}: dangling symlink") from None
-        raise GuideError(f"--massgen {massgen}: no such path") from None
-    except RuntimeError:
-        raise GuideError(f"--massgen {massgen}: symlink loop") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise GuideError(f"--massgen {massgen}: symlink loop") from None
-        raise GuideError(f"--massgen {massgen}: cannot read ({exc.strerror or exc})") from None
-    if not path.is_dir():
-        raise GuideError(f"--massgen {massgen}: not a folder")
-    if not os.access(path, os.R_OK | os.X_OK):
-        raise GuideError(f"--massgen {massgen}: cannot read the folder (permission denied)")
-    if not any(is_massgen_package(c) for c in (path / "massgen", path)):
-        raise GuideError(f"--massgen {massgen}: not a MassGen tree (no massgen/backend/base.py under it)")
-    return resolve_source(str(path.absolute()))
+    """`--massgen PATH`, `MASSGEN_SOURCE`, the current directory when it is a MassGen checkout, or the installed
+    package (`massgen_guide.source.chosen_source`)."""
+    return chosen_source(massgen)
 
 
 def run_audit(source: MassGenSource, backend_type: str | None, all_types: bool = False,
@@ -1186,10 +1165,11 @@ def render_markdown(run: AuditRun, link: Callable[[Point], str] | None = None) -
 def render_json(run: AuditRun) -> str:
     tree = run.tree
     data = {
-        "massgen": {"version": tree.version, "kind": tree.source.kind, "package_dir": str(tree.package_dir),
-                    "repo_root": str(tree.repo_root) if tree.repo_root else None},
+        "massgen": {"version": tree.version, "version_from": tree.source.found_version.origin,
+                    "checked_against": checked_release(), "kind": tree.source.kind,
+                    "package_dir": str(tree.package_dir), "repo_root": str(tree.repo_root) if tree.repo_root else None},
         "exit_code": run.exit_code,
-        "warnings": list(tree.warnings),
+        "warnings": [*version_warnings(tree), *tree.warnings],
         "backends": [{
             "backend_type": report.backend_type, "backend_class": report.backend_class, "counts": report.counts(),
             "missing_required": [r.point.id for r in report.failures],
@@ -1210,22 +1190,43 @@ def register(subparsers: Any) -> None:
         description="Check a MassGen tree (static analysis only) for the integration points of a backend type. "
         "Exit 0 when no required point is missing, 1 when one is, 2 on bad input.")
     parser.add_argument("backend_type", nargs="?", metavar="BACKEND_TYPE", help="the YAML backend type, e.g. claude")
-    parser.add_argument("--massgen", metavar="PATH", help="a MassGen git checkout (or its massgen/ folder); "
-                        "default: the MassGen chosen by MASSGEN_SOURCE (the installed one)")
+    add_massgen_option(parser)
     parser.add_argument("--all", action="store_true", dest="all_types",
                         help="audit every backend type MassGen registers and print the matrix")
+    parser.add_argument("--changed", nargs="*", metavar="FILE",
+                        help="audit the backend types these changed files touch (the pre-commit hook's entry): "
+                        "a massgen/backend/<name>.py, or a type added to or changed in create_backend or "
+                        "BACKEND_CAPABILITIES (compared with --base)")
+    parser.add_argument("--base", default="HEAD", metavar="REV",
+                        help="with --changed: the git revision the registries are compared with (default: HEAD)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.set_defaults(run=main)
 
 
+def version_warnings(tree: Tree) -> list[str]:
+    """The one-line warning when the tree is newer than the release the guide was checked against."""
+    warning = newer_tree_warning(tree.version)
+    return [warning] if warning else []
+
+
 def main(args: argparse.Namespace) -> int:
+    if args.changed is not None:
+        from .changed_backends import audit_changed
+
+        if args.all_types or args.backend_type:
+            raise GuideError("give --changed FILE... alone, without BACKEND_TYPE or --all")
+        return audit_changed(source_for(args.massgen), args.changed, args.base, args.format)
     if args.all_types and args.backend_type:
         raise GuideError("give either BACKEND_TYPE or --all, not both")
     if not args.all_types and not args.backend_type:
         raise GuideError("give a BACKEND_TYPE (e.g. claude) or --all")
     source = source_for(args.massgen)
     run = run_audit(source, args.backend_type, all_types=args.all_types)
-    for warning in run.tree.warnings:
-        print(f"massgen-guide: warning: {warning}", file=sys.stderr)
+    print_warnings(run.tree)
     sys.stdout.write(render(run, args.format))
     return run.exit_code
+
+
+def print_warnings(tree: Tree) -> None:
+    for warning in [*version_warnings(tree), *tree.warnings]:
+        print(f"massgen-guide: warning: {warning}", file=sys.stderr)

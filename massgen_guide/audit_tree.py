@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import errno
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -438,22 +437,12 @@ class Tree:
 
     @cached_property
     def litellm_models(self) -> tuple[set[str], str] | None:
-        """LiteLLM's local price map (model names) and its file name, or None when LiteLLM is not installed."""
-        import importlib.util
+        """LiteLLM's price map (model names) and where it was read, from the tree's own environment or the
+        guide's copy (`massgen_guide.price_map`); None when neither can be read."""
+        from .price_map import price_map_for
 
-        try:
-            spec = importlib.util.find_spec("litellm")
-        except (ImportError, ValueError):
-            return None
-        if spec is None or not spec.submodule_search_locations:
-            return None
-        folder = Path(list(spec.submodule_search_locations)[0])
-        path = folder / "model_prices_and_context_window_backup.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return set(data), "litellm/" + path.name
+        found = price_map_for(self.source)
+        return (set(found.models), found.label) if found else None
 
 
 def environment_read(node: ast.AST) -> str | None:

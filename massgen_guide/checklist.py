@@ -264,6 +264,12 @@ def parse_checklist(data: Any, source: Path, docs_dir: Path | None = DOCS_DIR) -
     return Checklist(int(data.get("version", 1)), tuple(phases), tuple(points), source)
 
 
+def guide_docs_dir() -> Path | None:
+    """The guide's pages, to check the checklist's links against; None in an installed package, which ships
+    without them (its links were checked when it was built and tested)."""
+    return DOCS_DIR if DOCS_DIR.is_dir() else None
+
+
 def load_checklist(path: Path | None = None) -> Checklist:
     """Load and validate the checklist (the packaged one by default; cached)."""
     return _load(str(path or DATA_FILE))
@@ -282,4 +288,4 @@ def _load(path_text: str) -> Checklist:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise GuideError(f"{path.name}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    return parse_checklist(data, path)
+    return parse_checklist(data, path, guide_docs_dir())

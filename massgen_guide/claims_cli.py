@@ -11,6 +11,9 @@ DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
 
 
 def _docs_dir(args) -> Path:
+    if not getattr(args, "docs", None) and not DOCS_DIR.is_dir():
+        raise GuideError("the guide's pages (docs/) are not installed with the package: pass --docs FOLDER, or run "
+                         "this in a clone of the guide's repository")
     docs = Path(args.docs) if getattr(args, "docs", None) else DOCS_DIR
     if not docs.is_dir():
         raise GuideError(f"--docs {docs}: no such folder")
@@ -20,9 +23,9 @@ def _docs_dir(args) -> Path:
 def run_claims(args) -> int:
     from .claims.check import check_docs
     from .claims.report import json_report, text_report
-    from .source import current_source
+    from .source import chosen_source
 
-    source = current_source()
+    source = chosen_source(args.massgen)
     reports = check_docs(_docs_dir(args), source)
     if args.format == "json":
         print(json.dumps(json_report(reports, source), indent=2))
@@ -34,9 +37,9 @@ def run_claims(args) -> int:
 def run_upstream(args) -> int:
     from .claims.report import json_report, text_report
     from .claims.upstream import check_upstream
-    from .source import current_source
+    from .source import chosen_source
 
-    source = current_source()
+    source = chosen_source(args.massgen)
     report = check_upstream(source)
     if args.format == "json":
         print(json.dumps(json_report([report], source), indent=2))
@@ -75,15 +78,18 @@ def run_versions(args) -> int:
 
 def register(subparsers) -> None:
     from .claims.versions import DEFAULT_RELEASES
+    from .source import add_massgen_option
 
     claims = subparsers.add_parser("claims", help="check every code reference and claim in the guide's pages "
                                    "against the selected MassGen")
+    add_massgen_option(claims)
     claims.add_argument("--format", choices=("text", "json"), default="text")
     claims.add_argument("--docs", help="the docs folder to check (default: this guide's docs/)")
     claims.set_defaults(run=run_claims)
 
     upstream = subparsers.add_parser("upstream", help="check the backend-integrator SKILL.md shipped inside the "
                                      "selected MassGen")
+    add_massgen_option(upstream)
     upstream.add_argument("--format", choices=("text", "json"), default="text")
     upstream.add_argument("--strict", action="store_true", help="exit 1 when anything in it is out of date")
     upstream.set_defaults(run=run_upstream)

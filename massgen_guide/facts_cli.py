@@ -12,12 +12,12 @@ from .errors import GuideError
 from .facts import backends, chunks, registries
 from .facts.check import check_facts
 from .facts.loading import load_massgen
-from .source import current_source
+from .source import MassGenSource, add_massgen_option, chosen_source, current_source
 
 
-def summary() -> dict[str, Any]:
+def summary(source: MassGenSource | None = None) -> dict[str, Any]:
     """Counts and names of everything the site generates from MassGen's source."""
-    source = current_source()
+    source = source or current_source()
     start = time.perf_counter()
     loaded = load_massgen(source)
     types = chunks.chunk_types(loaded)
@@ -45,7 +45,7 @@ def summary() -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    data = summary()
+    data = summary(chosen_source(args.massgen))
     if args.json:
         print(json.dumps(data, indent=2))
     else:
@@ -74,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("facts", help="print what the guide reads from MassGen's source (MASSGEN_SOURCE)",
+    parser = subparsers.add_parser("facts", help="print what the guide reads from MassGen's source",
                                    description=__doc__)
+    add_massgen_option(parser)
     parser.add_argument("--json", action="store_true", help="print the whole summary as JSON")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a data file or an API entry is out of step with MassGen")

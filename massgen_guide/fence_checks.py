@@ -143,7 +143,7 @@ def shell_commands(text: str) -> list[str]:
 def check_shell_command(command: str, root: Path, source: MassGenSource) -> str:
     """One problem sentence, or '' when the command names things that exist (or cannot be checked here)."""
     try:
-        words = shlex.split(command)
+        words = shlex.split(re.sub(r"\$\([^)]*\)", "SUBSTITUTED", command))  # a $(...) stands for one word
     except ValueError as exc:
         return f"cannot read {command!r}: {exc}"
     while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", words[0]):
@@ -152,6 +152,8 @@ def check_shell_command(command: str, root: Path, source: MassGenSource) -> str:
         return ""
     if words[:2] in (["uv", "run"],):
         words = words[2:]
+    if words[0] == "uvx" and "massgen-guide" in words:
+        words = words[words.index("massgen-guide"):]  # uvx --from SPEC massgen-guide ARGS
     head = words[0]
     if head in {"python3", "python"} and len(words) > 1 and words[1] == "dev.py":
         if len(words) < 3 or words[2] not in DEV_COMMANDS:
@@ -173,7 +175,7 @@ def check_shell_command(command: str, root: Path, source: MassGenSource) -> str:
         return next((p for p in (check_path(w.split("::")[0], root, source) for w in paths) if p), "")
     if head == "massgen":
         return ""  # MassGen's console script; its flags are checked by the claims checker where named in prose
-    if head in {"pip", "git", "cd", "export", "ls", "cat"}:
+    if head in {"pip", "pipx", "pre-commit", "git", "cd", "export", "ls", "cat"} or words[1:3] == ["-m", "pip"]:
         return ""
     return f"unknown command {head!r}"
 

@@ -17,12 +17,18 @@ import argparse
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from markdown.extensions.toc import slugify
 
+from . import install
 from .errors import GuideError
+from .install import install_commands
 from .site_urls import page_url, site_url
+from .source import add_massgen_option
+
+if TYPE_CHECKING:
+    from .source import MassGenSource
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -45,6 +51,8 @@ def heading_anchor(root: Path, page: str, heading: str) -> str:
                 if re.match(r"^#{1,6}\s", line)]
     if heading not in headings:
         raise GuideError(f"skill: docs/{page} has no heading {heading!r}")
+    from markdown.extensions.toc import slugify
+
     return slugify(heading, "-")
 
 
@@ -89,13 +97,13 @@ def base_class_lines(base: str) -> list[str]:
     return lines
 
 
-def chunk_type_lines() -> list[str]:
+def chunk_type_lines(source: "MassGenSource") -> list[str]:
     from .facts.chunks import chunk_types
     from .facts.explanations import chunk_explanations
     from .facts.loading import load_massgen
 
     explained = chunk_explanations().types
-    return [f"- `{fact.value}`: {first_sentence(explained.get(fact.value, ''))}" for fact in chunk_types(load_massgen())]
+    return [f"- `{fact.value}`: {first_sentence(explained.get(fact.value, ''))}" for fact in chunk_types(load_massgen(source))]
 
 
 def checklist_lines(base: str) -> list[str]:
@@ -114,20 +122,28 @@ def checklist_lines(base: str) -> list[str]:
     return lines
 
 
-def listing_site_lines(base: str) -> list[str]:
+def listing_site_lines(source: "MassGenSource | None" = None) -> list[str]:
     from .pages.listing_pages import required_site_lines
 
     lines = []
-    for title, sites in required_site_lines():
+    for title, sites in required_site_lines(source):
         lines.append(f"- {title}: " + ", ".join(f"`{site.location}` ({site.note})" for site in sites))
     return lines
 
 
-def render_skill(root: Path = ROOT) -> str:
+def require_guide_pages(root: Path) -> None:
+    if not (root / "docs").is_dir():
+        raise GuideError("skill: the skill file is generated from the guide's own pages (docs/), which the package "
+                         "does not ship: run it in a clone of the guide's repository")
+
+
+def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> str:
+    require_guide_pages(root)
     base = site_url(root)
     from .source import current_source
 
-    version = current_source().version
+    source = source or current_source()
+    version = source.version
     out = [
         "---",
         f"name: {SKILL_NAME}",
@@ -159,7 +175,7 @@ def render_skill(root: Path = ROOT) -> str:
         "`start_api_call_timing`, `record_first_token`, `end_api_call_timing`.",
         f"- Chunk types MassGen uses ([all fields and producers]({page_url(base, 'reference/stream-chunks.md')})):",
         "",
-        *["  " + line for line in chunk_type_lines()],
+        *["  " + line for line in chunk_type_lines(source)],
         "",
         "## Checklist",
         "",
@@ -172,14 +188,26 @@ def render_skill(root: Path = ROOT) -> str:
         "Besides `create_backend` and `BACKEND_CAPABILITIES`, these lists must name a new backend "
         f"([all sites, with what each is for]({page_url(base, 'reference/listing-sites.md')})):",
         "",
-        *listing_site_lines(base),
+        *listing_site_lines(source),
         "",
         "## Audit your work",
         "",
+        "Get the command once (a light install: it reads MassGen's source, MassGen need not be installed):",
+        "",
         "```bash",
-        "massgen-guide audit YOUR_BACKEND_TYPE --massgen path/to/MassGen   # exit 0: every required point passes",
-        "massgen-guide audit --all --format markdown                        # the coverage matrix",
+        *install_commands(root)[:2],
         "```",
+        "",
+        *([install.placeholder_note(root), ""] if install.placeholder_note(root) else []),
+        "Then, in the MassGen checkout (the current directory is the tree read; `--massgen PATH` names another):",
+        "",
+        "```bash",
+        "massgen-guide audit YOUR_BACKEND_TYPE       # exit 0: every required point passes",
+        "massgen-guide audit --all --format markdown  # the coverage matrix",
+        "massgen-guide audit --changed $(git diff --name-only HEAD)   # the types your change touches",
+        "```",
+        "",
+        f"The last one is also a pre-commit hook ([pre-commit and CI]({page_url(base, 'audit.md', 'pre-commit-and-ci')})).",
         "",
         f"Details: [audit]({page_url(base, 'audit.md')}), "
         f"[conformance kit]({page_url(base, 'conformance.md')}) for your backend's runtime tests.",
@@ -217,7 +245,10 @@ def broken_links(text: str, site_dir: Path, base: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    text = render_skill()
+    from .source import chosen_source
+
+    require_guide_pages(ROOT)
+    text = render_skill(ROOT, chosen_source(args.massgen))
     target = Path(args.output) if args.output else SKILL_PATH
     if args.check:
         current = target.read_text(encoding="utf-8") if target.is_file() else ""
@@ -236,4 +267,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("skill", help="generate the Claude skill file (SKILL.md) from the guide")
     parser.add_argument("--output", "-o", help=f"where to write it (default: {SKILL_PATH.relative_to(ROOT)})")
     parser.add_argument("--check", action="store_true", help="exit 1 when the file differs from a fresh generation")
+    add_massgen_option(parser)
     parser.set_defaults(run=run)

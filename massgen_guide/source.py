@@ -13,6 +13,8 @@ Nothing here imports MassGen: every reader works on the files.
 
 from __future__ import annotations
 
+import argparse
+import errno
 import importlib.util
 import os
 import re
@@ -26,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import GuideError
+from .tree_version import FoundVersion, found_version
 
 SETTING = "MASSGEN_SOURCE"
 CACHE_SETTING = "MASSGEN_GUIDE_CACHE"
@@ -59,10 +62,13 @@ class MassGenSource:
 
     @property
     def version(self) -> str:
-        """The version MassGen declares in `massgen/__init__.py` (read as text)."""
-        text = (self.package_dir / "__init__.py").read_text(encoding="utf-8", errors="replace")
-        match = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", text, re.MULTILINE)
-        return match.group(1) if match else "unknown"
+        """The version the tree declares (`massgen/__init__.py`, else its package metadata), or `unknown`."""
+        return self.found_version.version
+
+    @property
+    def found_version(self) -> FoundVersion:
+        """The version and the file it was read from (see `massgen_guide.tree_version`)."""
+        return found_version(self.package_dir)
 
     def path_of(self, relative: str) -> Path:
         """Resolve a repository-style path such as `massgen/backend/base.py` (or `docs/...` in a checkout)."""
@@ -83,7 +89,7 @@ def cache_dir() -> Path:
 def installed_package_dir() -> Path:
     spec = importlib.util.find_spec("massgen")
     if spec is None or not spec.submodule_search_locations:
-        raise GuideError(f"{SETTING}: no installed massgen package was found; run the README's set-up command")
+        raise GuideError(f"no MassGen to read: run this in a MassGen checkout, pass --massgen PATH, or set {SETTING}")
     return Path(list(spec.submodule_search_locations)[0])
 
 
@@ -176,3 +182,52 @@ def cached_source(value: str) -> MassGenSource:
 def current_source() -> MassGenSource:
     """The MassGen chosen by the environment now (cached per setting value)."""
     return cached_source(os.environ.get(SETTING, "").strip())
+
+
+def checked_folder(option: str, path: Path) -> Path:
+    """`path` as a readable folder holding a MassGen tree, or a one-line `GuideError` naming `option`."""
+    try:
+        path.resolve(strict=True)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise GuideError(f"{option}: dangling symlink") from None
+        raise GuideError(f"{option}: no such path") from None
+    except RuntimeError:
+        raise GuideError(f"{option}: symlink loop") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise GuideError(f"{option}: symlink loop") from None
+        raise GuideError(f"{option}: cannot read ({exc.strerror or exc})") from None
+    if not path.is_dir():
+        raise GuideError(f"{option}: not a folder")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise GuideError(f"{option}: cannot read the folder (permission denied)")
+    if not any(is_massgen_package(c) for c in (path / "massgen", path)):
+        raise GuideError(f"{option}: not a MassGen tree (no massgen/backend/base.py under it)")
+    return path
+
+
+def is_massgen_checkout(folder: Path) -> bool:
+    """A folder holding `massgen/backend/base.py`: a MassGen git checkout (or an unpacked tree)."""
+    return is_massgen_package(folder / "massgen")
+
+
+def chosen_source(massgen: str | None) -> MassGenSource:
+    """The MassGen a command reads: `--massgen PATH`, else `MASSGEN_SOURCE`, else the current directory when it
+    is a MassGen checkout, else the installed package. MassGen never has to be installed."""
+    if massgen is not None:
+        folder = checked_folder(f"--massgen {massgen}", Path(massgen).expanduser())
+        return resolve_source(str(folder.absolute()))
+    if os.environ.get(SETTING, "").strip():
+        return current_source()
+    here = Path.cwd()
+    if is_massgen_checkout(here):
+        return resolve_source(str(here))
+    return current_source()
+
+
+def add_massgen_option(parser: "argparse.ArgumentParser") -> None:
+    """The `--massgen PATH` option every command that reads MassGen's source takes."""
+    parser.add_argument("--massgen", metavar="PATH",
+                        help="a MassGen git checkout (or its massgen/ folder); default: MASSGEN_SOURCE, else the "
+                        "current directory when it is a MassGen checkout, else the installed massgen package")

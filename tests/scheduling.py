@@ -46,6 +46,7 @@ fixture must be covered (checked when the tests are collected)."""
 FIRST: tuple[str, ...] = (
     MASSGEN_UNIT,
     "tests/test_browser.py",
+    "tests/test_install.py",  # builds a wheel and a fresh venv
     "tests/test_reference/test_build.py",
     "tests/test_facts/test_mutations.py",
     "tests/test_facts/test_source.py",

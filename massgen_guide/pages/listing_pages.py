@@ -21,7 +21,7 @@ from ..errors import GuideError
 from ..facts.listing_data import (CHECKED_REQUIREMENTS, REQUIREMENTS, ExplainedSite, check_listing_sites, discover_in_tree,
                                   explained_sites, listing_data)
 from ..facts.listing_sites import Discovery
-from ..source import current_source
+from ..source import MassGenSource, current_source
 from .checklist_pages import rel_link
 
 SOURCE_URL = "https://github.com/massgen/MassGen/blob/v{version}/{path}#L{line}"
@@ -168,9 +168,9 @@ def phase_files(call: DirectiveCall) -> str:
     return "\n".join(rows) + "\n"
 
 
-def required_site_lines() -> list[tuple[str, list[Evidence]]]:
+def required_site_lines(source: MassGenSource | None = None) -> list[tuple[str, list[Evidence]]]:
     """For the skill file: (requirement title, the sites) for every requirement a new backend must meet."""
-    _tree, _discovery, items = _site_facts()
+    _tree, _discovery, items = _site_facts(Tree(source) if source is not None else None)
     data = listing_data()
     out = []
     for rid in CHECKED_REQUIREMENTS:

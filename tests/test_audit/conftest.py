@@ -123,7 +123,7 @@ def _branch(btype: str) -> str:
 
 def synthetic_files() -> dict[str, str]:
     files: dict[str, str] = {}
-    files["massgen/__init__.py"] = '__version__ = "9.9.9"\n'
+    files["massgen/__init__.py"] = '__version__ = "0.0.9"\n'  # older than the checked release: no version warning
     files["massgen/backend/_excluded_params.py"] = 'BASE_EXCLUDED_CONFIG_PARAMS = frozenset({"cwd", "type", "agent_id"})\n'
     files["massgen/backend/base.py"] = textwrap.dedent('''
         from abc import ABC, abstractmethod

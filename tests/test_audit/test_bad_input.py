@@ -52,7 +52,7 @@ def test_unknown_backend_type_suggests_the_closest() -> None:
 
 def test_unknown_backend_type_in_a_checkout(fake_massgen: Path) -> None:
     assert_one_line_error(run_cli("nocap", "--massgen", str(fake_massgen)),
-                          "unknown backend type 'nocap' in MassGen 9.9.9; did you mean 'nocaps'?")
+                          "unknown backend type 'nocap' in MassGen 0.0.9; did you mean 'nocaps'?")
 
 
 def test_missing_or_conflicting_arguments() -> None:
