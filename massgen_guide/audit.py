@@ -397,14 +397,17 @@ def cond_capabilities_field_in(ctx: Context, check: Check) -> tuple[bool | None,
     return (value in values), f"capabilities {field_name} is {value!r}"
 
 
-def cond_built_as(ctx: Context, check: Check) -> tuple[bool | None, str]:
-    """create_backend builds the type as the named class (e.g. the shared ChatCompletionsBackend)."""
-    wanted = check.param("class")
-    if not ctx.built:
-        return None, "the class the type is built as is unknown"
-    if ctx.built == wanted:
-        return True, f"built as {wanted}"
-    return False, f"built as {ctx.built}, not {wanted}"
+def cond_inherits_method(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    """The backend's class is `class`, or a subclass of it that takes `method` from it (does not override it)."""
+    base, method = check.param("class"), check.param("method")
+    if ctx.info is None:
+        return None, "the backend class is unknown"
+    if base not in ctx.tree.mro_names(ctx.info.name):
+        return False, f"{ctx.info.name} is not {base} or a subclass of it"
+    owner = next((cls.name for cls in ctx.tree.mro(ctx.info.name) if method in cls.methods()), None)
+    if owner == base:
+        return True, f"{ctx.info.name} takes {method} from {base}"
+    return False, f"{owner}.{method} overrides {base}.{method}"
 
 
 CONDITIONS: dict[str, Callable[[Context, Check], tuple[bool | None, str]]] = {
@@ -416,7 +419,7 @@ CONDITIONS: dict[str, Callable[[Context, Check], tuple[bool | None, str]]] = {
     "own_exclusions": cond_own_exclusions,
     "reads_env_key": cond_reads_env_key,
     "capabilities_field_in": cond_capabilities_field_in,
-    "built_as": cond_built_as,
+    "inherits_method": cond_inherits_method,
 }
 
 
@@ -924,7 +927,8 @@ def check_class_listed(ctx: Context, check: Check) -> Outcome:
     attr, rel, list_name = check.param("attr"), check.param("path"), check.param("name")
     assigned = check_assigns_attr(ctx, Check("assigns_attr", {"attr": attr, "folder": ""}))
     if not assigned.ok:
-        return Outcome(None, [], f"{ctx.info.name} assigns no self.{attr}, so there is no class to look for")
+        return Outcome(None, [], f"{ctx.info.name} assigns no self.{attr}, so there is no class to look for",
+                       applies=False)
     match = re.search(r"= (\w+)\(", assigned.evidence[0].note)
     cls = match.group(1) if match else ""
     module = ctx.tree.module(rel)
@@ -963,10 +967,10 @@ def check_listing_sites(ctx: Context, check: Check) -> Outcome:
     discovery = discover_in_tree(ctx.tree)
     data = listing_data()
     sites = [e.site for e in explained_sites(discovery, data) if e.requires == requires]
-    unread = [line for key, e in data.sites.items() if e.requires == requires
-              for line in [discovery.skipped_path(key.split("::", 1)[0])] if line]
-    if unread:
-        return Outcome(None, [], "; ".join(sorted(set(unread))))
+    unread = sorted({line for key, e in data.sites.items() if e.requires == requires
+                     for line in [discovery.skipped_path(key.split("::", 1)[0])] if line})
+    if not sites and unread:
+        return Outcome(None, [], "; ".join(unread))
     if not sites:
         return Outcome(None, [], f"no listing site of this tree requires {requires!r}", applies=False)
     vocabulary = discovery.vocabulary
@@ -979,6 +983,8 @@ def check_listing_sites(ctx: Context, check: Check) -> Outcome:
         else:
             absent.append(site)
     if not absent:
+        if unread:  # the readable sites all name the type; the others cannot be judged
+            return Outcome(None, present, "; ".join(unread))
         return Outcome(True, present)
     missing = []
     for site in absent:
@@ -986,7 +992,7 @@ def check_listing_sites(ctx: Context, check: Check) -> Outcome:
         shown = ", ".join(peers[:PEERS_SHOWN]) + (f" and {len(peers) - PEERS_SHOWN} more" if len(peers) > PEERS_SHOWN else "")
         missing.append(Evidence(site.path, site.line, f"{_site_name(site)} lists {shown}"))
     detail = f'"{ctx.backend_type}" is missing from ' + "; ".join(f"{e.location} ({e.note})" for e in missing)
-    return Outcome(False, missing + present, detail)
+    return Outcome(False, missing + present, "; ".join([detail, *unread]))
 
 
 def _site_name(site: Any) -> str:

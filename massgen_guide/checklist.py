@@ -57,8 +57,11 @@ CONDITION_KINDS: dict[str, tuple[str, ...]] = {
     "own_exclusions": (),
     "reads_env_key": (),
     "capabilities_field_in": ("field", "values"),
-    "built_as": ("class",),
+    "inherits_method": ("class", "method"),
 }
+
+REPO_CHECK_KINDS = frozenset({"repo_text", "generated_tables", "script_entry"})
+"""The checks that read a checkout's `docs/` or `scripts/` (never in an installed package)."""
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -124,7 +127,7 @@ class Point:
     @property
     def repo_only(self) -> bool:
         """The point reads a file that exists only in a MassGen git checkout (docs/ or scripts/)."""
-        return self.check.kind in {"repo_text", "generated_tables", "script_entry"}
+        return self.check.kind in REPO_CHECK_KINDS
 
     @property
     def repo_folder(self) -> str | None:
@@ -245,6 +248,9 @@ def parse_checklist(data: Any, source: Path, docs_dir: Path | None = DOCS_DIR) -
         elif not required:
             raise _fail(source, where, "needs 'required: true' or a 'condition'")
         check = _parse_check(raw["check"], source, where, CHECK_KINDS, "check")
+        repo_path = str(check.params.get("path") or check.params.get("script") or "")
+        if check.kind in REPO_CHECK_KINDS and not repo_path.startswith(("docs/", "scripts/")):
+            raise _fail(source, where, f"a {check.kind} check reads docs/ or scripts/ of a checkout, not {repo_path!r}")
         page = str(raw["page"])
         if not page.endswith(".md") or page.startswith("/") or ".." in page.split("/"):
             raise _fail(source, where, f"page {page!r} must be a docs/ path ending in .md")

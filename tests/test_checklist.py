@@ -137,6 +137,10 @@ def test_bad_data_names_the_file_and_the_point() -> None:
         "checklist.yaml: point 'export': needs 'required: true' or a 'condition'"
     assert bad(lambda d: point(d, "schema-docs").update(check={"kind": "repo_text"})) == \
         "checklist.yaml: point 'schema-docs': check kind 'repo_text' needs the parameter 'path'"
+    assert bad(lambda d: point(d, "schema-docs").update(check={"kind": "repo_text", "path": "README.md"})) == \
+        "checklist.yaml: point 'schema-docs': a repo_text check reads docs/ or scripts/ of a checkout, not 'README.md'"
+    assert bad(lambda d: point(d, "formatter-export")["condition"].update(recommended="yes")) == \
+        "checklist.yaml: point 'formatter-export': condition 'recommended' must be true or false"
     assert bad(lambda d: point(d, "pricing")["condition"].update(check={"kind": "sometimes"})).startswith(
         "checklist.yaml: point 'pricing': unknown condition check kind 'sometimes'")
     assert bad(lambda d: point(d, "export").update(colour="red")) == "checklist.yaml: point 'export': unknown key(s) colour"

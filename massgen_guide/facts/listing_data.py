@@ -157,8 +157,8 @@ def check_listing_sites(discovery: Discovery, data: ListingData, page: str = LIS
                 f"explain: add `{site.key}` with role, requires, what and why"
                 for site in discovery.sites if site.key not in data.sites]
     problems += [f"{page}: {name} explains listing site `{key}`, which MassGen no longer has (no {_kind(key)} "
-                 f"there lists {TYPES_THRESHOLD} backend types, {KEYS_THRESHOLD} key variables or {NAMES_THRESHOLD} "
-                 f"provider names)"
+                 f"there names at least {TYPES_THRESHOLD} backend types, {KEYS_THRESHOLD} key variables or "
+                 f"{NAMES_THRESHOLD} provider names)"
                  for key in data.sites if key not in found and not discovery.skipped_path(key.split("::", 1)[0])]
     point_ids = {p.id for p in load_checklist().points}
     problems += [f"{page}: {name}: site `{e.key}` is covered by point `{e.point}`, which the checklist does not have"

@@ -14,7 +14,10 @@ the `create_backend` branches and the `BACKEND_CAPABILITIES` entries (their `env
 
 Everything is static: files are read as text, a cheap scan skips files that cannot hold a site, and the rest
 are parsed with `ast`. A file that does not parse is reported as skipped (with its line) and the others are
-still read. Results are memoised per process on the files' modification times.
+still read. Results are cached on disk (`discover`), keyed by the files' sizes and modification times.
+
+Sites are named `path::scope::what`; two unnamed constructs of one kind in one function are told apart by their
+order (`list#2`), so inserting one before another renames the later one (none of 0.1.97's sites is numbered).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..audit_tree import environment_read
 from ..cache_files import read_pickle, write_atomically
 from ..signatures import folder_signature
 from ..source import cache_dir
@@ -130,20 +134,27 @@ class Discovery:
 
 # ---------------------------------------------------------------------------------------------- vocabulary
 def vocabulary_of(types: Iterable[str], capabilities: dict[str, dict], branch_keys: dict[str, list[str]]) -> Vocabulary:
-    """The words of a provider listing: registered types, their key variables and provider names."""
+    """The words of a provider listing: registered types, their key variables and provider names.
+
+    A key variable names the types whose `create_backend` branch reads it; the capabilities' `env_var` counts only
+    for a variable that no branch reads. So `GEMINI_API_KEY` names gemini, whose branch reads it, and not
+    antigravity_cli, which only declares it: a site that reads the key does it for gemini."""
     keys: dict[str, set[str]] = {}
+    for backend_type, variables in branch_keys.items():
+        for variable in variables:
+            keys.setdefault(variable, set()).add(backend_type)
+    declared: dict[str, set[str]] = {}
     names: dict[str, str] = {}
     for backend_type, entry in capabilities.items():
         env_var = entry.get("env_var")
         if isinstance(env_var, str) and env_var:
-            keys.setdefault(env_var, set()).add(backend_type)
+            declared.setdefault(env_var, set()).add(backend_type)
         name = entry.get("provider_name")
         if isinstance(name, str) and name:
             for variant in _name_variants(name):
                 names.setdefault(variant, backend_type)
-    for backend_type, variables in branch_keys.items():
-        for variable in variables:
-            keys.setdefault(variable, set()).add(backend_type)
+    for variable, owners in declared.items():
+        keys.setdefault(variable, owners)
     return Vocabulary(frozenset(types), {k: frozenset(v) for k, v in keys.items()}, names)
 
 
@@ -263,7 +274,8 @@ class _SiteFinder:
     - a maximal container literal (`dict`, `list`, `tuple`, `set`), named by the assignment that holds it;
     - the comparisons of one expression against string constants within one function (`if`/`elif` chains,
       separate `if`s, `x in (...)` tests and `match` cases): `compares EXPR`;
-    - the module's reads of API-key variables (`os.getenv`, `os.environ.get`, `os.environ[...]`): `reads keys`;
+    - the module's reads of API-key variables (`os.getenv`, `os.environ.get`, `os.environ[...]`), with the types its
+      per-provider functions are named after (`call_codex`): `reads keys`;
     - the string constants one function returns (`return "OpenAI"` in each branch): `returns`;
     - a string (not a docstring) that names several API-key variables, such as help text: `text`.
     """
@@ -279,9 +291,21 @@ class _SiteFinder:
         self._scope(module, [], key_reads)
         if key_reads:
             first = min(key_reads, key=lambda n: (n.lineno, n.col_offset))
-            self._record(first, "key-reads", "<module>", "reads keys", key_reads)
+            self._record(first, "key-reads", "<module>", "reads keys", key_reads + self._per_provider_functions(module))
         self.found.sort(key=lambda site: (site.line, site.key))
         return self.found
+
+    def _per_provider_functions(self, module: ast.Module) -> list[ast.Constant]:
+        """The types named by the module's per-provider functions (`call_codex`, `_process_with_gemini`), as
+        constants at their lines: a module that reads keys provider by provider often names them only there."""
+        found = []
+        types = sorted(self.vocabulary.types, key=len, reverse=True)
+        for node in module.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                named = next((t for t in types if node.name.endswith("_" + t)), None)
+                if named:
+                    found.append(ast.Constant(named, lineno=node.lineno, col_offset=node.col_offset))
+        return found
 
     def _scope(self, scope_node: ast.AST, names: list[str], key_reads: list[ast.Constant]) -> None:
         """Walk one scope's own nodes (nested functions and classes are scopes of their own)."""
@@ -308,14 +332,15 @@ class _SiteFinder:
             elif isinstance(node, ast.Match):
                 comparisons.setdefault(ast.unparse(node.subject)[:40], []).extend(
                     sub for case in node.cases for sub in ast.walk(case.pattern))
-            elif isinstance(node, ast.Call):
-                key = _key_read(node)
-                if key is not None:
-                    key_reads.append(key)
+            elif isinstance(node, (ast.Call, ast.Subscript)) and environment_read(node):
+                key_reads.append(node.args[0] if isinstance(node, ast.Call) else node.slice)  # the variable's Constant
             elif isinstance(node, ast.Return) and isinstance(node.value, ast.Constant):
                 returned.append(node.value)
             elif isinstance(node, CONTAINERS) and id(node) not in consumed:
                 containers.append((node, assigned))
+                key_reads += [sub.args[0] if isinstance(sub, ast.Call) else sub.slice  # type: ignore[misc]
+                              for sub in ast.walk(node) if isinstance(sub, (ast.Call, ast.Subscript))
+                              and environment_read(sub)]
                 continue  # its subtree is judged as a whole below
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 if "_API_KEY" in node.value or "_KEY" in node.value:
@@ -347,18 +372,9 @@ class _SiteFinder:
 
     def _container(self, node: ast.expr, scope: str, assigned: str, names: list[str],
                    key_reads: list[ast.Constant]) -> None:
+        # judged as a whole: a listing nested in it would make the outer literal a site as well
         construct = type(node).__name__.lower()
-        if self._record(node, construct, scope, assigned or construct, list(ast.walk(node))):
-            return
-        # a smaller listing may sit inside a large unrelated literal
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, CONTAINERS):
-                self._container(child, scope, "", names, key_reads)
-            else:
-                for sub in ast.walk(child):
-                    if isinstance(sub, CONTAINERS):
-                        self._container(sub, scope, "", names, key_reads)
-                        break
+        self._record(node, construct, scope, assigned or construct, list(ast.walk(node)))
 
     def _record(self, node: ast.AST, construct: str, scope: str, what: str, nodes: Iterable[ast.AST],
                 end_line: int | None = None) -> bool:
@@ -419,16 +435,3 @@ def _compared_subject(node: ast.Compare) -> str:
                 isinstance(e, ast.Constant) and isinstance(e.value, str) for e in ast.walk(comparator)):
             return ast.unparse(node.left)[:40]
     return ""
-
-
-def _key_read(node: ast.Call) -> ast.Constant | None:
-    """The variable name of `os.getenv("K")` / `os.environ.get("K")` / `getenv("K")`."""
-    func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    is_environ_get = (name == "get" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)
-                      and func.value.attr == "environ")
-    if (name == "getenv" or is_environ_get) and node.args:
-        first = node.args[0]
-        if isinstance(first, ast.Constant) and isinstance(first.value, str):
-            return first
-    return None

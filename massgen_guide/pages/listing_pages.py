@@ -20,7 +20,7 @@ from ..directives import DirectiveCall, generator
 from ..errors import GuideError
 from ..facts.listing_data import (CHECKED_REQUIREMENTS, REQUIREMENTS, ExplainedSite, check_listing_sites, discover_in_tree,
                                   explained_sites, listing_data)
-from ..facts.listing_sites import Discovery
+from ..facts.listing_sites import KEYS_THRESHOLD, NAMES_THRESHOLD, TYPES_THRESHOLD, Discovery
 from ..source import MassGenSource, current_source
 from .checklist_pages import rel_link
 
@@ -70,7 +70,9 @@ def listing_sites_page(call: DirectiveCall) -> str:
     out = [
         f"MassGen **{tree.version}** lists its providers in **{len(items)} places** outside the backend modules, "
         f"found while this page was built by reading every module of the package "
-        f"({len(types)} registered backend types).",
+        f"({len(types)} registered backend types). A construct is a listing site when it names at least "
+        f"{TYPES_THRESHOLD} registered backend types, {KEYS_THRESHOLD} of their API-key variables or "
+        f"{NAMES_THRESHOLD} of their provider names.",
         "",
     ]
     if discovery.skipped:

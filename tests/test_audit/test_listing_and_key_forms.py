@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from massgen_guide.audit import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
+from massgen_guide.source import resolve_source
 
 from tests.test_facts.facts_helpers import copy_massgen, edit
 
@@ -131,3 +132,17 @@ def test_real_massgen_with_a_broken_listing_module(massgen_copy_for_audit: Path,
         CANNOT_CHECK, f"massgen/config_builder.py:{line}: skipped (syntax error: invalid syntax); create_backend reads XAI_API_KEY")
     # the rest of the audit still runs
     assert next(r for r in report.results if r.point.id == "create-backend").status == PASS
+
+
+@pytest.mark.parametrize("backend_type, status, detail", [
+    ("cerebras", PASS, "ChatCompletionsBackend takes get_provider_name from ChatCompletionsBackend"),
+    # LMStudioBackend inherits the base-URL guess, which has no branch for LM Studio: it reports "ChatCompletion"
+    ("lmstudio", MISSING, '"lmstudio" is missing from massgen/backend/chat_completions.py:'),
+    ("vllm", NOT_APPLICABLE, "InferenceBackend.get_provider_name overrides ChatCompletionsBackend.get_provider_name"),
+    ("grok", NOT_APPLICABLE, "GrokBackend is not ChatCompletionsBackend or a subclass of it"),
+])
+def test_chat_completions_providers_must_be_named(backend_type: str, status: str, detail: str) -> None:
+    (report,) = run_audit(resolve_source("installed"), backend_type).reports
+    found = next(r for r in report.results if r.point.id == "listed-for-chat-completions-providers")
+    assert found.status == status
+    assert detail in found.detail

@@ -30,8 +30,8 @@ NAMED_MODULES = {
 }
 
 # Hand-checked in MassGen 0.1.97's source: the sites (path::scope::what, without "massgen/") that name each type.
-# "key" marks a site that names the type's API-key variable rather than the type (claude is "anthropic" with
-# ANTHROPIC_API_KEY in the --setup wizard; a key shared by two types, such as OPENAI_API_KEY, counts for both).
+# Some sites name a type by the API-key variable its create_backend branch reads (claude is "anthropic" with
+# ANTHROPIC_API_KEY in the --setup wizard); the wrappers, whose branches read no key, are never named that way.
 HAND_CHECKED = {
     "claude": {
         "agent_config.py::AgentConfig.for_research_task::compares backend",
@@ -68,30 +68,24 @@ HAND_CHECKED = {
         "agent_config.py::AgentConfig.for_research_task::compares backend",
         "agent_config.py::AgentConfig.for_computational_task::compares backend",
         "agent_config.py::AgentConfig.for_analytical_task::compares backend",
-        "config_builder.py::<module>::DOCKER_BACKEND_DEFAULTS",
         "config_builder.py::<module>::QUICKSTART_PROVIDER_PRIORITY",
         "config_builder.py::ConfigBuilder.get_quickstart_reasoning_profile::compares normalized_backend",
         "config_builder.py::ConfigBuilder.interactive_api_key_setup::all_providers",
         "config_builder.py::ConfigBuilder.modify_cloned_agent::compares backend_type",
         "config_builder.py::ConfigBuilder.apply_preset_to_agent::compares backend_type",
         "config_builder.py::ConfigBuilder.customize_agent::compares backend_type",
-        "config_builder.py::ConfigBuilder._create_env_template::env_var_info",
         "config_validator.py::ConfigValidator._validate_backend::compares backend_type",
-        "dspy_paraphraser.py::create_dspy_lm_from_backend_config::env_keys",
         "backend/capabilities.py::<module>::BACKEND_CAPABILITIES",
         "backend/capabilities.py::<module>::AGENT_FRAMEWORK_BACKENDS",
         "backend/capabilities.py::<module>::_DISPLAY_NAME_TO_BACKEND_TYPE",
         "cli/backends.py::create_backend::compares backend_type",
-        "cli/backends.py::<module>::reads keys",
         "cli/backends.py::create_agents_from_config::compares backend_type_lower",
-        "cli/entrypoint.py::main_parser::text",
         "frontend/displays/_textual_provider_model.py::<module>::_BACKEND_PROVIDER_SLUGS",
         "frontend/displays/_textual_provider_model.py::<module>::_PROVIDER_NAME_SLUGS",
         "frontend/web/server.py::create_app.get_providers::compares backend_type",
         "token_manager/token_manager.py::TokenCostCalculator._map_provider_to_litellm::mapping",
         "tool/_multimodal_tools/image_backends.py::<module>::reads keys",
         "tool/_multimodal_tools/understand_image.py::understand_image::compares normalized_backend_type",
-        "tool/_multimodal_tools/understand_video.py::<module>::reads keys",
     },
     "grok": {
         "agent_config.py::AgentConfig.for_research_task::compares backend",
@@ -134,25 +128,17 @@ HAND_CHECKED = {
         "frontend/web/server.py::create_app.get_providers::compares backend_type",
     },
     "codex": {
-        "config_builder.py::<module>::DOCKER_BACKEND_DEFAULTS",
         "config_builder.py::<module>::QUICKSTART_PROVIDER_PRIORITY",
         "config_builder.py::ConfigBuilder.get_quickstart_reasoning_profile::compares normalized_backend",
         "config_builder.py::ConfigBuilder.interactive_api_key_setup::all_providers",
-        "config_builder.py::ConfigBuilder._create_env_template::env_var_info",
         "config_validator.py::ConfigValidator._validate_backend::compares backend_type",
-        "dspy_paraphraser.py::create_dspy_lm_from_backend_config::env_keys",
         "backend/capabilities.py::<module>::BACKEND_CAPABILITIES",
         "backend/capabilities.py::<module>::AGENT_FRAMEWORK_BACKENDS",
         "cli/backends.py::create_backend::compares backend_type",
-        "cli/backends.py::<module>::reads keys",
-        "cli/entrypoint.py::main_parser::text",
         "frontend/displays/_textual_provider_model.py::<module>::_BACKEND_PROVIDER_SLUGS",
         "frontend/web/server.py::create_app.get_providers::compares backend_type",
         "tool/_multimodal_tools/image_backends.py::<module>::reads keys",
         "tool/_multimodal_tools/understand_image.py::understand_image::compares normalized_backend_type",
-        "tool/_multimodal_tools/understand_video.py::<module>::reads keys",
-        "tool/_multimodal_tools/generation/_base.py::<module>::BACKEND_API_KEYS",
-        "utils/model_catalog.py::<module>::reads keys",
     },
 }
 # Spot checks for two more types: sites that must, and must not, name them.
@@ -233,7 +219,7 @@ def test_an_explained_site_that_disappears_is_reported(massgen_copy: Path) -> No
     assert check_listing_sites(_discover(massgen_copy), listing_data()) == [
         f"{PAGE}: {DATA} explains listing site "
         "`massgen/frontend/displays/_textual_provider_model.py::<module>::_PROVIDER_NAME_SLUGS`, which MassGen no "
-        "longer has (no construct `_PROVIDER_NAME_SLUGS` there lists 4 backend types, 4 key variables or 5 provider "
+        "longer has (no construct `_PROVIDER_NAME_SLUGS` there names at least 4 backend types, 4 key variables or 5 provider "
         "names)"]
 
 
@@ -261,6 +247,7 @@ LAMBDA = lambda kind=("claude", "openai", "grok", "gemini"): kind
 SLICE = "claudeopenai"[1:3]
 BYTES = {b"claude": 1, b"openai": 2, b"grok": 3, b"gemini": 4}
 KEYS = os.environ["OPENAI_API_KEY"], os.environ.get("XAI_API_KEY"), os.getenv(key := "X")
+MORE = os.environ["ANTHROPIC_API_KEY"] + os.getenv("GEMINI_API_KEY", "")
 
 
 @dataclass
@@ -293,7 +280,9 @@ def test_discovery_never_crashes_on_unusual_constructs(tmp_path: Path) -> None:
     (package / "odd" / "constructs.py").write_text(textwrap.dedent(UNUSUAL))
     (package / "odd" / "latin1.py").write_bytes(b'NAMES = ["claude", "openai", "grok", "gemini", "\xe9"]\n')
     (package / "odd" / "nul.py").write_bytes(b'X = ["claude", "openai", "grok", "gemini"]\x00\n')
-    vocabulary = vocabulary_of({"claude", "openai", "grok", "gemini", "codex"}, {}, {})
+    vocabulary = vocabulary_of({"claude", "openai", "grok", "gemini", "codex"}, {},
+                               {"openai": ["OPENAI_API_KEY"], "grok": ["XAI_API_KEY"], "claude": ["ANTHROPIC_API_KEY"],
+                                "gemini": ["GEMINI_API_KEY"]})
     found = discover(package, vocabulary)
     keys = {site.key for site in found.sites}
     assert "massgen/odd/constructs.py::<module>::MERGED" in keys
@@ -301,6 +290,8 @@ def test_discovery_never_crashes_on_unusual_constructs(tmp_path: Path) -> None:
     assert "massgen/odd/constructs.py::Kinds.pick::compares kind" in keys
     assert "massgen/odd/latin1.py::<module>::NAMES" in keys
     assert "massgen/odd/constructs.py::<module>::BYTES" not in keys  # bytes are not names
+    reads = found.by_key()["massgen/odd/constructs.py::<module>::reads keys"]  # os.environ[...] counts as a read
+    assert reads.keys == {"OPENAI_API_KEY": 12, "XAI_API_KEY": 12, "ANTHROPIC_API_KEY": 13, "GEMINI_API_KEY": 13}
     assert [line for line in found.skipped if line.startswith("massgen/odd/nul.py")] == [
         "massgen/odd/nul.py: skipped (syntax error: source code string cannot contain null bytes)"]
 
