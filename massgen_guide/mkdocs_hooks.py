@@ -80,7 +80,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 def on_build_error(error: Exception) -> None:
-    end_build()  # a failed build caches nothing from here on (and `mkdocs serve` starts the next one afresh)
+    end_build()  # a failed build caches nothing from here on (and `properdocs serve` starts the next one afresh)
 
 
 def on_post_build(config: Any) -> None:

@@ -1,7 +1,7 @@
 """Where the hosted guide lives, and the URL of each of its pages.
 
 The one setting is `site_url` in `mkdocs.yml`; the skill file, the audit's links and the site itself read it.
-`MASSGEN_GUIDE_URL` may point the audit's links elsewhere for a session (e.g. a local `mkdocs serve`).
+`MASSGEN_GUIDE_URL` may point the audit's links elsewhere for a session (e.g. a local `properdocs serve`).
 """
 
 from __future__ import annotations

@@ -42,8 +42,8 @@ def site_copy(tmp_path: Path, real_pages: tuple[str, ...] = ()) -> Path:
 
 
 def build(copy: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
-    """`mkdocs build --strict` of the copy, from inside it (the same command tests/conftest.py uses)."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(copy / "out"),
+    """`properdocs build --strict` of the copy, from inside it (the same command tests/conftest.py uses)."""
+    cmd = [sys.executable, "-m", "properdocs", "build", "--strict", "--site-dir", str(copy / "out"),
            "--config-file", str(copy / "mkdocs.yml")]
     result = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env={**os.environ, **(env or {})})
     return result.returncode, result.stdout + result.stderr
