@@ -1,6 +1,7 @@
 """Everything the site build does beyond stock MkDocs, called from `hooks/guide.py`.
 
-- `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings.
+- `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
+  the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
   then expand `<!-- guide:... -->` directives and link API names.
 - `on_build_error`: end the build's caching scope.
@@ -19,6 +20,8 @@ from . import llms_txt, site_facts
 from .claims import check_page_for_build
 from .directives import end_build, expand_directives, start_build
 from .errors import GuideError
+from .facts.links import REPOSITORY
+from .source import current_source
 
 SNIPPET_RE = re.compile(r"""^\s*(?:-{1,}8<-{1,}|;-{1,}8<-{1,})\s+["']([^"']+)["']\s*$""")
 _state: dict[str, Any] = {}
@@ -32,8 +35,11 @@ def on_config(config: Any) -> Any:
     start_build(Path(config["docs_dir"]), Path(config["config_file_path"]))
     try:
         site_facts.prepare(config)
+        version = current_source().version
     except GuideError as exc:
         raise PluginError(str(exc)) from None
+    config["extra"]["massgen_version"] = version
+    config["extra"]["massgen_repo"] = REPOSITORY
     return config
 
 

@@ -1,6 +1,9 @@
 """Where the hosted guide lives, and the URL of each of its pages.
 
-The one setting is `site_url` in `mkdocs.yml`; the skill file, the audit's links and the site itself read it.
+The one setting is `site_url` in `mkdocs.yml`: `!ENV [SITE_URL, <default>]`, the environment variable
+`SITE_URL` when set (the deploy workflow sets it to the GitHub Pages address of the repository it runs in), else
+the committed default. The site (canonical links, sitemap, llms.txt), the skill file and the audit's links all
+read it through here or through the engine, which resolves `!ENV` the same way.
 `MASSGEN_GUIDE_URL` may point the audit's links elsewhere for a session (e.g. a local `properdocs serve`).
 """
 
@@ -25,11 +28,36 @@ class _IgnoreTagsLoader(yaml.SafeLoader):
 _IgnoreTagsLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: None)
 
 
-@lru_cache(maxsize=4)
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """`!ENV VAR` or `!ENV [VAR, OTHER_VAR, default]`, as MkDocs and ProperDocs read it: the first variable that
+    is set wins, else the last item when it is not a variable name that was tried (else None)."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        items = [loader.construct_scalar(child) for child in node.value]
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    for name in names:
+        if os.environ.get(str(name)):
+            return os.environ[str(name)]
+    return default
+
+
+_IgnoreTagsLoader.add_constructor("!ENV", _env_tag)
+
+
+def read_config(root: Path = ROOT) -> dict:
+    """mkdocs.yml as data (`!ENV` resolved, `!!python/name:` tags ignored)."""
+    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTagsLoader) or {}
+
+
 def site_url(root: Path = ROOT) -> str:
-    """The hosted guide's base URL: `site_url` in mkdocs.yml, with a trailing slash."""
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTagsLoader)
-    url = (config or {}).get("site_url") or ""
+    """The hosted guide's base URL: `site_url` in mkdocs.yml (`SITE_URL` when set), with a trailing slash."""
+    return _site_url(root, os.environ.get("SITE_URL", ""))
+
+
+@lru_cache(maxsize=8)
+def _site_url(root: Path, setting: str) -> str:
+    url = read_config(root).get("site_url") or ""
     if not url:
         raise GuideError("mkdocs.yml: site_url is not set; links into the guide need the hosted guide's base URL")
     return url if url.endswith("/") else url + "/"

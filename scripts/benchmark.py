@@ -110,6 +110,7 @@ def _site_copy(tmp: Path, *, mkdocstrings: bool, strict: bool) -> Path:
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("\nhooks:\n", f"\ndocs_dir: {docs}\nhooks:\n", 1)
     text = text.replace("  - hooks/guide.py", f"  - {ROOT / 'hooks' / 'guide.py'}", 1)
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}", 1)
     text = re.sub(r'base_path: \["\."\]', f'base_path: ["{ROOT}"]', text)
     text = re.sub(r"(?m)^(watch:\n(?:  - .*\n)+)", lambda m: re.sub(r"(?m)^  - (?!/)", f"  - {ROOT}/", m.group(1)), text)
     if not mkdocstrings:

@@ -46,10 +46,9 @@ OPEN_SHADOW_ROOTS = """
 
 
 def _site_url() -> str:
-    import yaml
+    from massgen_guide.site_urls import site_url
 
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    return config.get("site_url", "")
+    return site_url()
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -155,10 +154,12 @@ def page(context):
 def site_pages(site: Path) -> list[str]:
     """Every page of the site as a path relative to the site root ('' for the home page), from sitemap.xml."""
     tree = ET.parse(site / "sitemap.xml")
+    prefix = urlsplit(_site_url()).path  # the sitemap's URLs are under site_url, e.g. /massgen-backend-guide/
     paths = []
     for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
         path = urlsplit(loc.text or "").path
-        paths.append(path.lstrip("/"))
+        assert path.startswith(prefix), f"sitemap.xml: {loc.text} is not under site_url {_site_url()}"
+        paths.append(path[len(prefix):])
     return paths
 
 
