@@ -19,6 +19,7 @@ from ..audit import (CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, AuditRun, Resu
 from ..checklist import Point, load_checklist
 from ..directives import DirectiveCall, generator
 from ..errors import GuideError
+from ..md_text import text as _md
 from ..source import current_source
 
 SITE_SYMBOL = {PASS: "✓", MISSING: "✗", NOT_APPLICABLE: "–", CANNOT_CHECK: "?"}
@@ -30,10 +31,6 @@ def rel_link(from_page: str, point: Point) -> str:
     """A relative link from one docs page to a point's guide page (MkDocs checks it in strict builds)."""
     target = posixpath.relpath(point.page, posixpath.dirname(from_page) or ".")
     return target + (f"#{point.anchor}" if point.anchor else "")
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 # ---------------------------------------------------------------------------------------------- checklist
@@ -50,13 +47,13 @@ def checklist_page(call: DirectiveCall) -> str:
             if point.required:
                 when = "**required**"
             elif point.advisory:
-                when = f"*recommended*: {point.condition.text}"  # type: ignore[union-attr]
+                when = f"*recommended*: {_md(point.condition.text)}"  # type: ignore[union-attr]
             else:
-                when = f"*if* {point.condition.text}"  # type: ignore[union-attr]
-            out.append(f"- [ ] **{point.title}** ({when}). File: `{point.file}`. "
+                when = f"*if* {_md(point.condition.text)}"  # type: ignore[union-attr]
+            out.append(f"- [ ] **{_md(point.title)}** ({when}). File: `{point.file}`. "
                        f"Audit point `{point.id}`. [How to do it]({link})")
             if point.note:
-                out.append(f"    <br>*Checked in the source:* {point.note}")
+                out.append(f"    <br>*Checked in the source:* {_md(point.note)}")
         out.append("")
     return "\n".join(out)
 
@@ -94,7 +91,7 @@ def file_summary_page(call: DirectiveCall) -> str:
     if notes:
         out += ['!!! note "Where the upstream skill\'s file list is out of date"', ""]
         for point in notes:
-            out.append(f"    - `{point.file}`: {point.note}")
+            out.append(f"    - `{point.file}`: {_md(point.note)}")
         out.append("")
     return "\n".join(out)
 

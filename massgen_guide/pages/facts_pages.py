@@ -9,18 +9,9 @@ from ..errors import GuideError
 from ..facts import backends, chunks, explanations, registries
 from ..facts.links import Evidence, link, source_url
 from ..facts.loading import LoadedMassGen
+from ..md_text import code as _code
+from ..md_text import text as _cell
 from ..site_facts import generation_enabled, loaded_facts
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: object) -> str:
-    text = str(text)
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
-    return _cell(f"{fence}{pad}{text}{pad}{fence}")
 
 
 def table(headers: list[str], rows: Iterable[list[str]]) -> str:
