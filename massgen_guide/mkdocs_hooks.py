@@ -4,6 +4,7 @@
   the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
   then expand `<!-- guide:... -->` directives and link API names.
+- `on_page_content`: break opportunities (`<wbr>`) in table code (`massgen_guide.html_breaks`).
 - `on_build_error`: end the build's caching scope.
 - `on_post_build`: `llms.txt`, `llms-full.txt` and a Markdown file per page (`massgen_guide.llms_txt`).
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from . import llms_txt, site_facts
+from . import html_breaks, llms_txt, site_facts
 from .claims import check_page_for_build
 from .directives import end_build, expand_directives, start_build
 from .errors import GuideError
@@ -74,6 +75,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         return site_facts.process_page(markdown, src, config)
     except GuideError as exc:
         raise PluginError(str(exc)) from None
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    return html_breaks.add_breaks(html)  # table code wraps only at `/ . _` and CamelCase boundaries
 
 
 def on_nav(nav: Any, config: Any, files: Any) -> Any:
