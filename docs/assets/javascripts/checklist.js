@@ -44,6 +44,8 @@
       if (box.dataset.guideTicks === "1") continue;
       box.dataset.guideTicks = "1";
       box.disabled = false;
+      const title = box.closest("li") && box.closest("li").querySelector("strong");
+      box.setAttribute("aria-label", "Done: " + (title ? title.textContent : itemKey(box)).trim());
       box.checked = Boolean(ticks[itemKey(box)]);
       box.addEventListener("change", function () {
         const current = read();
