@@ -27,8 +27,8 @@ os.environ.setdefault("UV_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME") 
 os.environ["HOME"] = str(_SESSION_TMP / "home")  # anything written "at home" lands in the temp dir
 (_SESSION_TMP / "home").mkdir(exist_ok=True)
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-os.environ["NO_MKDOCS_2_WARNING"] = "1"
 os.environ.pop("MASSGEN_SOURCE", None)
+os.environ.pop("SITE_URL", None)  # the deploy workflow's setting: tests check the committed default address
 
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 _real_connect = socket.socket.connect

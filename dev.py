@@ -97,7 +97,7 @@ def ensure_chromium() -> None:
 
 def venv_exec(tool: str, *args: str) -> "NoReturn":  # type: ignore[name-defined]
     os.chdir(ROOT)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VIRTUAL_ENV": str(VENV), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {**os.environ, "VIRTUAL_ENV": str(VENV), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     executable = str(BIN / tool)
     sys.stdout.flush()
     os.execve(executable, [executable, *args], env)
@@ -119,11 +119,13 @@ def main(argv: list[str]) -> None:
         fail(f"unknown command {command!r}; use one of: serve, test, build, bench, lock")
     ensure_venv()
     if command == "serve":
+        # The engine is ProperDocs, the maintained fork of MkDocs 1.6 (it reads mkdocs.yml, named explicitly).
         # --dirty: after the first full build, an edit re-renders only the edited page (well under a second);
         # dirty builds log a warning, so strictness is left to `build` and the test suite.
-        venv_exec("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--dirty", "--no-strict", *rest)
+        venv_exec("properdocs", "serve", "--config-file", "mkdocs.yml", "--dev-addr", "127.0.0.1:8000", "--dirty",
+                  "--no-strict", *rest)
     if command == "build":
-        venv_exec("mkdocs", "build", "--strict", *rest)
+        venv_exec("properdocs", "build", "--config-file", "mkdocs.yml", "--strict", *rest)
     if command == "bench":
         venv_exec("python", "scripts/benchmark.py", *rest)
     ensure_chromium()

@@ -5,6 +5,7 @@ from massgen_guide.mkdocs_hooks import (  # noqa: F401  (MkDocs finds hooks by n
     on_config,
     on_env,
     on_nav,
+    on_page_content,
     on_page_markdown,
     on_post_build,
     on_startup,

@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 from .audit_tree import FRAMEWORK_MODULES, BASE_MODULES, ClassInfo, Evidence, Tree, call_name, compared_types
 from .checklist import Check, Checklist, Point, load_checklist
-from . import site_urls
+from . import md_text, site_urls
 from .errors import GuideError
 from .tree_version import checked_release, newer_tree_warning
 from .source import MassGenSource, add_massgen_option, chosen_source, current_source
@@ -1139,10 +1139,6 @@ def _symbol(result: Result) -> str:
     return MATRIX_SYMBOL[result.status]
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(run: AuditRun, link: Callable[[Point], str] | None = None) -> str:
     link = link or page_url
     tree = run.tree
@@ -1153,10 +1149,11 @@ def render_markdown(run: AuditRun, link: Callable[[Point], str] | None = None) -
                  "| Status | Point | Evidence | Guide |", "|---|---|---|---|"]
         for r in report.results:
             status = r.status + (" (required)" if r.status == MISSING and r.required else "")
-            evidence = "<br>".join(f"`{_md_escape(e.location)}` {_md_escape(e.note)}".strip() for e in r.evidence)
+            evidence = "<br>".join(f"{md_text.code(e.location)} {md_text.text(e.note)}".strip() for e in r.evidence)
             if r.detail:
-                evidence = (evidence + "<br>" if evidence else "") + _md_escape(r.detail)
-            lines.append(f"| {status} | `{r.point.id}`: {_md_escape(r.point.title)} | {evidence} | [guide]({link(r.point)}) |")
+                evidence = (evidence + "<br>" if evidence else "") + md_text.text(r.detail)
+            lines.append(f"| {status} | `{r.point.id}`: {md_text.text(r.point.title)} | {evidence} | "
+                         f"[guide]({link(r.point)}) |")
         counts = report.counts()
         lines += ["", ", ".join(f"{counts[s]} {s}" for s in STATUSES) + f"; {len(report.failures)} required point(s) missing."]
         return "\n".join(lines) + "\n"

@@ -94,6 +94,11 @@ class Phase:
     number: str
     title: str
 
+    @property
+    def label(self) -> str:
+        """As the navigation writes it: "2. Registration", "1.1 The backend class"."""
+        return f"{self.number} {self.title}" if "." in self.number else f"{self.number}. {self.title}"
+
 
 @dataclass(frozen=True)
 class Point:

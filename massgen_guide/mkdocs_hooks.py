@@ -1,8 +1,10 @@
 """Everything the site build does beyond stock MkDocs, called from `hooks/guide.py`.
 
-- `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings.
+- `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
+  the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
   then expand `<!-- guide:... -->` directives and link API names.
+- `on_page_content`: break opportunities (`<wbr>`) in table code (`massgen_guide.html_breaks`).
 - `on_build_error`: end the build's caching scope.
 - `on_post_build`: `llms.txt`, `llms-full.txt` and a Markdown file per page (`massgen_guide.llms_txt`).
 """
@@ -15,10 +17,12 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from . import llms_txt, site_facts
+from . import html_breaks, llms_txt, site_facts
 from .claims import check_page_for_build
 from .directives import end_build, expand_directives, start_build
 from .errors import GuideError
+from .facts.links import REPOSITORY
+from .source import current_source
 
 SNIPPET_RE = re.compile(r"""^\s*(?:-{1,}8<-{1,}|;-{1,}8<-{1,})\s+["']([^"']+)["']\s*$""")
 _state: dict[str, Any] = {}
@@ -32,8 +36,11 @@ def on_config(config: Any) -> Any:
     start_build(Path(config["docs_dir"]), Path(config["config_file_path"]))
     try:
         site_facts.prepare(config)
+        version = current_source().version
     except GuideError as exc:
         raise PluginError(str(exc)) from None
+    config["extra"]["massgen_version"] = version
+    config["extra"]["massgen_repo"] = REPOSITORY
     return config
 
 
@@ -70,6 +77,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         raise PluginError(str(exc)) from None
 
 
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    return html_breaks.add_breaks(html)  # table code wraps only at `/ . _` and CamelCase boundaries
+
+
 def on_nav(nav: Any, config: Any, files: Any) -> Any:
     _state["nav"] = nav
     return nav
@@ -80,7 +91,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 def on_build_error(error: Exception) -> None:
-    end_build()  # a failed build caches nothing from here on (and `mkdocs serve` starts the next one afresh)
+    end_build()  # a failed build caches nothing from here on (and `properdocs serve` starts the next one afresh)
 
 
 def on_post_build(config: Any) -> None:

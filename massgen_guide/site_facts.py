@@ -1,7 +1,7 @@
 """Build-time preparation of MassGen facts for the site (one load, shared with mkdocstrings).
 
 `prepare(config)` runs in `on_config`: it resolves the documented MassGen (a bad `MASSGEN_SOURCE` raises a
-one-line `GuideError`), loads the modules the site needs once (cached across `mkdocs serve` rebuilds), and
+one-line `GuideError`), loads the modules the site needs once (cached across `properdocs serve` rebuilds), and
 hands that load to mkdocstrings' Python handler, so `::: massgen...` blocks render from the same objects
 instead of loading the whole package again. The handler's search paths start with the selected MassGen.
 

@@ -5,9 +5,9 @@
 
 Figures (issue 3):
 - facts load / whole-package griffe load (target <= 0.15);
-- `mkdocs build --strict` of the full site / the same pages built with generation and mkdocstrings off
+- `properdocs build --strict` of the full site / the same pages built with generation and mkdocstrings off
   (`GUIDE_GENERATION=off`, a config without the mkdocstrings plugin, not strict) (target <= 1.5);
-- the rebuild of `mkdocs serve` after a prose edit, in seconds (target <= 1 s), read from serve's own
+- the rebuild of `properdocs serve` after a prose edit, in seconds (target <= 1 s), read from serve's own
   "Documentation built in N seconds" log line.
 
 - `audit --all` in seconds (issue 6: target <= 3 s);
@@ -112,6 +112,7 @@ def _site_copy(tmp: Path, *, mkdocstrings: bool, strict: bool) -> Path:
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("\nhooks:\n", f"\ndocs_dir: {docs}\nhooks:\n", 1)
     text = text.replace("  - hooks/guide.py", f"  - {ROOT / 'hooks' / 'guide.py'}", 1)
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}", 1)
     text = re.sub(r'base_path: \["\."\]', f'base_path: ["{ROOT}"]', text)
     text = re.sub(r"(?m)^(watch:\n(?:  - .*\n)+)", lambda m: re.sub(r"(?m)^  - (?!/)", f"  - {ROOT}/", m.group(1)), text)
     if not mkdocstrings:
@@ -124,7 +125,7 @@ def _site_copy(tmp: Path, *, mkdocstrings: bool, strict: bool) -> Path:
 
 
 def _timed_build(config: Path, site: Path, env: dict[str, str], strict: bool) -> float:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config), "--site-dir", str(site)]
+    cmd = [sys.executable, "-m", "properdocs", "build", "--config-file", str(config), "--site-dir", str(site)]
     if strict:
         cmd.insert(4, "--strict")
     start = time.perf_counter()
@@ -150,11 +151,11 @@ def bench_build(repeat: int = 3) -> dict[str, float]:
         for _ in range(max(2, repeat)):  # interleaved, so that load on the machine affects both alike
             base.append(_timed_build(base_config, tmp / "site-base", base_env, strict=False))
             full.append(_timed_build(full_config, tmp / "site-full", env, strict=True))
-    line("mkdocs build --strict, full site, cold cache (s)", full[0], " s")
-    line("mkdocs build, generation and mkdocstrings off, cold cache (s)", base[0], " s")
+    line("properdocs build --strict, full site, cold cache (s)", full[0], " s")
+    line("properdocs build, generation and mkdocstrings off, cold cache (s)", base[0], " s")
     line("full build / build without generation, cold", full[0] / base[0], "", "<= 1.5")
-    line("mkdocs build --strict, full site, warm cache (s)", min(full[1:]), " s")
-    line("mkdocs build, generation and mkdocstrings off, warm cache (s)", min(base[1:]), " s")
+    line("properdocs build --strict, full site, warm cache (s)", min(full[1:]), " s")
+    line("properdocs build, generation and mkdocstrings off, warm cache (s)", min(base[1:]), " s")
     line("full build / build without generation, warm", min(full[1:]) / min(base[1:]), "", "<= 1.5")
     return {"full_cold": full[0], "base_cold": base[0], "full": min(full[1:]), "base": min(base[1:])}
 
@@ -166,7 +167,7 @@ def _free_port() -> int:
 
 
 def bench_serve_rebuild(edits: int = 3, timeout: float = 300.0) -> dict[str, float]:
-    """Drive `mkdocs serve` on a copy of the docs, edit one page's prose, and read serve's own build time; once
+    """Drive `properdocs serve` on a copy of the docs, edit one page's prose, and read serve's own build time; once
     as MkDocs serves by default (every page rebuilt) and once with `--dirty` (only changed pages rebuilt)."""
     results = {}
     for dirty in (False, True):
@@ -181,7 +182,7 @@ def _serve_rebuild(edits: int, timeout: float, dirty: bool) -> float:
         config = _site_copy(tmp, mkdocstrings=True, strict=True)
         page = tmp / "docs" / "index.md"
         port = _free_port()
-        cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config), "--dev-addr",
+        cmd = [sys.executable, "-m", "properdocs", "serve", "--config-file", str(config), "--dev-addr",
                f"127.0.0.1:{port}"] + (["--dirty", "--no-strict"] if dirty else [])
         process = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         times: list[float] = []
@@ -200,11 +201,11 @@ def _serve_rebuild(edits: int, timeout: float, dirty: bool) -> float:
                 try:
                     output = lines.get(timeout=timeout)
                 except queue.Empty:
-                    raise SystemExit("benchmark: mkdocs serve did not (re)build in time") from None
+                    raise SystemExit("benchmark: properdocs serve did not (re)build in time") from None
                 if output is None:
-                    raise SystemExit("benchmark: mkdocs serve stopped")
+                    raise SystemExit("benchmark: properdocs serve stopped")
                 if "ERROR" in output or "Aborted" in output:
-                    raise SystemExit(f"benchmark: mkdocs serve failed: {output.strip()}")
+                    raise SystemExit(f"benchmark: properdocs serve failed: {output.strip()}")
                 match = built.search(output)
                 if not match:
                     continue
@@ -242,13 +243,14 @@ def bench_breakdown() -> dict[str, float]:
     claims checks and the llms.txt plugin, as seconds and as a share of the build."""
     import logging
 
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    import properdocs.replacement  # noqa: F401  (plugins' `mkdocs.*` imports resolve to the engine)
+    from properdocs.commands.build import build
+    from properdocs.config import load_config
     from mkdocstrings_handlers.python._internal.handler import PythonHandler
 
     from massgen_guide import directives, mkdocs_hooks
 
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    logging.getLogger("properdocs").setLevel(logging.ERROR)
     totals: dict[str, float] = {}
     for name, function in directives.registered_generators().items():
         directives._REGISTRY[name] = _timer(totals, f"directive {name}", function)  # noqa: SLF001

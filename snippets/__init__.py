@@ -1,1 +1,2 @@
-"""Complete example files that the guide's pages include section by section (tested under tests/test_examples)."""
+"""Complete example files that the guide's pages include section by section (tested
+under tests/test_examples)."""

@@ -1,10 +1,10 @@
 """A stateful MassGen backend that wraps an agent CLI printing JSONL events.
 
-The CLI is `snippets/fake_cli.py`, run with the current interpreter. The backend spawns it once per
-turn with asyncio's subprocess API, reads one JSON event per line, turns events into MassGen
-`StreamChunk`s, and keeps the CLI's session id so the next turn resumes the same conversation.
-Every failure (non-zero exit, a malformed line, a CLI that stops talking) ends the stream with one
-`error` chunk within a bounded time.
+The CLI is `snippets/fake_cli.py`, run with the current interpreter. The backend spawns
+it once per turn with asyncio's subprocess API, reads one JSON event per line, turns
+events into MassGen `StreamChunk`s, and keeps the CLI's session id so the next turn
+resumes the same conversation. Every failure (non-zero exit, a malformed line, a CLI
+that stops talking) ends the stream with one `error` chunk within a bounded time.
 """
 
 from __future__ import annotations
@@ -44,17 +44,26 @@ class CliTurnError(Exception):
 
 # --8<-- [start:class]
 class FakeCliBackend(StreamingBufferMixin, LLMBackend):
-    """Stateful backend driving `fake_cli.py` (the mixin comes first, as in MassGen's CLI backends)."""
+    """Stateful backend driving `fake_cli.py` (the mixin comes first, as in MassGen's
+    CLI backends)."""
 
     def __init__(self, api_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(api_key, **kwargs)
         self.model: str = kwargs.get("model", CAPABILITIES.default_model)
-        self.state_dir = Path(kwargs.get("state_dir") or tempfile.mkdtemp(prefix="fake-cli-"))
-        self.command: list[str] = list(kwargs.get("cli_command") or [sys.executable, str(FAKE_CLI)])
+        self.state_dir = Path(
+            kwargs.get("state_dir") or tempfile.mkdtemp(prefix="fake-cli-")
+        )
+        self.command: list[str] = list(
+            kwargs.get("cli_command") or [sys.executable, str(FAKE_CLI)]
+        )
         self.scenario: str | None = kwargs.get("scenario")
         self.fault: str | None = kwargs.get("fault")
-        self.idle_timeout = float(kwargs.get("idle_timeout", 30.0))  # max seconds between two lines
-        self.turn_timeout = float(kwargs.get("turn_timeout", 300.0))  # max seconds for a whole turn
+        self.idle_timeout = float(
+            kwargs.get("idle_timeout", 30.0)
+        )  # max seconds between two lines
+        self.turn_timeout = float(
+            kwargs.get("turn_timeout", 300.0)
+        )  # max seconds for a whole turn
         self.session_id: str | None = None  # set by the CLI's thread.started event
 
     def get_provider_name(self) -> str:
@@ -62,7 +71,8 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
 
     def get_filesystem_support(self) -> FilesystemSupport:
         return FilesystemSupport.NONE
-# --8<-- [end:class]
+
+    # --8<-- [end:class]
 
     # --8<-- [start:stateful]
     def is_stateful(self) -> bool:
@@ -77,17 +87,21 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         self.session_id = None
         (self.state_dir / "config.json").unlink(missing_ok=True)
         self._clear_streaming_buffer()
+
     # --8<-- [end:stateful]
 
     # --8<-- [start:prompt]
     @staticmethod
     def _text_of(content: Any) -> str:
         if isinstance(content, list):
-            return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+            return "".join(
+                part.get("text", "") for part in content if isinstance(part, dict)
+            )
         return str(content or "")
 
     def _prompt_from(self, messages: list[dict[str, Any]]) -> str:
-        """A stateful CLI holds the history itself: send only the newest user or tool message."""
+        """A stateful CLI holds the history itself: send only the newest user or tool
+        message."""
         for message in reversed(messages):
             if message.get("role") == "user":
                 return self._text_of(message.get("content"))
@@ -96,16 +110,24 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         return ""
 
     def _write_workspace_config(self, messages: list[dict[str, Any]]) -> None:
-        """The CLI takes one prompt; the system message travels in a config file it reads."""
+        """The CLI takes one prompt; the system message travels in a config file it
+        reads."""
         system = next((m for m in messages if m.get("role") == "system"), None)
         if system is not None:
-            config = {"instructions": self._text_of(system.get("content")), "model": self.model}
+            config = {
+                "instructions": self._text_of(system.get("content")),
+                "model": self.model,
+            }
             (self.state_dir / "config.json").write_text(json.dumps(config))
+
     # --8<-- [end:prompt]
 
     # --8<-- [start:stream]
     async def stream_with_tools(
-        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], **kwargs: Any,
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]],
+        **kwargs: Any,
     ) -> AsyncGenerator[StreamChunk]:
         agent_id = kwargs.get("agent_id")
         self._clear_streaming_buffer(**kwargs)
@@ -121,11 +143,14 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             async for chunk in self._run_turn(prompt):
                 yield chunk
         except CliTurnError as exc:
-            self.session_id = previous_session  # a failed turn never becomes the session to resume
+            self.session_id = (
+                previous_session  # a failed turn never becomes the session to resume
+            )
             self.end_api_call_timing(success=False, error=str(exc))
             yield StreamChunk(type="error", error=str(exc))
         finally:
             self._finalize_streaming_buffer(agent_id=agent_id)
+
     # --8<-- [end:stream]
 
     # --8<-- [start:command]
@@ -138,6 +163,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         if self.fault:
             cmd += ["--fault", self.fault]
         return [*cmd, "-"]  # the prompt goes through stdin: no quoting or length limits
+
     # --8<-- [end:command]
 
     # --8<-- [start:run]
@@ -154,7 +180,9 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         proc.stdin.write(prompt.encode())
         await proc.stdin.drain()
         proc.stdin.close()
-        stderr_task = asyncio.create_task(proc.stderr.read())  # drained alongside so it never blocks
+        stderr_task = asyncio.create_task(
+            proc.stderr.read()
+        )  # drained alongside so it never blocks
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.turn_timeout
         usage: dict[str, int] | None = None
@@ -162,33 +190,48 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             while True:
                 wait = min(self.idle_timeout, deadline - loop.time())
                 try:
-                    line = await asyncio.wait_for(proc.stdout.readline(), timeout=max(wait, 0))
+                    line = await asyncio.wait_for(
+                        proc.stdout.readline(), timeout=max(wait, 0)
+                    )
                 except TimeoutError:
-                    raise CliTurnError(f"the CLI sent nothing for {wait:.1f}s; stopped it") from None
+                    raise CliTurnError(
+                        f"the CLI sent nothing for {wait:.1f}s; stopped it"
+                    ) from None
                 if not line:
                     break  # end of output
                 for chunk in self._chunks_from_line(line.decode().strip()):
                     if chunk.type == "done":
-                        usage = chunk.usage  # held back until the process has exited cleanly
+                        usage = (
+                            chunk.usage
+                        )  # held back until the process has exited cleanly
                     else:
                         yield chunk
             try:
-                returncode = await asyncio.wait_for(proc.wait(), timeout=self.idle_timeout)
+                returncode = await asyncio.wait_for(
+                    proc.wait(), timeout=self.idle_timeout
+                )
             except TimeoutError:
-                raise CliTurnError("the CLI closed its output but did not exit; stopped it") from None
+                raise CliTurnError(
+                    "the CLI closed its output but did not exit; stopped it"
+                ) from None
             stderr = (await stderr_task).decode().strip()
             if returncode != 0:
-                raise CliTurnError(f"the CLI exited with code {returncode}: {stderr or 'no message'}")
+                raise CliTurnError(
+                    f"the CLI exited with code {returncode}: {stderr or 'no message'}"
+                )
             if usage is None:
                 raise CliTurnError("the CLI ended without a turn.completed event")
         finally:
-            if proc.returncode is None:  # timed out, failed or the consumer stopped early
+            if (
+                proc.returncode is None
+            ):  # timed out, failed or the consumer stopped early
                 proc.kill()
                 await proc.wait()
             stderr_task.cancel()
         self._update_token_usage_from_api_response(usage, self.model)
         self.end_api_call_timing(success=True)
         yield StreamChunk(type="done", usage=usage)
+
     # --8<-- [end:run]
 
     # --8<-- [start:parse]
@@ -205,7 +248,13 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         item = event.get("item") or {}
         if kind == "thread.started":
             self.session_id = event["thread_id"]
-            return [StreamChunk(type="agent_status", status="session_started", detail=self.session_id)]
+            return [
+                StreamChunk(
+                    type="agent_status",
+                    status="session_started",
+                    detail=self.session_id,
+                )
+            ]
         if kind == "item.delta" and item.get("type") == "agent_message":
             self.record_first_token()
             self._append_to_streaming_buffer(item["delta"])
@@ -213,20 +262,37 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         if kind == "item.completed" and item.get("type") == "reasoning":
             self._append_reasoning_to_buffer(item["text"])
             return [
-                StreamChunk(type="reasoning", reasoning_delta=item["text"], item_id=item.get("id")),
-                StreamChunk(type="reasoning_done", reasoning_text=item["text"], item_id=item.get("id")),
+                StreamChunk(
+                    type="reasoning",
+                    reasoning_delta=item["text"],
+                    item_id=item.get("id"),
+                ),
+                StreamChunk(
+                    type="reasoning_done",
+                    reasoning_text=item["text"],
+                    item_id=item.get("id"),
+                ),
             ]
         if kind == "item.completed" and item.get("type") == "function_call":
-            call = {"id": item["id"], "type": "function",
-                    "function": {"name": item["name"], "arguments": item["arguments"]}}
+            call = {
+                "id": item["id"],
+                "type": "function",
+                "function": {"name": item["name"], "arguments": item["arguments"]},
+            }
             self._append_tool_call_to_buffer([call])
             return [StreamChunk(type="tool_calls", tool_calls=[call])]
         if kind == "turn.completed":
             u = event.get("usage", {})
-            usage = {"prompt_tokens": u.get("input_tokens", 0), "completion_tokens": u.get("output_tokens", 0),
-                     "total_tokens": u.get("total_tokens", 0)}
+            usage = {
+                "prompt_tokens": u.get("input_tokens", 0),
+                "completion_tokens": u.get("output_tokens", 0),
+                "total_tokens": u.get("total_tokens", 0),
+            }
             return [StreamChunk(type="done", usage=usage)]
         if kind == "turn.failed":
-            raise CliTurnError(f"the CLI reported: {event.get('error', {}).get('message', 'unknown error')}")
-        return []  # turn.started, item.completed for text already streamed, unknown events
+            message = event.get("error", {}).get("message", "unknown error")
+            raise CliTurnError(f"the CLI reported: {message}")
+        # turn.started, item.completed for text already streamed, unknown events
+        return []
+
     # --8<-- [end:parse]

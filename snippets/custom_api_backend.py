@@ -1,9 +1,11 @@
-"""The custom-API example: a backend for "Nimbus", a provider whose streaming API is not OpenAI-compatible.
+"""The custom-API example: a backend for "Nimbus", a provider whose streaming API is not
+OpenAI-compatible.
 
 Nimbus streams NDJSON from ``POST {base_url}/generate`` (the wire format is described in
-``massgen_guide/fake_provider.py``): ``thinking`` / ``text`` deltas, whole ``tool_use`` events, and an ``end`` event
-with the stop reason and token usage. The backend subclasses MassGen's ``CustomToolAndMCPBackend``, so MassGen's custom
-tools and MCP servers work with it; it brings its own formatter and API-params handler.
+``massgen_guide/fake_provider.py``): ``thinking`` / ``text`` deltas, whole ``tool_use``
+events, and an ``end`` event with the stop reason and token usage. The backend
+subclasses MassGen's ``CustomToolAndMCPBackend``, so MassGen's custom tools and MCP
+servers work with it; it brings its own formatter and API-params handler.
 """
 
 from __future__ import annotations
@@ -15,18 +17,23 @@ from typing import Any
 
 import httpx
 from massgen.backend.base import FilesystemSupport, StreamChunk
-from massgen.backend.base_with_custom_tool_and_mcp import CustomToolAndMCPBackend, ToolExecutionConfig
+from massgen.backend.base_with_custom_tool_and_mcp import (
+    CustomToolAndMCPBackend,
+    ToolExecutionConfig,
+)
 
 from snippets.custom_api_formatter import NimbusFormatter
 from snippets.custom_api_params_handler import NimbusAPIParamsHandler
 
 
 class NimbusAPIError(Exception):
-    """The Nimbus API answered with an error status (the message carries the status and the API's text)."""
+    """The Nimbus API answered with an error status (the message carries the status and
+    the API's text)."""
 
 
 def _describe(exc: Exception) -> str:
-    """``"ReadTimeout"`` or ``"RemoteProtocolError: peer closed ..."``: the type always, the text when there is one."""
+    """``"ReadTimeout"`` or ``"RemoteProtocolError: peer closed ..."``: the type always,
+    the text when there is one."""
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
@@ -49,7 +56,9 @@ class NimbusBackend(CustomToolAndMCPBackend):
         return "Nimbus"
 
     def get_filesystem_support(self) -> FilesystemSupport:
-        return FilesystemSupport.MCP  # file tools come from MassGen's filesystem MCP server
+        return (
+            FilesystemSupport.MCP
+        )  # file tools come from MassGen's filesystem MCP server
 
     # --8<-- [end:identity]
     # --8<-- [start:client]
@@ -71,27 +80,45 @@ class NimbusBackend(CustomToolAndMCPBackend):
         **kwargs: Any,
     ) -> AsyncGenerator[StreamChunk]:
         all_params = {**self.config, **kwargs}
-        body = await self.api_params_handler.build_api_params(current_messages, tools, all_params)
+        body = await self.api_params_handler.build_api_params(
+            current_messages, tools, all_params
+        )
         model = body.get("model", "unknown")
         self.start_api_call_timing(model)
 
-        calls: list[dict[str, Any]] = []  # tool calls in MassGen's internal shape: call_id / name / arguments
+        calls: list[
+            dict[str, Any]
+        ] = []  # tool calls in MassGen's internal shape: call_id / name / arguments
         text = ""
         try:
             async with client.stream("POST", "/generate", json=body) as response:
                 if response.status_code >= 400:
                     detail = (await response.aread()).decode(errors="replace")
-                    raise NimbusAPIError(f"Nimbus API error {response.status_code}: {detail}")
-                async for chunk in self._process_stream(response, all_params, kwargs.get("agent_id")):
+                    raise NimbusAPIError(
+                        f"Nimbus API error {response.status_code}: {detail}"
+                    )
+                async for chunk in self._process_stream(
+                    response, all_params, kwargs.get("agent_id")
+                ):
                     if chunk.type == "content":
                         text += chunk.content or ""
                     if chunk.type == "tool_calls":
-                        calls = [{"call_id": c["id"], "name": c["function"]["name"],
-                                  "arguments": c["function"]["arguments"]} for c in chunk.tool_calls or []]
+                        calls = [
+                            {
+                                "call_id": c["id"],
+                                "name": c["function"]["name"],
+                                "arguments": c["function"]["arguments"],
+                            }
+                            for c in chunk.tool_calls or []
+                        ]
                     if chunk.type != "done":
                         yield chunk
         except Exception as exc:
-            error = exc if isinstance(exc, NimbusAPIError) else NimbusAPIError(_describe(exc))
+            error = (
+                exc
+                if isinstance(exc, NimbusAPIError)
+                else NimbusAPIError(_describe(exc))
+            )
             self.end_api_call_timing(success=False, error=str(error))  # (1)!
             raise error from exc  # stream_with_tools turns it into one "error" chunk
         self.end_api_call_timing(success=True)
@@ -103,15 +130,25 @@ class NimbusBackend(CustomToolAndMCPBackend):
 
         # Execute custom / MCP tools here, then ask the model again with the results.
         messages = list(current_messages)
-        messages.append({
-            "role": "assistant",
-            "content": text or None,
-            "tool_calls": [{"id": c["call_id"], "type": "function",
-                            "function": {"name": c["name"], "arguments": c["arguments"]}} for c in calls],
-        })
+        messages.append(
+            {
+                "role": "assistant",
+                "content": text or None,
+                "tool_calls": [
+                    {
+                        "id": c["call_id"],
+                        "type": "function",
+                        "function": {"name": c["name"], "arguments": c["arguments"]},
+                    }
+                    for c in calls
+                ],
+            }
+        )
         async for chunk in self._execute_tool_calls(
             all_calls=custom_calls + mcp_calls,
-            tool_config_for_call=lambda call: self._tool_config(call["name"] in self._custom_tool_names),
+            tool_config_for_call=lambda call: self._tool_config(
+                call["name"] in self._custom_tool_names
+            ),
             all_params=all_params,
             updated_messages=messages,
             processed_call_ids=set(),
@@ -119,13 +156,20 @@ class NimbusBackend(CustomToolAndMCPBackend):
             chunk_adapter=lambda chunk: chunk,
         ):
             yield chunk
-        async for chunk in self._stream_with_custom_and_mcp_tools(messages, tools, client, **kwargs):
+        async for chunk in self._stream_with_custom_and_mcp_tools(
+            messages, tools, client, **kwargs
+        ):
             yield chunk
 
-    async def _stream_without_custom_and_mcp_tools(self, messages, tools, client, **kwargs):
-        """MassGen's fallback path (used when MCP set-up fails) assumes an OpenAI client: route it to ours."""
+    async def _stream_without_custom_and_mcp_tools(
+        self, messages, tools, client, **kwargs
+    ):
+        """MassGen's fallback path (used when MCP set-up fails) assumes an OpenAI
+        client: route it to ours."""
         kwargs.pop("_compression_retry", None)
-        async for chunk in self._stream_with_custom_and_mcp_tools(messages, tools, client, **kwargs):
+        async for chunk in self._stream_with_custom_and_mcp_tools(
+            messages, tools, client, **kwargs
+        ):
             yield chunk
 
     # --8<-- [end:stream]
@@ -142,11 +186,17 @@ class NimbusBackend(CustomToolAndMCPBackend):
         async for line in stream.aiter_lines():
             if not line.strip():
                 continue
-            event = json.loads(line)  # a malformed line raises: the caller reports it as an error
+            event = json.loads(
+                line
+            )  # a malformed line raises: the caller reports it as an error
             kind = event.get("event")
             if kind == "thinking":
                 thinking = True
-                yield StreamChunk(type="reasoning", content=event["delta"], reasoning_delta=event["delta"])
+                yield StreamChunk(
+                    type="reasoning",
+                    content=event["delta"],
+                    reasoning_delta=event["delta"],
+                )
             elif kind == "text":
                 self.record_first_token()
                 if thinking:  # the first text after thinking closes the reasoning block
@@ -154,14 +204,22 @@ class NimbusBackend(CustomToolAndMCPBackend):
                     yield StreamChunk(type="reasoning_done", content="")
                 yield StreamChunk(type="content", content=event["delta"])
             elif kind == "tool_use":
-                tool_calls.append({
-                    "id": event["id"],
-                    "type": "function",
-                    "function": {"name": event["name"],
-                                 "arguments": self.formatter.arguments_text(event.get("input", {}))},
-                })
+                tool_calls.append(
+                    {
+                        "id": event["id"],
+                        "type": "function",
+                        "function": {
+                            "name": event["name"],
+                            "arguments": self.formatter.arguments_text(
+                                event.get("input", {})
+                            ),
+                        },
+                    }
+                )
             elif kind == "end":
-                self._update_token_usage_from_api_response(event.get("usage"), all_params.get("model", "unknown"))
+                self._update_token_usage_from_api_response(
+                    event.get("usage"), all_params.get("model", "unknown")
+                )
                 if tool_calls:
                     yield StreamChunk(type="tool_calls", tool_calls=tool_calls)
                 yield StreamChunk(type="done")
@@ -183,14 +241,28 @@ class NimbusBackend(CustomToolAndMCPBackend):
             status_called=f"{kind}_tool_called",
             status_response=f"{kind}_tool_response",
             status_error=f"{kind}_tool_error",
-            execution_callback=self.stream_custom_tool_execution if custom else self._execute_mcp_function_with_retry,
+            execution_callback=self.stream_custom_tool_execution
+            if custom
+            else self._execute_mcp_function_with_retry,
         )
 
-    def _append_tool_result_message(self, updated_messages, call, result, tool_type) -> None:
+    def _append_tool_result_message(
+        self, updated_messages, call, result, tool_type
+    ) -> None:
         text = getattr(result, "text", None) or str(result)
-        updated_messages.append({"role": "tool", "tool_call_id": call.get("call_id", ""), "content": text})
+        updated_messages.append(
+            {"role": "tool", "tool_call_id": call.get("call_id", ""), "content": text}
+        )
 
-    def _append_tool_error_message(self, updated_messages, call, error_msg, tool_type) -> None:
-        updated_messages.append({"role": "tool", "tool_call_id": call.get("call_id", ""), "content": error_msg})
+    def _append_tool_error_message(
+        self, updated_messages, call, error_msg, tool_type
+    ) -> None:
+        updated_messages.append(
+            {
+                "role": "tool",
+                "tool_call_id": call.get("call_id", ""),
+                "content": error_msg,
+            }
+        )
 
     # --8<-- [end:tool-results]

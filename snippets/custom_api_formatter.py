@@ -1,11 +1,15 @@
-"""The formatter of the custom-API example: MassGen's messages and tools in the Nimbus wire format.
+"""The formatter of the custom-API example: MassGen's messages and tools in the Nimbus
+wire format.
 
-MassGen hands a backend messages in the Chat Completions shape (``role`` / ``content`` / ``tool_calls`` /
-``tool_call_id``) and tools as ``{"type": "function", "function": {...}}``. Nimbus wants something else:
+MassGen hands a backend messages in the Chat Completions shape (``role`` / ``content`` /
+``tool_calls`` / ``tool_call_id``) and tools as ``{"type": "function", "function":
+{...}}``. Nimbus wants something else:
 
 * a top-level ``system`` string instead of system messages,
-* messages ``{"role": "user" | "assistant", "text": ...}``, assistant tool calls under ``tool_uses``
-  (``{"id", "name", "input"}`` with ``input`` a JSON object), tool results as ``{"role": "tool_result", ...}``,
+* messages ``{"role": "user" | "assistant", "text": ...}``, assistant tool calls under
+``tool_uses``
+  (``{"id", "name", "input"}`` with ``input`` a JSON object), tool results as ``{"role":
+  "tool_result", ...}``,
 * tools as ``{"name", "description", "input_schema"}``.
 """
 
@@ -19,14 +23,20 @@ from massgen.formatter._formatter_base import FormatterBase
 
 # --8<-- [start:class]
 class NimbusFormatter(FormatterBase):
-    """Converts MassGen's Chat Completions-shaped messages and tools to Nimbus's shapes."""
+    """Converts MassGen's Chat Completions-shaped messages and tools to Nimbus's
+    shapes."""
 
     # --8<-- [end:class]
     # --8<-- [start:system]
     @staticmethod
-    def split_system(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-        """Nimbus takes the system prompt as a separate field: pull system messages out."""
-        system = "\n\n".join(str(m.get("content") or "") for m in messages if m.get("role") == "system")
+    def split_system(
+        messages: list[dict[str, Any]],
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """Nimbus takes the system prompt as a separate field: pull system messages
+        out."""
+        system = "\n\n".join(
+            str(m.get("content") or "") for m in messages if m.get("role") == "system"
+        )
         return system, [m for m in messages if m.get("role") != "system"]
 
     # --8<-- [end:system]
@@ -38,13 +48,18 @@ class NimbusFormatter(FormatterBase):
             if role == "system":
                 continue  # sent separately, see split_system
             if role == "tool":
-                formatted.append({
-                    "role": "tool_result",
-                    "tool_use_id": message.get("tool_call_id", ""),
-                    "text": str(message.get("content") or ""),
-                })
+                formatted.append(
+                    {
+                        "role": "tool_result",
+                        "tool_use_id": message.get("tool_call_id", ""),
+                        "text": str(message.get("content") or ""),
+                    }
+                )
                 continue
-            entry: dict[str, Any] = {"role": role, "text": self._text_of(message.get("content"))}
+            entry: dict[str, Any] = {
+                "role": role,
+                "text": self._text_of(message.get("content")),
+            }
             if role == "assistant" and message.get("tool_calls"):
                 entry["tool_uses"] = [
                     {
@@ -59,9 +74,12 @@ class NimbusFormatter(FormatterBase):
 
     @staticmethod
     def _text_of(content: Any) -> str:
-        """Content may be a string or a list of parts (``{"type": "text", "text": ...}``)."""
+        """Content may be a string or a list of parts (``{"type": "text", "text":
+        ...}``)."""
         if isinstance(content, list):
-            return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+            return "".join(
+                part.get("text", "") for part in content if isinstance(part, dict)
+            )
         return "" if content is None else str(content)
 
     # --8<-- [end:messages]
@@ -70,11 +88,15 @@ class NimbusFormatter(FormatterBase):
         formatted = []
         for tool in tools or []:
             spec = tool.get("function", tool)  # Chat Completions shape, or already flat
-            formatted.append({
-                "name": spec.get("name", ""),
-                "description": spec.get("description", ""),
-                "input_schema": spec.get("parameters") or spec.get("input_schema") or {"type": "object"},
-            })
+            formatted.append(
+                {
+                    "name": spec.get("name", ""),
+                    "description": spec.get("description", ""),
+                    "input_schema": spec.get("parameters")
+                    or spec.get("input_schema")
+                    or {"type": "object"},
+                }
+            )
         return formatted
 
     def format_mcp_tools(self, mcp_functions: dict[str, Any]) -> list[dict[str, Any]]:
@@ -83,7 +105,8 @@ class NimbusFormatter(FormatterBase):
             {
                 "name": name,
                 "description": getattr(function, "description", ""),
-                "input_schema": getattr(function, "parameters", None) or {"type": "object"},
+                "input_schema": getattr(function, "parameters", None)
+                or {"type": "object"},
             }
             for name, function in (mcp_functions or {}).items()
         ]
@@ -92,5 +115,10 @@ class NimbusFormatter(FormatterBase):
 
     @staticmethod
     def arguments_text(arguments: Any) -> str:
-        """Nimbus sends tool input as a JSON object; MassGen's tool_calls carry arguments as a JSON string."""
-        return arguments if isinstance(arguments, str) else json.dumps(arguments, separators=(",", ":"))
+        """Nimbus sends tool input as a JSON object; MassGen's tool_calls carry
+        arguments as a JSON string."""
+        return (
+            arguments
+            if isinstance(arguments, str)
+            else json.dumps(arguments, separators=(",", ":"))
+        )

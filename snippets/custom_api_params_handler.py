@@ -1,4 +1,5 @@
-"""The API-params handler of the custom-API example: builds the JSON body of a Nimbus ``/generate`` request."""
+"""The API-params handler of the custom-API example: builds the JSON body of a Nimbus
+``/generate`` request."""
 
 from __future__ import annotations
 
@@ -17,11 +18,18 @@ class NimbusAPIParamsHandler(APIParamsHandlerBase):
     # --8<-- [end:class]
     # --8<-- [start:excluded]
     def get_excluded_params(self) -> set[str]:
-        # MassGen's own keys (cwd, agent_id, mcp_servers, ...) plus the ones this backend uses for its client.
-        return self.get_base_excluded_params() | {"base_url", "timeout", "max_retries", "custom_tools"}
+        # MassGen's own keys (cwd, agent_id, mcp_servers, ...) plus the ones this
+        # backend uses for its client.
+        return self.get_base_excluded_params() | {
+            "base_url",
+            "timeout",
+            "max_retries",
+            "custom_tools",
+        }
 
     def get_provider_tools(self, all_params: dict[str, Any]) -> list[dict[str, Any]]:
-        return []  # Nimbus has no server-side tools (no web search, no code interpreter)
+        # Nimbus has no server-side tools (no web search, no code interpreter)
+        return []
 
     # --8<-- [end:excluded]
     # --8<-- [start:build]
@@ -31,8 +39,12 @@ class NimbusAPIParamsHandler(APIParamsHandlerBase):
         tools: list[dict[str, Any]],
         all_params: dict[str, Any],
     ) -> dict[str, Any]:
-        params = self.build_base_api_params(messages, all_params)  # {"stream": True, model, temperature, ...}
-        params = {k: v for k, v in params.items() if not k.startswith("_")}  # MassGen-internal flags
+        params = self.build_base_api_params(
+            messages, all_params
+        )  # {"stream": True, model, temperature, ...}
+        params = {
+            k: v for k, v in params.items() if not k.startswith("_")
+        }  # MassGen-internal flags
         for old, new in self.RENAMED.items():
             if old in params:
                 params[new] = params.pop(old)
@@ -42,9 +54,15 @@ class NimbusAPIParamsHandler(APIParamsHandlerBase):
             params["system"] = system
         params["messages"] = self.formatter.format_messages(conversation)
 
-        all_tools = self.formatter.format_tools(tools)  # tools the caller passed (workflow tools, ...)
-        all_tools += self.get_custom_tools()  # custom tools incl. MassGen's background-job tools
-        all_tools += self.formatter.format_mcp_tools(getattr(self.backend, "_mcp_functions", {}))
+        all_tools = self.formatter.format_tools(
+            tools
+        )  # tools the caller passed (workflow tools, ...)
+        all_tools += (
+            self.get_custom_tools()
+        )  # custom tools incl. MassGen's background-job tools
+        all_tools += self.formatter.format_mcp_tools(
+            getattr(self.backend, "_mcp_functions", {})
+        )
         if all_tools:
             params["tools"] = all_tools
         return params

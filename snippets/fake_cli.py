@@ -1,18 +1,22 @@
-"""A small fake coding-agent CLI that prints JSONL events, for the stateful CLI wrapper example.
+"""A small fake coding-agent CLI that prints JSONL events, for the stateful CLI wrapper
+example.
 
-It stands in for a real agent CLI (MassGen's `codex` backend drives `codex exec --json`). The event
-names follow the same shape: a `thread.started` event carrying the session id, `item.*` events
-wrapping a nested `item` with its own `type`, and a closing `turn.completed` carrying usage or a
-`turn.failed` carrying an error. The details (text deltas, the flags, the state files) are our own.
+It stands in for a real agent CLI (MassGen's `codex` backend drives `codex exec
+--json`). The event names follow the same shape: a `thread.started` event carrying the
+session id, `item.*` events wrapping a nested `item` with its own `type`, and a closing
+`turn.completed` carrying usage or a `turn.failed` carrying an error. The details (text
+deltas, the flags, the state files) are our own.
 
 Usage (always through the current interpreter):
 
-    python snippets/fake_cli.py --state-dir DIR [--resume SESSION_ID] [--scenario text|reasoning|tool]
-                                [--fault exit|malformed|hang|turn-failed|no-completion] [--model M] PROMPT
+    python snippets/fake_cli.py --state-dir DIR [--resume SESSION_ID]
+        [--scenario text|reasoning|tool]
+        [--fault exit|malformed|hang|turn-failed|no-completion] [--model M] PROMPT
 
-A PROMPT of "-" is read from stdin. The environment variables FAKE_CLI_SCENARIO and FAKE_CLI_FAULT
-select a scenario or fault when the flag is not given. Exit codes: 0 after a completed turn,
-2 for bad arguments, 3 for the `exit` and `turn-failed` faults, 4 for an unknown session id.
+A PROMPT of "-" is read from stdin. The environment variables FAKE_CLI_SCENARIO and
+FAKE_CLI_FAULT select a scenario or fault when the flag is not given. Exit codes: 0
+after a completed turn, 2 for bad arguments, 3 for the `exit` and `turn-failed` faults,
+4 for an unknown session id.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ FAULTS = ("exit", "malformed", "hang", "turn-failed", "no-completion")
 
 # --8<-- [start:events]
 def emit(event: dict) -> None:
-    """Print one event as one JSON line, flushed at once so the reader sees it while we work."""
+    """Print one event as one JSON line, flushed at once so the reader sees it while we
+    work."""
     sys.stdout.write(json.dumps(event) + "\n")
     sys.stdout.flush()
 
@@ -39,6 +44,8 @@ def emit(event: dict) -> None:
 def text_deltas(text: str) -> list[str]:
     """Split a reply into word-sized deltas whose concatenation is the reply."""
     return re.findall(r"\S+\s*", text)
+
+
 # --8<-- [end:events]
 
 
@@ -63,11 +70,14 @@ def save_session(state_dir: Path, session: dict) -> None:
 
 
 def read_instructions(state_dir: Path) -> str:
-    """The wrapper writes a workspace config file; we read the instructions from it if present."""
+    """The wrapper writes a workspace config file; we read the instructions from it if
+    present."""
     config = state_dir / "config.json"
     if not config.exists():
         return ""
     return str(json.loads(config.read_text()).get("instructions", ""))
+
+
 # --8<-- [end:state]
 
 
@@ -84,14 +94,19 @@ def run(args: argparse.Namespace) -> int:
     scenario = args.scenario or os.environ.get("FAKE_CLI_SCENARIO", "text")
     fault = args.fault or os.environ.get("FAKE_CLI_FAULT", "")
     if scenario not in SCENARIOS or (fault and fault not in FAULTS):
-        print(f"fake-cli: unknown scenario {scenario!r} or fault {fault!r}", file=sys.stderr)
+        print(
+            f"fake-cli: unknown scenario {scenario!r} or fault {fault!r}",
+            file=sys.stderr,
+        )
         return 2
 
     # --8<-- [start:resume]
     if args.resume:
         session = load_session(state_dir, args.resume)
         if session is None:
-            print(f"fake-cli: no session {args.resume!r} in {state_dir}", file=sys.stderr)
+            print(
+                f"fake-cli: no session {args.resume!r} in {state_dir}", file=sys.stderr
+            )
             return 4
     else:
         session = {"id": new_session_id(state_dir), "turns": []}
@@ -108,11 +123,18 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     if fault == "hang":
-        emit({"type": "item.delta", "item": {"id": "msg_0", "type": "agent_message", "delta": "Thinking "}})
+        emit(
+            {
+                "type": "item.delta",
+                "item": {"id": "msg_0", "type": "agent_message", "delta": "Thinking "},
+            }
+        )
         time.sleep(3600)
         return 0
     if fault == "turn-failed":
-        emit({"type": "turn.failed", "error": {"message": "model overloaded (injected)"}})
+        emit(
+            {"type": "turn.failed", "error": {"message": "model overloaded (injected)"}}
+        )
         return 3
     # --8<-- [end:faults]
 
@@ -122,21 +144,43 @@ def run(args: argparse.Namespace) -> int:
     output_text = ""
     if scenario == "reasoning":
         thought = f"The user wrote {count_tokens(prompt)} words."
-        emit({"type": "item.completed", "item": {"id": "rs_0", "type": "reasoning", "text": thought}})
+        emit(
+            {
+                "type": "item.completed",
+                "item": {"id": "rs_0", "type": "reasoning", "text": thought},
+            }
+        )
         output_text += thought + " "
     if scenario == "tool" and not prompt.startswith("[tool result]"):
         city = prompt.split()[-1].strip("?.!") if prompt.split() else "Paris"
-        emit({"type": "item.completed", "item": {
-            "id": f"call_{turn_number}", "type": "function_call", "name": "get_weather",
-            "arguments": json.dumps({"city": city}),
-        }})
+        emit(
+            {
+                "type": "item.completed",
+                "item": {
+                    "id": f"call_{turn_number}",
+                    "type": "function_call",
+                    "name": "get_weather",
+                    "arguments": json.dumps({"city": city}),
+                },
+            }
+        )
         reply = ""
     else:
         prefix = "[instructed] " if instructions else ""
         reply = f"{prefix}Turn {turn_number}: {prompt}"
         for delta in text_deltas(reply):
-            emit({"type": "item.delta", "item": {"id": "msg_0", "type": "agent_message", "delta": delta}})
-        emit({"type": "item.completed", "item": {"id": "msg_0", "type": "agent_message", "text": reply}})
+            emit(
+                {
+                    "type": "item.delta",
+                    "item": {"id": "msg_0", "type": "agent_message", "delta": delta},
+                }
+            )
+        emit(
+            {
+                "type": "item.completed",
+                "item": {"id": "msg_0", "type": "agent_message", "text": reply},
+            }
+        )
     output_text += reply
     session["turns"].append({"prompt": prompt, "reply": reply})
     save_session(state_dir, session)
@@ -144,20 +188,34 @@ def run(args: argparse.Namespace) -> int:
     if fault == "no-completion":
         return 0
     history = " ".join(t["prompt"] + " " + t["reply"] for t in session["turns"][:-1])
-    input_tokens = count_tokens(instructions) + count_tokens(history) + count_tokens(prompt)
+    input_tokens = (
+        count_tokens(instructions) + count_tokens(history) + count_tokens(prompt)
+    )
     output_tokens = count_tokens(output_text)
-    emit({"type": "turn.completed", "usage": {
-        "input_tokens": input_tokens, "output_tokens": output_tokens,
-        "total_tokens": input_tokens + output_tokens,
-    }})
+    emit(
+        {
+            "type": "turn.completed",
+            "usage": {
+                "input_tokens": input_tokens,
+                "output_tokens": output_tokens,
+                "total_tokens": input_tokens + output_tokens,
+            },
+        }
+    )
     return 0
     # --8<-- [end:turn]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="fake-cli", description="Fake agent CLI printing JSONL events.")
-    parser.add_argument("--state-dir", required=True, help="directory holding session files")
-    parser.add_argument("--resume", metavar="SESSION_ID", help="continue an earlier session")
+    parser = argparse.ArgumentParser(
+        prog="fake-cli", description="Fake agent CLI printing JSONL events."
+    )
+    parser.add_argument(
+        "--state-dir", required=True, help="directory holding session files"
+    )
+    parser.add_argument(
+        "--resume", metavar="SESSION_ID", help="continue an earlier session"
+    )
     parser.add_argument("--scenario", choices=SCENARIOS)
     parser.add_argument("--fault", choices=FAULTS)
     parser.add_argument("--model", default="fake-model-1")

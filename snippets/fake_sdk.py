@@ -1,14 +1,14 @@
 """A small fake in-process async SDK, for the stateful SDK wrapper example.
 
-It stands in for a vendor's agent SDK (MassGen's `copilot` backend uses one): a client you start,
-sessions that keep their own conversation history, a `send` call that starts a turn, and events
-delivered to subscribed callbacks until the session goes idle. Faults can be injected.
+It stands in for a vendor's agent SDK (MassGen's `copilot` backend uses one): a client
+you start, sessions that keep their own conversation history, a `send` call that starts
+a turn, and events delivered to subscribed callbacks until the session goes idle. Faults
+can be injected.
 
-    client = FakeClient(scenario="text")
-    await client.start()
-    session = await client.create_session(system_prompt="Be brief.", tools=["get_weather"])
-    unsubscribe = session.on(print)
-    await session.send("hello")          # events arrive at the callback; the last one is "session.idle"
+    client = FakeClient(scenario="text") await client.start() session = await
+    client.create_session(system_prompt="Be brief.", tools=["get_weather"]) unsubscribe
+    = session.on(print) await session.send("hello")          # events arrive at the
+    callback; the last one is "session.idle"
 """
 
 from __future__ import annotations
@@ -35,17 +35,23 @@ class FakeSdkError(Exception):
 # --8<-- [start:events]
 @dataclass
 class Event:
-    """One SDK event: message.delta, reasoning.delta, tool.request, usage, session.error, session.idle."""
+    """One SDK event: message.delta, reasoning.delta, tool.request, usage,
+    session.error, session.idle."""
 
     type: str
     data: dict[str, Any] = field(default_factory=dict)
+
+
 # --8<-- [end:events]
 
 
 class Session:
-    """A conversation kept inside the SDK: the caller sends only the new prompt each turn."""
+    """A conversation kept inside the SDK: the caller sends only the new prompt each
+    turn."""
 
-    def __init__(self, client: FakeClient, session_id: str, system_prompt: str, tools: list[str]) -> None:
+    def __init__(
+        self, client: FakeClient, session_id: str, system_prompt: str, tools: list[str]
+    ) -> None:
         self._client = client
         self.id = session_id
         self.system_prompt = system_prompt
@@ -58,7 +64,11 @@ class Session:
     def on(self, handler: Callable[[Event], None]) -> Callable[[], None]:
         """Subscribe to events; returns a function that unsubscribes."""
         self._handlers.append(handler)
-        return lambda: self._handlers.remove(handler) if handler in self._handlers else None
+        return (
+            lambda: self._handlers.remove(handler)
+            if handler in self._handlers
+            else None
+        )
 
     def _emit(self, event: Event) -> None:
         for handler in list(self._handlers):
@@ -69,7 +79,9 @@ class Session:
         if self.destroyed:
             raise FakeSdkError(f"session {self.id} was destroyed", status=404)
         if self._client.fault == "send-error":
-            raise FakeSdkError("401 unauthorized: no credentials (injected)", status=401)
+            raise FakeSdkError(
+                "401 unauthorized: no credentials (injected)", status=401
+            )
         self._task = asyncio.create_task(self._turn(prompt))
 
     async def destroy(self) -> None:
@@ -79,13 +91,20 @@ class Session:
         self._client.sessions.pop(self.id, None)
 
     async def _turn(self, prompt: str) -> None:
-        """Run one turn; a failure inside the SDK reaches subscribers as a session.error event."""
+        """Run one turn; a failure inside the SDK reaches subscribers as a session.error
+        event."""
         try:
             await self._produce(prompt)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - the SDK reports every internal failure as an event
-            self._emit(Event("session.error", {"message": f"{type(exc).__name__}: {exc}", "status": 502}))
+        # noqa: BLE001 - the SDK reports every internal failure as an event
+        except Exception as exc:
+            self._emit(
+                Event(
+                    "session.error",
+                    {"message": f"{type(exc).__name__}: {exc}", "status": 502},
+                )
+            )
 
     # --8<-- [start:turn]
     async def _produce(self, prompt: str) -> None:
@@ -94,14 +113,33 @@ class Session:
         turn = sum(1 for m in self.history if m["role"] == "user") + 1
         self.history.append({"role": "user", "content": prompt})
         if fault == "session-error":
-            self._emit(Event("session.error", {"message": "rate limited (injected)", "status": 429}))
+            self._emit(
+                Event(
+                    "session.error",
+                    {"message": "rate limited (injected)", "status": 429},
+                )
+            )
             return
         if scenario == "reasoning":
-            self._emit(Event("reasoning.delta", {"text": f"Turn {turn} needs a short answer."}))
-        if scenario == "tool" and "get_weather" in self.tools and not prompt.startswith("[tool result]"):
+            self._emit(
+                Event("reasoning.delta", {"text": f"Turn {turn} needs a short answer."})
+            )
+        if (
+            scenario == "tool"
+            and "get_weather" in self.tools
+            and not prompt.startswith("[tool result]")
+        ):
             city = prompt.split()[-1].strip("?.!") if prompt.split() else "Paris"
-            self._emit(Event("tool.request", {"id": f"tool_{turn}", "name": "get_weather",
-                                              "arguments": {"city": city}}))
+            self._emit(
+                Event(
+                    "tool.request",
+                    {
+                        "id": f"tool_{turn}",
+                        "name": "get_weather",
+                        "arguments": {"city": city},
+                    },
+                )
+            )
             reply = ""
         else:
             prefix = "[instructed] " if self.system_prompt else ""
@@ -114,14 +152,23 @@ class Session:
                 self._emit(Event("message.delta", {"text": delta}))
         self.history.append({"role": "assistant", "content": reply})
         context = " ".join(m["content"] for m in self.history[:-1])
-        self._emit(Event("usage", {"input_tokens": len((self.system_prompt + " " + context).split()),
-                                   "output_tokens": len(reply.split())}))
+        self._emit(
+            Event(
+                "usage",
+                {
+                    "input_tokens": len((self.system_prompt + " " + context).split()),
+                    "output_tokens": len(reply.split()),
+                },
+            )
+        )
         self._emit(Event("session.idle"))
+
     # --8<-- [end:turn]
 
 
 class FakeClient:
-    """The SDK's entry point. `scenario` picks the reply shape; `fault` injects a failure."""
+    """The SDK's entry point. `scenario` picks the reply shape; `fault` injects a
+    failure."""
 
     _ids = itertools.count(1)
 
@@ -141,9 +188,13 @@ class FakeClient:
             await session.destroy()
         self.started = False
 
-    async def create_session(self, *, system_prompt: str = "", tools: list[str] | None = None) -> Session:
+    async def create_session(
+        self, *, system_prompt: str = "", tools: list[str] | None = None
+    ) -> Session:
         if not self.started:
             raise FakeSdkError("client not started", status=400)
-        session = Session(self, f"sdk-session-{next(self._ids)}", system_prompt, list(tools or []))
+        session = Session(
+            self, f"sdk-session-{next(self._ids)}", system_prompt, list(tools or [])
+        )
         self.sessions[session.id] = session
         return session

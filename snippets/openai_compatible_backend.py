@@ -1,8 +1,11 @@
-"""The OpenAI-compatible example: a backend for "Skyline", a provider that speaks chat completions at its own URL.
+"""The OpenAI-compatible example: a backend for "Skyline", a provider that speaks chat
+completions at its own URL.
 
-Everything about the wire format (SSE parsing, tool-call deltas, usage, reasoning deltas, custom and MCP tool
-execution) is inherited from MassGen's ``ChatCompletionsBackend``. The subclass adds what is provider-specific:
-name, default URL, API-key variable, filesystem support, and an HTTP client with a timeout and a retry count.
+Everything about the wire format (SSE parsing, tool-call deltas, usage, reasoning
+deltas, custom and MCP tool execution) is inherited from MassGen's
+``ChatCompletionsBackend``. The subclass adds what is provider-specific: name, default
+URL, API-key variable, filesystem support, and an HTTP client with a timeout and a retry
+count.
 """
 
 from __future__ import annotations
@@ -60,12 +63,16 @@ class SkylineBackend(ChatCompletionsBackend):
     ) -> AsyncGenerator[StreamChunk]:
         finished = False
         try:
-            async for chunk in super()._stream_with_custom_and_mcp_tools(current_messages, tools, client, **kwargs):
+            async for chunk in super()._stream_with_custom_and_mcp_tools(
+                current_messages, tools, client, **kwargs
+            ):
                 finished = finished or chunk.type in ("done", "error")
                 yield chunk
         except Exception as exc:
             self._close_failed_call(str(exc) or type(exc).__name__)  # (1)!
-            if not str(exc):  # e.g. httpx.ReadTimeout: MassGen would report an empty error text
+            if not str(
+                exc
+            ):  # e.g. httpx.ReadTimeout: MassGen would report an empty error text
                 raise SkylineStreamError(type(exc).__name__) from exc
             raise  # MassGen's stream_with_tools turns it into one "error" chunk
         if not finished:  # (2)!
@@ -73,7 +80,8 @@ class SkylineBackend(ChatCompletionsBackend):
             raise SkylineStreamError("Skyline stream ended without a finish_reason")
 
     def _close_failed_call(self, error: str) -> None:
-        """Record the open API call as failed (MassGen leaves it open when the stream breaks mid-way)."""
+        """Record the open API call as failed (MassGen leaves it open when the stream
+        breaks mid-way)."""
         if self._current_api_call is not None:
             self.end_api_call_timing(success=False, error=error)
 

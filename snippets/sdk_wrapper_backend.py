@@ -1,8 +1,9 @@
 """A stateful MassGen backend around an in-process async SDK (`snippets/fake_sdk.py`).
 
-The SDK keeps the conversation in a session object, so each turn sends only the newest prompt.
-Events arrive through a callback; the backend bridges them into an `asyncio.Queue` and reads the
-queue with a timeout, so a silent SDK ends the turn with an `error` chunk instead of a hang.
+The SDK keeps the conversation in a session object, so each turn sends only the newest
+prompt. Events arrive through a callback; the backend bridges them into an
+`asyncio.Queue` and reads the queue with a timeout, so a silent SDK ends the turn with
+an `error` chunk instead of a hang.
 """
 
 from __future__ import annotations
@@ -39,25 +40,35 @@ class FakeSdkBackend(LLMBackend):
     def __init__(self, api_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(api_key, **kwargs)
         self.model: str = kwargs.get("model", CAPABILITIES.default_model)
-        self.client = FakeClient(scenario=kwargs.get("scenario", "text"), fault=kwargs.get("fault"))
-        self.send_timeout = float(kwargs.get("send_timeout", 30.0))  # seconds for session.send
-        self.event_timeout = float(kwargs.get("event_timeout", 60.0))  # max seconds between two events
+        self.client = FakeClient(
+            scenario=kwargs.get("scenario", "text"), fault=kwargs.get("fault")
+        )
+        self.send_timeout = float(
+            kwargs.get("send_timeout", 30.0)
+        )  # seconds for session.send
+        self.event_timeout = float(
+            kwargs.get("event_timeout", 60.0)
+        )  # max seconds between two events
         self.session: Session | None = None
-        self._system_prompt = ""  # remembered across clear_history, dropped by reset_state
+        self._system_prompt = (
+            ""  # remembered across clear_history, dropped by reset_state
+        )
 
     def get_provider_name(self) -> str:
         return "fake_sdk"
 
     def get_filesystem_support(self) -> FilesystemSupport:
         return FilesystemSupport.NONE
-# --8<-- [end:class]
+
+    # --8<-- [end:class]
 
     # --8<-- [start:stateful]
     def is_stateful(self) -> bool:
         return True
 
     async def clear_history(self) -> None:
-        """Drop the SDK session (its history); the next turn opens a new one with the same system prompt."""
+        """Drop the SDK session (its history); the next turn opens a new one with the
+        same system prompt."""
         await self._destroy_session()
 
     async def reset_state(self) -> None:
@@ -70,18 +81,25 @@ class FakeSdkBackend(LLMBackend):
         if self.session is not None:
             await self.session.destroy()
             self.session = None
+
     # --8<-- [end:stateful]
 
     # --8<-- [start:session]
-    async def _ensure_session(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Session:
-        system = next((m.get("content") for m in messages if m.get("role") == "system"), None)
+    async def _ensure_session(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]
+    ) -> Session:
+        system = next(
+            (m.get("content") for m in messages if m.get("role") == "system"), None
+        )
         if system is not None:
             self._system_prompt = str(system)
         if self.session is None:
             if not self.client.started:
                 await self.client.start()
             names = [t.get("function", {}).get("name", "") for t in tools or []]
-            self.session = await self.client.create_session(system_prompt=self._system_prompt, tools=names)
+            self.session = await self.client.create_session(
+                system_prompt=self._system_prompt, tools=names
+            )
         return self.session
 
     @staticmethod
@@ -92,11 +110,15 @@ class FakeSdkBackend(LLMBackend):
             if message.get("role") == "tool":
                 return "[tool result] " + str(message.get("content") or "")
         return ""
+
     # --8<-- [end:session]
 
     # --8<-- [start:stream]
     async def stream_with_tools(
-        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], **kwargs: Any,
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]],
+        **kwargs: Any,
     ) -> AsyncGenerator[StreamChunk]:
         prompt = self._prompt_from(messages)
         if not prompt:
@@ -108,24 +130,38 @@ class FakeSdkBackend(LLMBackend):
         usage: dict[str, int] | None = None
         try:
             session = await self._ensure_session(messages, tools)
-            unsubscribe = session.on(queue.put_nowait)  # the SDK's callback feeds our queue
+            unsubscribe = session.on(
+                queue.put_nowait
+            )  # the SDK's callback feeds our queue
             try:
                 await asyncio.wait_for(session.send(prompt), timeout=self.send_timeout)
             except TimeoutError:
-                raise FakeSdkError(f"session.send took longer than {self.send_timeout:.1f}s") from None
+                raise FakeSdkError(
+                    f"session.send took longer than {self.send_timeout:.1f}s"
+                ) from None
             while True:
                 try:
-                    event = await asyncio.wait_for(queue.get(), timeout=self.event_timeout)
+                    event = await asyncio.wait_for(
+                        queue.get(), timeout=self.event_timeout
+                    )
                 except TimeoutError:
-                    raise FakeSdkError(f"the SDK sent no event for {self.event_timeout:.1f}s") from None
+                    raise FakeSdkError(
+                        f"the SDK sent no event for {self.event_timeout:.1f}s"
+                    ) from None
                 if event.type == "session.idle":
                     break
                 if event.type == "session.error":
-                    raise FakeSdkError(event.data.get("message", "unknown SDK error"), event.data.get("status", 500))
+                    raise FakeSdkError(
+                        event.data.get("message", "unknown SDK error"),
+                        event.data.get("status", 500),
+                    )
                 if event.type == "usage":
-                    usage = {"prompt_tokens": event.data["input_tokens"],
-                             "completion_tokens": event.data["output_tokens"],
-                             "total_tokens": event.data["input_tokens"] + event.data["output_tokens"]}
+                    usage = {
+                        "prompt_tokens": event.data["input_tokens"],
+                        "completion_tokens": event.data["output_tokens"],
+                        "total_tokens": event.data["input_tokens"]
+                        + event.data["output_tokens"],
+                    }
                     continue
                 chunk = self._chunk_from_event(event)
                 if chunk is not None:
@@ -145,6 +181,7 @@ class FakeSdkBackend(LLMBackend):
             self._estimate_token_usage(messages, "", self.model)
         self.end_api_call_timing(success=True)
         yield StreamChunk(type="done", usage=usage)
+
     # --8<-- [end:stream]
 
     # --8<-- [start:events]
@@ -155,8 +192,15 @@ class FakeSdkBackend(LLMBackend):
         if event.type == "reasoning.delta":
             return StreamChunk(type="reasoning", reasoning_delta=event.data["text"])
         if event.type == "tool.request":
-            call = {"id": event.data["id"], "type": "function",
-                    "function": {"name": event.data["name"], "arguments": json.dumps(event.data["arguments"])}}
+            call = {
+                "id": event.data["id"],
+                "type": "function",
+                "function": {
+                    "name": event.data["name"],
+                    "arguments": json.dumps(event.data["arguments"]),
+                },
+            }
             return StreamChunk(type="tool_calls", tool_calls=[call])
         return None  # events this backend does not surface
+
     # --8<-- [end:events]

@@ -23,9 +23,9 @@ def massgen_imported():
 
 def run_mkdocs_build(site_dir: Path, *, config: Path | None = None, env: dict[str, str] | None = None,
                      cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
-    if config is not None:
-        cmd += ["--config-file", str(config)]
+    """`properdocs build --strict` (the engine; it reads mkdocs.yml), as `python3 dev.py build` runs it."""
+    cmd = [sys.executable, "-m", "properdocs", "build", "--strict", "--site-dir", str(site_dir),
+           "--config-file", str(config if config is not None else ROOT / "mkdocs.yml")]
     return subprocess.run(cmd, cwd=cwd or ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
@@ -42,7 +42,7 @@ def built_site() -> Path:
             if result.returncode != 0:
                 failed.write_text(f"{result.stdout}\n{result.stderr}")
             else:
-                done.touch()
+                done.write_text(f"{result.stdout}\n{result.stderr}")  # the build's log, for tests/test_build.py
     if failed.exists():
-        pytest.fail(f"mkdocs build --strict failed:\n{failed.read_text()}", pytrace=False)
+        pytest.fail(f"properdocs build --strict failed:\n{failed.read_text()}", pytrace=False)
     return site

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def site_copy(tmp_path: Path, real_pages: tuple[str, ...] = ()) -> Path:
-    """The site's own mkdocs.yml, hooks/, snippets/ and docs/assets/, with every page replaced by a stub.
+    """The site's own mkdocs.yml, hooks/, overrides/, snippets/ and docs/assets/, with every page replaced by a stub.
 
     Stub pages keep the build fast and make it fail only for the breakage a test adds, not for whatever another
     page holds today; `real_pages` (paths under docs/) are copied as they are.
@@ -28,7 +28,7 @@ def site_copy(tmp_path: Path, real_pages: tuple[str, ...] = ()) -> Path:
     copy = tmp_path / "site-src"
     copy.mkdir()
     shutil.copy2(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-    for name in ("snippets", "hooks", "docs/assets"):
+    for name in ("snippets", "hooks", "overrides", "docs/assets"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     for page in (ROOT / "docs").rglob("*.md"):
         rel = page.relative_to(ROOT / "docs")
@@ -42,8 +42,8 @@ def site_copy(tmp_path: Path, real_pages: tuple[str, ...] = ()) -> Path:
 
 
 def build(copy: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
-    """`mkdocs build --strict` of the copy, from inside it (the same command tests/conftest.py uses)."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(copy / "out"),
+    """`properdocs build --strict` of the copy, from inside it (the same command tests/conftest.py uses)."""
+    cmd = [sys.executable, "-m", "properdocs", "build", "--strict", "--site-dir", str(copy / "out"),
            "--config-file", str(copy / "mkdocs.yml")]
     result = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env={**os.environ, **(env or {})})
     return result.returncode, result.stdout + result.stderr

@@ -159,3 +159,31 @@ def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:
     with pytest.raises(GuideError) as info:
         load_checklist(tmp_path / "absent.yaml")
     assert "cannot read the checklist" in str(info.value)
+
+
+def repeated_phase_labels(labels: list[str]) -> list[str]:
+    """Labels whose leading phase number ("1.1", "3-4") is used by another label too."""
+    import re
+
+    numbers = [m.group(0) if (m := re.match(r"\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?", label)) else label for label in labels]
+    return [label for label, number in zip(labels, numbers) if numbers.count(number) > 1]
+
+
+def test_phase_labels_are_unique_in_the_nav_and_the_checklist() -> None:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    section = next(item["Phases"] for item in config["nav"] if isinstance(item, dict) and "Phases" in item)
+    nav_labels = [title for entry in section for title in entry]
+    assert len(nav_labels) >= 10
+    assert repeated_phase_labels(nav_labels) == []
+    assert repeated_phase_labels([phase.number for phase in load_checklist().phases]) == []
+    for entry in section:  # each phase page's heading carries its nav label
+        for title, page in entry.items():
+            heading = (ROOT / "docs" / page).read_text(encoding="utf-8").splitlines()[0]
+            assert heading == f"# {title}", f"{page}: heading {heading!r}, nav label {title!r}"
+
+
+def test_repeated_phase_labels_are_found() -> None:
+    labels = ["1. The backend class", "1. Formatter and API params", "2. Registration", "3-4. Pricing",
+              "6. Custom tools", "6. Workflow", "6.1 Other"]
+    assert repeated_phase_labels(labels) == ["1. The backend class", "1. Formatter and API params",
+                                             "6. Custom tools", "6. Workflow"]

@@ -303,8 +303,8 @@ def test_link_to_a_page_that_does_not_exist(tmp_path: Path, docs: Path) -> None:
 
 
 def test_link_that_is_a_url(tmp_path: Path, docs: Path) -> None:
-    assert broken(tmp_path, docs, lambda d: nodes(d)[1]["links"][0].update(page="https://example.org/x.md")) == (
-        f"{tmp_path}/trees.yaml: tree 't', node 'a': link 1: page 'https://example.org/x.md' must be a path "
+    assert broken(tmp_path, docs, lambda d: nodes(d)[1]["links"][0].update(page="https://massgen.github.io/x.md")) == (
+        f"{tmp_path}/trees.yaml: tree 't', node 'a': link 1: page 'https://massgen.github.io/x.md' must be a path "
         "relative to docs/ (no URL, no leading /)"
     )
 

@@ -521,7 +521,7 @@ has no other thread."""
 
 def _index_files(jobs: list[tuple[str, bool, bytes]]) -> list[tuple[_FileResult | None, str]]:
     workers = min(os.cpu_count() or 1, 4)
-    # forking is safe only where no other thread can hold a lock the children need (e.g. `mkdocs serve` once
+    # forking is safe only where no other thread can hold a lock the children need (e.g. `properdocs serve` once
     # its server runs, a test worker): there the files are indexed here, one after the other
     if len(jobs) < _PARALLEL_FROM or workers < 2 or threading.active_count() > 1 \
             or "fork" not in multiprocessing.get_all_start_methods():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import md_text
 from ..source import MassGenSource
 from .check import Finding, PageReport
 from .classify import IGNORE_RULES, KIND_RULES
@@ -53,13 +54,11 @@ def json_report(reports: list[PageReport], source: MassGenSource) -> dict:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md_text.text(text)
 
 
 def _code(text: str) -> str:
-    if "`" in text:
-        return f"`` {text} ``"
-    return f"`{text}`"
+    return md_text.code(text)
 
 
 def markdown_claims_report(reports: list[PageReport], source: MassGenSource) -> str:

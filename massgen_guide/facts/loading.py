@@ -3,7 +3,7 @@
 Loading the whole `massgen` package with griffe takes seconds (hundreds of modules); the site needs a few
 dozen. `load_massgen` loads the top package without submodules, then each needed module (and the package
 `__init__` modules on its way), resolves aliases among them, and keeps the result in-process, keyed on the
-source folder and the modification times of the files read: `mkdocs serve` rebuilds reuse it, and an edit
+source folder and the modification times of the files read: `properdocs serve` rebuilds reuse it, and an edit
 to one of those MassGen files triggers a reload.
 """
 
@@ -148,7 +148,7 @@ _DISK_FORMAT = 1
 def load_massgen(source: MassGenSource | None = None) -> LoadedMassGen:
     """The site's griffe load of MassGen, reused while none of the files read has changed.
 
-    In-process (`mkdocs serve` rebuilds) the load itself is kept; across processes (each `mkdocs build`) a
+    In-process (`properdocs serve` rebuilds) the load itself is kept; across processes (each `properdocs build`) a
     pickled copy in the guide's cache folder is, keyed by every file of the MassGen package (path, size,
     modification time), this module's code and griffe's version: unpickling takes a sixth of the load.
     """

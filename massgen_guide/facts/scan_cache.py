@@ -1,5 +1,5 @@
 """Memoise whole-package text scans (chunk constructions, hook registrations) on the package's file mtimes, so
-`mkdocs serve` rebuilds do not rescan an unchanged MassGen (stat-ing every file is ~10 ms; scanning is ~0.5 s)."""
+`properdocs serve` rebuilds do not rescan an unchanged MassGen (stat-ing every file is ~10 ms; scanning is ~0.5 s)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from ..audit import (CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, AuditRun, Resu
 from ..checklist import Point, load_checklist
 from ..directives import DirectiveCall, generator
 from ..errors import GuideError
+from ..md_text import text as _md
 from ..source import current_source
 
 SITE_SYMBOL = {PASS: "✓", MISSING: "✗", NOT_APPLICABLE: "–", CANNOT_CHECK: "?"}
@@ -32,10 +33,6 @@ def rel_link(from_page: str, point: Point) -> str:
     return target + (f"#{point.anchor}" if point.anchor else "")
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 # ---------------------------------------------------------------------------------------------- checklist
 @generator("checklist")
 def checklist_page(call: DirectiveCall) -> str:
@@ -44,19 +41,20 @@ def checklist_page(call: DirectiveCall) -> str:
     for phase, points in checklist.by_phase():
         if not points:
             continue
-        out += [f"## {phase.number}. {phase.title}", ""]
+        out += [f"## {phase.label}", ""]
         for point in points:
             link = rel_link(call.page, point)
             if point.required:
                 when = "**required**"
             elif point.advisory:
-                when = f"*recommended*: {point.condition.text}"  # type: ignore[union-attr]
+                when = f"*recommended*: {_md(point.condition.text)}"  # type: ignore[union-attr]
             else:
-                when = f"*if* {point.condition.text}"  # type: ignore[union-attr]
-            out.append(f"- [ ] **{point.title}** ({when}). File: `{point.file}`. "
-                       f"Audit point `{point.id}`. [How to do it]({link})")
+                when = f"*if* {_md(point.condition.text)}"  # type: ignore[union-attr]
+            out.append(f"- [ ] **{_md(point.title)}** ({when})<br>"
+                       f'<span class="guide-checklist-point-meta">File: `{point.file}` · '
+                       f"Audit point `{point.id}` · [How to do it]({link})</span>")
             if point.note:
-                out.append(f"    <br>*Checked in the source:* {point.note}")
+                out.append(f"    <br>*Checked in the source:* {_md(point.note)}")
         out.append("")
     return "\n".join(out)
 
@@ -108,7 +106,7 @@ def file_summary_page(call: DirectiveCall) -> str:
     if notes:
         out += ['!!! note "Checked in the source (often where the upstream skill is out of date)"', ""]
         for point in notes:
-            out.append(f"    - `{point.file}`: {point.note}")
+            out.append(f"    - `{point.file}`: {_md(point.note)}")
         out.append("")
     return "\n".join(out)
 
@@ -131,19 +129,109 @@ def _site_run() -> AuditRun:
     return audit_all_for_site(current_source())
 
 
-def _cell(run: AuditRun, result: Result, page: str) -> str:
+def site_href(from_page: str, page: str, anchor: str = "") -> str:
+    """The relative URL, as the built site has it (directory URLs), from one docs page to another page; for
+    raw HTML, which the engine does not rewrite."""
+    def directory(path: str) -> str:
+        path = path.partition("#")[0]
+        if path == "index.md" or path.endswith("/index.md"):
+            return path[: -len("index.md")]
+        return path[: -len(".md")] + "/"
+
+    target = posixpath.relpath(directory(page) or ".", directory(from_page) or ".")
+    target = "./" if target == "." else target + "/"
+    anchor = anchor or page.partition("#")[2]
+    return target + (f"#{anchor}" if anchor else "")
+
+
+_STATUS_CLASS = {PASS: "pass", MISSING: "missing", NOT_APPLICABLE: "na", CANNOT_CHECK: "unknown"}
+
+
+def _status_class(result: Result) -> str:
+    if result.status == MISSING and not result.required:
+        return "advisory"
+    return _STATUS_CLASS[result.status]
+
+
+def _status_text(result: Result) -> str:
+    if result.status == MISSING:
+        return "missing (required)" if result.required else "missing (recommended only)"
+    return result.status
+
+
+def _matrix_cell(run: AuditRun, result: Result, page: str, backend_type: str) -> str:
+    """One cell: its symbol opens (tap or click) a small panel with the status, the evidence and the guide link;
+    the same text is the symbol's hover title."""
     symbol = SITE_SYMBOL_ADVISORY_MISSING if result.status == MISSING and not result.required else SITE_SYMBOL[result.status]
-    guide = rel_link(page, result.point)
-    title = result.status + (" (required)" if result.status == MISSING and result.required else "")
-    if result.evidence:
-        title += ": " + ", ".join(e.location for e in result.evidence[:2])
-    elif result.detail:
-        title += ": " + result.detail
-    title = title.replace('"', "'").replace("|", "/")
-    url = evidence_url(run.tree, result.evidence[0]) if result.evidence else None
-    if url:
-        return f'[{symbol}]({url} "{title}") [{GUIDE_MARK}]({guide} "{_md(result.point.title)}")'
-    return f'[{symbol}]({guide} "{title}")'
+    point = result.point
+    where = [e.location for e in result.evidence[:2]]
+    summary_text = f"{backend_type} × {point.id}: {_status_text(result)}" + (f" ({', '.join(where)})" if where else "")
+    lines = [f"<strong>{html.escape(_status_text(result))}</strong>"]
+    for evidence in result.evidence[:2]:
+        url = evidence_url(run.tree, evidence)
+        location = f"<code>{html.escape(evidence.location)}</code>"
+        lines.append(f'<a href="{html.escape(url)}">{location}</a>' if url else location)
+    if result.detail:
+        lines.append(html.escape(result.detail))
+    guide = site_href(page, point.page, point.anchor or "")
+    lines.append(f'<a href="{html.escape(guide)}">How: {html.escape(point.title)}</a>')
+    return (f'<td class="guide-cell guide-cell--{_status_class(result)}"><details>'
+            f'<summary title="{html.escape(summary_text)}" aria-label="{html.escape(summary_text)}">{symbol}</summary>'
+            f'<div class="guide-cell-detail">{"<br>".join(lines)}</div></details></td>')
+
+
+LEGEND = [("pass", "✓", "pass"), ("missing", "✗", "missing (required, or its condition holds)"),
+          ("advisory", SITE_SYMBOL_ADVISORY_MISSING, "missing (recommended only)"), ("na", "–", "not applicable"),
+          ("unknown", "?", "cannot check (the installed package has no docs/ or scripts/)")]
+
+
+def matrix_html(run: AuditRun, page: str) -> str:
+    """The coverage matrix as one HTML block: a row per backend type, a column per checklist point, the columns
+    grouped under their phases (whatever points and phases the checklist has); a sticky header row and first
+    column, the legend and a "show only missing" switch beside it, cell details on tap or hover."""
+    checklist = run.checklist
+    groups = [(phase, points) for phase, points in checklist.by_phase() if points]
+    order = [point.id for _, points in groups for point in points]
+    legend = " ".join(f'<span class="guide-legend-item"><span class="guide-cell--{css}">{symbol}</span> '
+                      f"{html.escape(text)}</span>" for css, symbol, text in LEGEND)
+    out = ['<div class="guide-matrix">',
+           f'<p class="guide-matrix-legend"><strong>Legend:</strong> {legend}. Tap or click a symbol for its '
+           "evidence and the guide page that explains the point.</p>",
+           '<p class="guide-matrix-controls"><label><input type="checkbox" class="guide-matrix-only-missing"> '
+           "Show only backend types with a missing point</label></p>",
+           '<div class="guide-matrix-scroll" role="region" tabindex="0" '
+           'aria-label="Coverage matrix: backend types by checklist points">',
+           '<table class="guide-matrix-table">', "<thead>",
+           '<tr class="guide-matrix-phases"><th class="guide-matrix-corner" rowspan="2" scope="col">Backend type</th>']
+    for phase, points in groups:
+        label = phase.label
+        out.append(f'<th class="guide-matrix-phase" colspan="{len(points)}" scope="colgroup" title="{html.escape(label)}">'
+                   f"{html.escape(label)}</th>")
+    out.append("</tr>")
+    out.append('<tr class="guide-matrix-points">')
+    for _, points in groups:
+        for index, point in enumerate(points):
+            kind = "required" if point.required else ("recommended" if point.advisory else "conditional")
+            first = " guide-matrix-group-start" if index == 0 else ""
+            out.append(f'<th class="guide-matrix-point{first}" scope="col" title="{html.escape(point.title)} ({kind})">'
+                       f'<a href="{html.escape(site_href(page, point.page, point.anchor or ""))}">'
+                       f"<span>{html.escape(point.id)}</span></a></th>")
+    out += ["</tr>", "</thead>", "<tbody>"]
+    starts = {points[0].id for _, points in groups}
+    for report in run.reports:
+        by_id = {r.point.id: r for r in report.results}
+        missing = any(r.status == MISSING for r in report.results)
+        row_class = "guide-matrix-row--missing" if missing else "guide-matrix-row--complete"
+        cells = []
+        for point_id in order:
+            cell = _matrix_cell(run, by_id[point_id], page, report.backend_type)
+            if point_id in starts:
+                cell = cell.replace('<td class="guide-cell ', '<td class="guide-matrix-group-start guide-cell ', 1)
+            cells.append(cell)
+        out.append(f'<tr class="{row_class}"><th scope="row"><code>{html.escape(report.backend_type)}</code></th>'
+                   + "".join(cells) + "</tr>")
+    out += ["</tbody>", "</table>", "</div>", "</div>", ""]
+    return "\n".join(out)
 
 
 @generator("coverage-matrix")
@@ -160,22 +248,8 @@ def coverage_matrix(call: DirectiveCall) -> str:
         "",
         f"{len(clean)} types have no required point missing: {', '.join(f'`{t}`' for t in clean) or 'none'}.",
         "",
-        "Legend: ✓ pass · ✗ missing (required, or its condition holds) · ⚠ missing (recommended only) · "
-        "– not applicable · ? cannot check (the installed package has no `docs/` or `scripts/`). "
-        "A symbol links to its evidence in MassGen's source (or, without evidence, to the guide page); "
-        f"{GUIDE_MARK} links to the guide page that explains the point. Hover a symbol for the file and line.",
-        "",
-        "| # | Point | Required? |",
-        "|---|---|---|",
+        matrix_html(run, page),
     ]
-    for number, point in enumerate(points, start=1):
-        req = "required" if point.required else ("recommended" if point.advisory else "conditional")
-        out.append(f"| {number} | [`{point.id}`]({rel_link(page, point)}): {_md(point.title)} | {req} |")
-    out += ["", "| Backend type | " + " | ".join(f"[{i}]({rel_link(page, p)} \"{p.id}\")" for i, p in enumerate(points, start=1)) + " |",
-            "|---" * (len(points) + 1) + "|"]
-    for report in run.reports:
-        cells = " | ".join(_cell(run, r, page) for r in report.results)
-        out.append(f"| `{report.backend_type}` | {cells} |")
     out += ["", "## Missing points by backend type", ""]
     for report in run.reports:
         missing = [r for r in report.results if r.status == MISSING]

@@ -9,18 +9,9 @@ from ..errors import GuideError
 from ..facts import backends, chunks, explanations, registries
 from ..facts.links import Evidence, link, source_url
 from ..facts.loading import LoadedMassGen
+from ..md_text import code as _code
+from ..md_text import text as _cell
 from ..site_facts import generation_enabled, loaded_facts
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: object) -> str:
-    text = str(text)
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
-    return _cell(f"{fence}{pad}{text}{pad}{fence}")
 
 
 def table(headers: list[str], rows: Iterable[list[str]]) -> str:
@@ -214,3 +205,28 @@ def reference_backends(call: DirectiveCall) -> str:
             mixins = ", ".join(_code(_short(p)) for p in cls.mixins) or "—"
             rows.append([link_text, str(module.lines), chain, mixins, _cell(explained[module.module].reference_for)])
     return table(["Module", "Lines", "Class → base classes (MRO)", "Mixins", "A good reference for"], rows)
+
+
+@generator("stream-chunk-summary")
+def stream_chunk_summary(call: DirectiveCall) -> str:
+    """A few lines for a phase page: the StreamChunk fields and the chunk types backends yield most, each
+    linked to the reference page, whose tables have the rest (the phase pages summarise and link)."""
+    if not generation_enabled():
+        return ""
+    loaded = _facts()
+    fields = chunks.stream_chunk_fields(loaded)
+    types = chunks.chunk_types(loaded)
+    limit = int(call.arg("types", "8"))
+    reference = call.arg("reference", "../reference/stream-chunks.md")
+    in_backends = sorted(
+        ((sum(1 for e in t.productions if e.path.startswith(explanations.BACKEND_DIR)), t.value) for t in types),
+        key=lambda item: (-item[0], item[1]))
+    common = [value for count, value in in_backends if count][:limit]
+    required = [f.name for f in fields if f.default is None]
+    return (f"`StreamChunk` has {len(fields)} fields: "
+            + ", ".join(_code(f.name) for f in fields)
+            + f" ({', '.join(_code(name) for name in required)} required; "
+            f"[every field with its type, default and meaning]({reference}#fields)).\n\n"
+            f"MassGen's code constructs {len(types)} chunk types; the ones its backends yield most are "
+            + ", ".join(_code(value) for value in common)
+            + f" ([every type, who produces it and what it means]({reference}#chunk-types)).\n")

@@ -123,7 +123,7 @@ def _matrix(tree: Tree, discovery: Discovery, group: list[ExplainedSite], types:
             how, line = mention
             cells.append(f"<td>{_html_link(tree, item.site.path, line, MARK[how], f'{item.site.path}:{line}')}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return ['<div class="guide-matrix"><table>', "<thead><tr>" + "".join(head) + "</tr></thead>",
+    return ['<div class="guide-listing-matrix"><table>', "<thead><tr>" + "".join(head) + "</tr></thead>",
             "<tbody>", *rows, "</tbody></table></div>"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from massgen_guide import md_text
 from massgen_guide.checklist import load_checklist
 from massgen_guide.directives import DirectiveCall, registered_generators
 
@@ -34,7 +35,7 @@ def test_checklist_is_a_task_list_with_every_point_linked() -> None:
         assert f"[How to do it]({point.page_target()})" in task
         assert ("(**required**)" in task) == point.required
         if not point.required:
-            assert point.condition.text in task
+            assert md_text.text(point.condition.text) in task  # escaped for Markdown (`_private` names)
 
 
 def test_file_summary_lists_every_file_with_relative_links() -> None:
@@ -48,15 +49,26 @@ def test_file_summary_lists_every_file_with_relative_links() -> None:
 
 def test_coverage_matrix_cells_link_to_evidence_and_guide() -> None:
     text = generate("coverage-matrix", "reference/coverage.md")
-    row = next(line for line in text.splitlines() if line.startswith("| `claude` |"))
-    cells = row.split(" | ")[1:]
-    assert len(cells) == len(load_checklist().points)
+    checklist = load_checklist()
+    row = next(line for line in text.splitlines() if "<th scope=\"row\"><code>claude</code></th>" in line)
+    cells = re.findall(r'<td class="[^"]*guide-cell[^"]*">.*?</td>', row)
+    assert len(cells) == len(checklist.points)
     # the first cell: backend-module passes, with evidence on GitHub at the version tag and a link to its page
-    assert cells[0] == ('[✓](https://github.com/massgen/MassGen/blob/v0.1.97/massgen/backend/claude.py#L55 '
-                        '"pass: massgen/backend/claude.py:55") [§](../phases/backend-class.md "Write the backend class in its own module")')
-    rows = [line for line in text.splitlines() if re.match(r"\| `[a-z_0-9]+` \|", line)]
+    assert "guide-cell--pass" in cells[0]
+    assert 'title="claude × backend-module: pass (massgen/backend/claude.py:55)"' in cells[0]
+    assert ('<a href="https://github.com/massgen/MassGen/blob/v0.1.97/massgen/backend/claude.py#L55">'
+            "<code>massgen/backend/claude.py:55</code></a>") in cells[0]
+    assert '<a href="../../phases/backend-class/">How: Write the backend class in its own module</a>' in cells[0]
+    rows = re.findall(r'<tr class="guide-matrix-row--(?:missing|complete)"><th scope="row">', text)
     assert len(rows) == 28
-    assert "**28 backend types** × **38 points**" in text
+    assert f"**28 backend types** × **{len(checklist.points)} points**" in text
+    # every phase with points heads a group of columns; every point has a column header naming it
+    for phase, points in checklist.by_phase():
+        if points:
+            assert f'colspan="{len(points)}" scope="colgroup" title="{phase.label}"' in text
+    for point in checklist.points:
+        assert f"<span>{point.id}</span>" in text
+    assert '<input type="checkbox" class="guide-matrix-only-missing">' in text
     assert "- **`antigravity_cli`**" in text  # the findings list
 
 

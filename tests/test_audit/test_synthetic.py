@@ -9,6 +9,7 @@ import pytest
 
 from massgen_guide.audit import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
 from massgen_guide.checklist import load_checklist
+from massgen_guide.site_urls import site_url
 
 from .conftest import run_cli, synthetic_files, tree_hash, write_tree
 
@@ -92,7 +93,7 @@ def test_cli_exit_codes_and_formats(fake_massgen: Path) -> None:
     assert data["exit_code"] == 1
     assert data["backends"][0]["missing_required"] == ["example-configs"]
     result = next(r for r in data["backends"][0]["results"] if r["id"] == "example-configs")
-    assert result["url"] == "https://massgen-guide.example.org/phases/configs-and-docs/"
+    assert result["url"] == site_url() + "phases/configs-and-docs/"
     assert result["detail"] == "no YAML under massgen/configs/ uses type: noconfig"
     md = run_cli("--all", "--massgen", str(fake_massgen), "--format", "markdown")
     assert md.returncode == 1

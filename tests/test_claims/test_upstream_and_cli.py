@@ -171,7 +171,9 @@ def test_strict_build_fails_at_the_false_claim(tmp_path):
     (docs / "wrong.md").write_text("# Wrong\n\nText.\n\nThe hook [[claim: hook HumanInputHook is registered as "
                                    "PreToolUse | runs before the tool]].\n")
     config = tmp_path / "mkdocs.yml"
-    config.write_text(f"site_name: t\ndocs_dir: {docs}\nstrict: true\nhooks:\n  - {ROOT / 'hooks' / 'guide.py'}\n")
+    # ProperDocs ships no theme of its own: name Material, as the site does.
+    config.write_text(f"site_name: t\ndocs_dir: {docs}\nstrict: true\ntheme: {{name: material}}\n"
+                      f"hooks:\n  - {ROOT / 'hooks' / 'guide.py'}\n")
     result = run_mkdocs_build(tmp_path / "site", config=config, cwd=ROOT)
     assert result.returncode != 0
     assert "docs/wrong.md:5: claim [[claim: hook HumanInputHook is registered as PreToolUse]] (hook-type): " \

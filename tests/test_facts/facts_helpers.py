@@ -61,6 +61,7 @@ def isolated_site(tmp: Path, *, extra_pages: dict[str, str] | None = None,
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("\nhooks:\n", f"\ndocs_dir: {docs}\nhooks:\n", 1)
     config = config.replace("  - hooks/guide.py", f"  - {ROOT / 'hooks' / 'guide.py'}", 1)
+    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}", 1)
     config = re.sub(r'base_path: \["\."\]', f'base_path: ["{ROOT}"]', config)
     config = re.sub(r"(?m)^(watch:\n(?:  - .*\n)+)",
                     lambda m: re.sub(r"(?m)^  - (?!/)", f"  - {ROOT}/", m.group(1)), config)

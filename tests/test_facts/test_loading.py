@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import properdocs.replacement  # noqa: F401  (plugins' `mkdocs.*` imports resolve to the engine, as under its CLI)
+from properdocs.config import load_config
+
 from tests.test_facts.facts_helpers import edit, load_copy
-from mkdocs.config import load_config
 
 from massgen_guide import site_facts
 from massgen_guide.facts import chunks

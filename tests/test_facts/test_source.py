@@ -1,5 +1,5 @@
 """MASSGEN_SOURCE: installed, a release (from a local wheel or cache; an empty local index for a missing
-version), a checkout path; one-line errors naming the setting, also through `mkdocs build`."""
+version), a checkout path; one-line errors naming the setting, also through `properdocs build`."""
 
 from __future__ import annotations
 

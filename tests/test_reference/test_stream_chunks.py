@@ -98,3 +98,15 @@ def test_chunk_types_table(render, facts) -> None:
     media = next(row for row in rows if row.startswith("| `media` |"))
     assert "| enum only (`MEDIA`) | 0 | — |" in media
     assert table.startswith(f"{len(types)} chunk types: ")
+
+
+def test_phase_summary_names_every_field_and_links_the_tables(render, massgen_imported) -> None:
+    from massgen.backend.base import StreamChunk
+
+    text = render("stream-chunk-summary")
+    names = [f.name for f in dataclasses.fields(StreamChunk)]
+    assert text.startswith(f"`StreamChunk` has {len(names)} fields: " + ", ".join(f"`{n}`" for n in names))
+    assert "(../reference/stream-chunks.md#fields)" in text
+    assert "(../reference/stream-chunks.md#chunk-types)" in text
+    assert "`content`" in text.split("yield most are", 1)[1] and "`done`" in text.split("yield most are", 1)[1]
+    assert "|" not in text  # a summary, not a table

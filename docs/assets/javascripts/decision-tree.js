@@ -37,6 +37,14 @@
 
   function copyContent(source, target) {
     for (const node of source.childNodes) target.appendChild(node.cloneNode(true));
+    if (target.tagName === "BUTTON") {
+      // A button holds no links (nested controls confuse screen readers and keyboards): keep their text only.
+      for (const link of target.querySelectorAll("a")) {
+        const text = make("span", "guide-dt-link-text");
+        while (link.firstChild) text.appendChild(link.firstChild);
+        link.replaceWith(text);
+      }
+    }
     return target;
   }
 

@@ -38,8 +38,19 @@
     return loading;
   }
 
+  // Diagrams keep their natural size (useMaxWidth: false) and scroll sideways in their box when wider than the
+  // column (docs/assets/stylesheets/guide.css), instead of shrinking their labels to an unreadable size.
+  function naturalSize(settings) {
+    const result = Object.assign({}, settings);
+    for (const kind of ["flowchart", "sequence", "class", "state", "er", "gantt", "journey", "pie"]) {
+      result[kind] = Object.assign({}, settings && settings[kind], { useMaxWidth: false });
+    }
+    return result;
+  }
+
   window.mermaid = {
     initialize: function (settings) {
+      settings = naturalSize(settings);
       config = settings;
       if (loading) loading.then(function (real) { real.initialize(settings); });
     },
