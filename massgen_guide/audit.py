@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from .audit_tree import FRAMEWORK_MODULES, BASE_MODULES, ClassInfo, Evidence, Tree, call_name, compared_types
+from .audit_tree import FRAMEWORK_MODULES, BASE_MODULES, ClassInfo, Evidence, Tree, call_name, code_strings, compared_types
 from .checklist import Check, Checklist, Point, load_checklist
 from . import site_urls
 from .errors import GuideError
@@ -187,12 +187,14 @@ class Auditor:
         return seen
 
     def find_mentions(self, info: ClassInfo | None, names: list[str]) -> dict[str, Evidence]:
+        """For each name, the first module of the class's own modules that uses it as code (a call, an attribute
+        access or assignment, a definition, an import; never a comment, docstring or string literal)."""
         found: dict[str, Evidence] = {}
         for rel in self.own_modules(info):
             for name in names:
                 if name in found:
                     continue
-                line = self.tree.line_of(rel, name)
+                line = self.tree.code_line(rel, name)
                 if line:
                     found[name] = Evidence(rel, line, name)
         return found
@@ -333,16 +335,19 @@ def _method_node(ctx: Context, ev: Evidence) -> ast.AST | None:
     return None
 
 
+DOCKER_NAMES = ("_docker_execution", "exec_create", "exec_run")
+"""Code names that show a backend running its CLI/SDK inside MassGen's Docker container."""
+
+
 def cond_docker_execution(ctx: Context, check: Check) -> tuple[bool | None, str]:
     if ctx.info is None:
         return None, "the backend class is unknown"
-    pattern = re.compile(r"_docker_execution\b|exec_create|exec_run")
     for rel in ctx.auditor.own_modules(ctx.info):
         if rel == "massgen/backend/base_with_custom_tool_and_mcp.py":
             continue
-        line = ctx.tree.line_of(rel, pattern)
-        if line:
-            return True, f"runs its CLI/SDK in Docker mode ({rel}:{line})"
+        lines = [line for name in DOCKER_NAMES if (line := ctx.tree.code_line(rel, name))]
+        if lines:
+            return True, f"runs its CLI/SDK in Docker mode ({rel}:{min(lines)})"
     return False, "the backend does not run its CLI/SDK in Docker (no _docker_execution / exec_create / exec_run)"
 
 
@@ -475,21 +480,31 @@ def _assigns_attr(ctx: Context, check: Check) -> Outcome:
     assert ctx.info is not None
     attr, folder = check.param("attr"), check.param("folder")
     index = ctx.tree.formatter_classes if attr == "formatter" else ctx.tree.handler_classes
-    pattern = re.compile(rf"self\.{re.escape(attr)}\s*(?::[^=]+)?=\s*(?:[\w.]+\.)?(\w+)\(")
     for cls in ctx.tree.mro(ctx.info.name):
         if cls.name == "LLMBackend":
             continue
-        lines = ctx.tree.lines(cls.path)
-        for number in range(cls.node.lineno, (cls.node.end_lineno or cls.node.lineno) + 1):
-            match = pattern.search(lines[number - 1])
-            if match:
-                name = match.group(1)
-                evidence = [Evidence(cls.path, number, f"self.{attr} = {name}(...)")]
-                target = index.get(name)
-                if target is not None:
-                    evidence.append(Evidence(target.path, target.line, f"class {name}"))
-                return Outcome(True, evidence)
+        sites = sorted((node.lineno, call_name(node.value)) for node in cls.nodes if _assigns_self_attr(node, attr)
+                       and call_name(node.value))
+        if sites:
+            number, name = sites[0]
+            evidence = [Evidence(cls.path, number, f"self.{attr} = {name}(...)")]
+            target = index.get(name)
+            if target is not None:
+                evidence.append(Evidence(target.path, target.line, f"class {name}"))
+            return Outcome(True, evidence)
     return Outcome(False, [], f"no `self.{attr} = ...` in {ctx.info.name} or its bases (see {folder}/)")
+
+
+def _assigns_self_attr(node: ast.AST, attr: str) -> bool:
+    """`self.<attr> = ...` (or annotated) as a statement: code, never a comment or a string."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        targets = [node.target]
+    else:
+        return False
+    return any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+               for t in targets)
 
 
 def check_export(ctx: Context, check: Check) -> Outcome:
@@ -616,18 +631,17 @@ def check_docker_network_rule(ctx: Context, check: Check) -> Outcome:
 
 
 def _network_rules(tree: Tree, rel: str, module: ast.Module) -> list[tuple[list[str], int, int]]:
-    """`if backend_type == "x":` blocks of the validator that mention command_line_docker_network_mode."""
-    lines = tree.lines(rel)
+    """`if backend_type == "x":` blocks of the validator whose code reads command_line_docker_network_mode (the
+    config key as a string in an expression; a docstring, a bare string statement or a comment does not count)."""
     rules = []
     for node in ast.walk(module):
         if isinstance(node, ast.If):
             types = compared_types(node.test)
             if not types:
                 continue
-            for number in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-                if "command_line_docker_network_mode" in lines[number - 1]:
-                    rules.append((types, node.lineno, number))
-                    break
+            lines = code_strings(node, "command_line_docker_network_mode")
+            if lines:
+                rules.append((types, node.lineno, min(lines)))
     return rules
 
 
@@ -699,7 +713,7 @@ def _excluded_shared(tree: Tree) -> Outcome:
     handler_fn = _function(tree, handler_rel, "get_base_excluded_params")
     if base_fn is None or handler_fn is None:
         return Outcome(False, [], "get_base_excluded_config_params (base.py) or get_base_excluded_params (handler base) is missing")
-    shared_line = tree.line_of(shared_rel, "BASE_EXCLUDED_CONFIG_PARAMS")
+    shared_line = tree.code_line(shared_rel, "BASE_EXCLUDED_CONFIG_PARAMS")
     if shared_line:
         uses = [(rel, fn) for rel, fn in ((base_rel, base_fn), (handler_rel, handler_fn))
                 if any(isinstance(n, ast.Name) and n.id == "BASE_EXCLUDED_CONFIG_PARAMS" for n in ast.walk(fn))]
@@ -756,23 +770,47 @@ def _find_exclusion_sites(ctx: Context) -> list[tuple[Evidence, bool]]:
                 ok = "get_base_excluded_params" in names or "get_excluded_params" in names
                 sites.append((Evidence(cls.path, method.lineno, f"{cls.name}.get_excluded_params"), ok))
                 break
-    pattern = re.compile(r"\bexcluded(_params|_config_params)?\s*=(?!=)")
     for rel in ctx.auditor.own_modules(ctx.info):
         if rel == "massgen/backend/base_with_custom_tool_and_mcp.py":
             continue
-        if not pattern.search(ctx.tree.text(rel) or ""):
+        module = ctx.tree.module(rel)
+        if module is None:
             continue
-        lines = ctx.tree.lines(rel)
-        for number, line in enumerate(lines, start=1):
-            if pattern.search(line) and "excluded" in line.split("=")[0]:
-                window = " ".join(lines[number - 1:number + 2])
-                if "get_excluded_params" in window and "def " not in line:
-                    continue
-                ok = "get_base_excluded_config_params" in window or "get_base_excluded_params" in window
-                if "set(" in window or "{" in window or ok:
-                    sites.append((Evidence(rel, number, line.strip()[:60]), ok))
-                    break
+        site = _first_exclusion_assignment(module)
+        if site is not None:
+            node, ok = site
+            text = ctx.tree.lines(rel)[node.lineno - 1].strip()[:60]
+            sites.append((Evidence(rel, node.lineno, text), ok))
     return sites
+
+
+EXCLUSION_TARGETS = frozenset({"excluded", "excluded_params", "excluded_config_params"})
+BASE_EXCLUSION_CALLS = frozenset({"get_base_excluded_config_params", "get_base_excluded_params"})
+
+
+def _first_exclusion_assignment(module: ast.Module) -> tuple[ast.stmt, bool] | None:
+    """The first `excluded[_params|_config_params] = <a set>` statement of a module, and whether the set starts
+    from the base exclusions. Delegating to `get_excluded_params()` is not a set of its own."""
+    found = []
+    for node in ast.walk(module):
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if not any((isinstance(t, ast.Name) and t.id in EXCLUSION_TARGETS)
+                   or (isinstance(t, ast.Attribute) and t.attr in EXCLUSION_TARGETS) for t in targets):
+            continue
+        calls = {call_name(n) for n in ast.walk(node.value) if isinstance(n, ast.Call)}
+        if "get_excluded_params" in calls:
+            continue
+        ok = bool(calls & BASE_EXCLUSION_CALLS)
+        is_set = "set" in calls or "frozenset" in calls or any(
+            isinstance(n, (ast.Set, ast.SetComp, ast.Dict)) for n in ast.walk(node.value))
+        if ok or is_set:
+            found.append((node.lineno, node, ok))
+    if not found:
+        return None
+    _line, node, ok = min(found, key=lambda item: item[0])
+    return node, ok
 
 
 def check_excluded_params_backend(ctx: Context, check: Check) -> Outcome:

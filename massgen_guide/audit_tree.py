@@ -83,11 +83,32 @@ def _base_name(node: ast.expr) -> str:
     return ""
 
 
+def _dotted(node: ast.expr) -> str:
+    """`a.b.c` for an attribute chain rooted in a plain name (calls and subscripts break the chain), else ''."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
 def call_name(node: ast.AST) -> str:
     """The called name of a Call node (`X(...)` or `a.b.X(...)`), else ''."""
     if isinstance(node, ast.Call):
         return _base_name(node.func)
     return ""
+
+
+def code_strings(node: ast.AST, value: str) -> list[int]:
+    """Lines where a string literal equal to `value` is used in an expression under `node` (a config key read
+    with `.get("key")`, compared, or indexed). A string standing alone as a statement (a docstring or a bare
+    string used as a comment) is not code and is skipped."""
+    bare = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    return [n.lineno for n in ast.walk(node)
+            if isinstance(n, ast.Constant) and n.value == value and id(n) not in bare]
 
 
 def string_constants(node: ast.AST) -> list[str]:
@@ -106,6 +127,7 @@ class Tree:
         self._text: dict[str, str | None] = {}
         self._ast: dict[str, ast.Module | None] = {}
         self._lines: dict[str, list[str]] = {}
+        self._code_names: dict[str, dict[str, int]] = {}
         self.memo: dict[tuple, object] = {}
 
     # ------------------------------------------------------------------ files
@@ -165,7 +187,57 @@ class Tree:
             cached = self._lines[rel] = (self.text(rel) or "").splitlines()
         return cached
 
+    def code_names(self, rel: str) -> dict[str, int]:
+        """Every name a Python module uses *as code*, with the first line it occurs on (cached per module).
+
+        Counted: a name read or assigned (`x`), an attribute accessed, called or assigned (`self.x`, `a.b.x()`),
+        a function or class defined (`def x`), and a name imported (`from m import x`, `import a.b`). Attribute
+        chains rooted in a name are also indexed dotted (`self.token_usage`, and `self.token_usage.` when an
+        attribute of it is used). Comments, docstrings and string literals are never code, so they never count.
+        An empty dict for a missing or unparsable module.
+        """
+        cached = self._code_names.get(rel)
+        if cached is not None:
+            return cached
+        module = self.module(rel)
+        found: dict[str, int] = {}
+
+        def add(name: str, line: int) -> None:
+            if name and (name not in found or line < found[name]):
+                found[name] = line
+
+        if module is not None:
+            for node in ast.walk(module):
+                if isinstance(node, ast.Name):
+                    add(node.id, node.lineno)
+                elif isinstance(node, ast.Attribute):
+                    line = node.end_lineno or node.lineno
+                    add(node.attr, line)
+                    chain = _dotted(node)
+                    if chain:
+                        parts = chain.split(".")
+                        for i in range(2, len(parts) + 1):
+                            add(".".join(parts[:i]), line)
+                            if i < len(parts):
+                                add(".".join(parts[:i]) + ".", line)
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    add(node.name, node.lineno)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    for alias in node.names:
+                        line = getattr(alias, "lineno", node.lineno)
+                        add(alias.asname or alias.name, line)
+                        for part in alias.name.split("."):
+                            add(part, line)
+        self._code_names[rel] = found
+        return found
+
+    def code_line(self, rel: str, name: str) -> int | None:
+        """The first line where a module uses `name` as code (see `code_names`), else None."""
+        return self.code_names(rel).get(name)
+
     def line_of(self, rel: str, needle: str | re.Pattern[str], start: int = 1, end: int | None = None) -> int | None:
+        """The first line whose *text* holds the needle: for text files (docs, generated tables). For Python
+        evidence use `code_line`, which ignores comments, docstrings and string literals."""
         text = self.text(rel)
         if text is None:
             return None
