@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from .audit_tree import FRAMEWORK_MODULES, BASE_MODULES, ClassInfo, Evidence, Tree, call_name, code_strings, compared_types
+from .audit_tree import FRAMEWORK_MODULES, BASE_MODULES, ClassInfo, Evidence, Tree, call_name, code_strings, compared_types, statements
 from .checklist import Check, Checklist, Point, load_checklist
 from . import site_urls
 from .errors import GuideError
@@ -483,8 +483,10 @@ def _assigns_attr(ctx: Context, check: Check) -> Outcome:
     for cls in ctx.tree.mro(ctx.info.name):
         if cls.name == "LLMBackend":
             continue
-        sites = sorted((node.lineno, call_name(node.value)) for node in cls.nodes if _assigns_self_attr(node, attr)
-                       and call_name(node.value))
+        if f"self.{attr}" not in (ctx.tree.text(cls.path) or ""):
+            continue
+        sites = sorted((node.lineno, call_name(node.value)) for node in statements(cls.node)
+                       if _assigns_self_attr(node, attr) and call_name(node.value))
         if sites:
             number, name = sites[0]
             evidence = [Evidence(cls.path, number, f"self.{attr} = {name}(...)")]
@@ -773,10 +775,12 @@ def _find_exclusion_sites(ctx: Context) -> list[tuple[Evidence, bool]]:
     for rel in ctx.auditor.own_modules(ctx.info):
         if rel == "massgen/backend/base_with_custom_tool_and_mcp.py":
             continue
+        if "excluded" not in (ctx.tree.text(rel) or ""):
+            continue
         module = ctx.tree.module(rel)
         if module is None:
             continue
-        site = _first_exclusion_assignment(module)
+        site = memo(ctx, ("exclusion-assignment", rel), lambda: _first_exclusion_assignment(module))
         if site is not None:
             node, ok = site
             text = ctx.tree.lines(rel)[node.lineno - 1].strip()[:60]
@@ -792,7 +796,7 @@ def _first_exclusion_assignment(module: ast.Module) -> tuple[ast.stmt, bool] | N
     """The first `excluded[_params|_config_params] = <a set>` statement of a module, and whether the set starts
     from the base exclusions. Delegating to `get_excluded_params()` is not a set of its own."""
     found = []
-    for node in ast.walk(module):
+    for node in statements(module):
         if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]

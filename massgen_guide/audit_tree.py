@@ -83,16 +83,71 @@ def _base_name(node: ast.expr) -> str:
     return ""
 
 
-def _dotted(node: ast.expr) -> str:
-    """`a.b.c` for an attribute chain rooted in a plain name (calls and subscripts break the chain), else ''."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
+def _index_code_names(module: ast.Module, add: Any) -> None:
+    """One pass over a module for `Tree.code_names`. An attribute chain is handled once at its outermost node
+    (its attributes and dotted prefixes), then the walk goes on below the chain's root; string constants are
+    never indexed, so docstrings and literals drop out by construction."""
+    Name, Attribute = ast.Name, ast.Attribute
+    defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    imports = (ast.Import, ast.ImportFrom)
+    stack: list[ast.AST] = [module]
+    children = ast.iter_child_nodes
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is Name:
+            add(node.id, node.lineno)
+            continue
+        if kind is Attribute:
+            attrs: list[tuple[str, int]] = []
+            inner = node
+            while type(inner) is Attribute:
+                attrs.append((inner.attr, inner.end_lineno or inner.lineno))
+                inner = inner.value
+            for attr, line in attrs:
+                add(attr, line)
+            if type(inner) is Name:
+                add(inner.id, inner.lineno)
+                parts = [inner.id]
+                for attr, line in reversed(attrs):
+                    prefix = ".".join(parts)
+                    if len(parts) > 1:
+                        add(prefix, line)
+                    add(prefix + ".", line)
+                    parts.append(attr)
+                add(".".join(parts), attrs[0][1])
+            else:
+                stack.append(inner)
+            continue
+        if kind in defs:
+            add(node.name, node.lineno)
+        elif kind in imports:
+            for alias in node.names:
+                line = getattr(alias, "lineno", node.lineno)
+                add(alias.asname or alias.name, line)
+                for part in alias.name.split("."):
+                    add(part, line)
+        stack.extend(children(node))
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(node: ast.AST) -> list[ast.stmt]:
+    """Every statement under a node, nested blocks included (expressions are not visited: cheaper than
+    `ast.walk` when only assignments or definitions matter)."""
+    out: list[ast.stmt] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        for name in _BLOCK_FIELDS:
+            block = getattr(current, name, None)
+            if block:
+                for child in block:
+                    if isinstance(child, ast.stmt):
+                        out.append(child)
+                    stack.append(child)
+    return out
 
 
 def call_name(node: ast.AST) -> str:
@@ -207,32 +262,16 @@ class Tree:
                 found[name] = line
 
         if module is not None:
-            for node in ast.walk(module):
-                if isinstance(node, ast.Name):
-                    add(node.id, node.lineno)
-                elif isinstance(node, ast.Attribute):
-                    line = node.end_lineno or node.lineno
-                    add(node.attr, line)
-                    chain = _dotted(node)
-                    if chain:
-                        parts = chain.split(".")
-                        for i in range(2, len(parts) + 1):
-                            add(".".join(parts[:i]), line)
-                            if i < len(parts):
-                                add(".".join(parts[:i]) + ".", line)
-                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    add(node.name, node.lineno)
-                elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                    for alias in node.names:
-                        line = getattr(alias, "lineno", node.lineno)
-                        add(alias.asname or alias.name, line)
-                        for part in alias.name.split("."):
-                            add(part, line)
+            _index_code_names(module, add)
         self._code_names[rel] = found
         return found
 
     def code_line(self, rel: str, name: str) -> int | None:
-        """The first line where a module uses `name` as code (see `code_names`), else None."""
+        """The first line where a module uses `name` as code (see `code_names`), else None. A module whose text
+        never holds the name is not indexed at all."""
+        word = name.rstrip(".").rsplit(".", 1)[-1]
+        if rel not in self._code_names and word not in (self.text(rel) or ""):
+            return None
         return self.code_names(rel).get(name)
 
     def line_of(self, rel: str, needle: str | re.Pattern[str], start: int = 1, end: int | None = None) -> int | None:
