@@ -312,19 +312,67 @@ def cond_native_tools(ctx: Context, check: Check) -> tuple[bool | None, str]:
     return False, "no native tools (filesystem_support is not \"native\", not an agent-framework backend)"
 
 
-def cond_stateful(ctx: Context, check: Check) -> tuple[bool | None, str]:
-    ev = ctx.auditor.find_method(ctx.info, "is_stateful")
-    if ctx.info is None:
-        return None, "the backend class is unknown"
+def _method_returns_true(ctx: Context, method: str) -> tuple[bool | None, Evidence | None]:
+    """Whether the class's own `method` (not LLMBackend's) returns the constant True: True, False (not defined,
+    or every return is False), None (decided at run time)."""
+    ev = ctx.auditor.find_method(ctx.info, method)
     if ev is None:
-        return False, "is_stateful is inherited from LLMBackend (returns False)"
+        return False, None
     node = _method_node(ctx, ev)
     returns = [n.value for n in ast.walk(node) if isinstance(n, ast.Return)] if node else []
     if any(isinstance(v, ast.Constant) and v.value is True for v in returns):
-        return True, f"is_stateful returns True ({ev.location})"
+        return True, ev
     if returns and all(isinstance(v, ast.Constant) and v.value is False for v in returns):
+        return False, ev
+    return None, ev
+
+
+def cond_stateful(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    if ctx.info is None:
+        return None, "the backend class is unknown"
+    holds, ev = _method_returns_true(ctx, "is_stateful")
+    if ev is None:
+        return False, "is_stateful is inherited from LLMBackend (returns False)"
+    if holds is True:
+        return True, f"is_stateful returns True ({ev.location})"
+    if holds is False:
         return False, f"is_stateful returns False ({ev.location})"
     return None, f"is_stateful is decided at run time ({ev.location})"
+
+
+def cond_mcp_server_hooks(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    """The backend takes MassGen's MCP-server hook route: its supports_mcp_server_hooks() returns True."""
+    if ctx.info is None:
+        return None, "the backend class is unknown"
+    holds, ev = _method_returns_true(ctx, "supports_mcp_server_hooks")
+    if ev is None:
+        return False, "no supports_mcp_server_hooks (not on the MCP-server hook route)"
+    if holds is True:
+        return True, f"supports_mcp_server_hooks returns True ({ev.location})"
+    if holds is False:
+        return False, f"supports_mcp_server_hooks returns False ({ev.location})"
+    return None, f"supports_mcp_server_hooks is decided at run time ({ev.location})"
+
+
+def cond_runs_hooks(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    """The external tool can run hooks, so MassGen's hooks must reach it through a native hook adapter.
+
+    Decided statically. Only a backend that brings native tools runs tools MassGen cannot see. Among those, a
+    backend that loads an adapter declares that its tool runs hooks; one that loads none but takes the
+    MCP-server hook route (supports_mcp_server_hooks returns True) is a hookless CLI, for which an adapter would
+    be wrong: the orchestrator picks the native route whenever supports_native_hooks() is true, so the adapter
+    would take the agent off the MCP-server route. A native-tools backend with neither gets no hooks at all:
+    the point applies, and the detail names the other route."""
+    native, why = cond_native_tools(ctx, check)
+    if native is not True:
+        return native, why
+    if _adapter_call(ctx) is not None:
+        return True, "the backend loads a native hook adapter (its tool runs hooks)"
+    mcp_route, mcp_why = cond_mcp_server_hooks(ctx, check)
+    if mcp_route is True:
+        return False, f"a hookless tool on the MCP-server hook route ({mcp_why})"
+    return True, ("native tools and no hook route: without an adapter, or supports_mcp_server_hooks for a tool "
+                  "that cannot run hooks, no MassGen hook fires")
 
 
 def _method_node(ctx: Context, ev: Evidence) -> ast.AST | None:
@@ -405,6 +453,8 @@ CONDITIONS: dict[str, Callable[[Context, Check], tuple[bool | None, str]]] = {
     "own_exclusions": cond_own_exclusions,
     "reads_env_key": cond_reads_env_key,
     "capabilities_field_in": cond_capabilities_field_in,
+    "runs_hooks": cond_runs_hooks,
+    "mcp_server_hooks": cond_mcp_server_hooks,
 }
 
 
@@ -842,28 +892,95 @@ def check_env_var_agrees(ctx: Context, check: Check) -> Outcome:
     return Outcome(False, evidence, f"capabilities env_var is {env_var!r}, create_backend reads {', '.join(keys)}")
 
 
+def _adapter_call(ctx: Context) -> tuple[str, ast.Call] | None:
+    """The first `_init_native_hook_adapter("dotted.path")` call in the class's own modules, with its module."""
+    if ctx.info is None:
+        return None
+    return memo(ctx, ("adapter-call", ctx.info.name), lambda: _find_adapter_call(ctx))
+
+
+def _find_adapter_call(ctx: Context) -> tuple[str, ast.Call] | None:
+    for rel in ctx.auditor.own_modules(ctx.info):
+        if not ctx.tree.code_line(rel, "_init_native_hook_adapter"):
+            continue
+        module = ctx.tree.module(rel)
+        calls = sorted((node.lineno, id(node), node) for node in ast.walk(module) if isinstance(node, ast.Call)
+                       and call_name(node) == "_init_native_hook_adapter" and node.args
+                       and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str))
+        if calls:
+            return rel, calls[0][2]
+    return None
+
+
 def check_native_hook_adapter(ctx: Context, check: Check) -> Outcome:
     if ctx.info is None:
         return ctx.class_unknown()
-    for rel in ctx.auditor.own_modules(ctx.info):
-        module = ctx.tree.module(rel)
-        if module is None:
+    found = _adapter_call(ctx)
+    if found is None:
+        return Outcome(False, [], f"{ctx.info.name} never calls _init_native_hook_adapter")
+    rel, node = found
+    name = node.args[0].value.rsplit(".", 1)[-1]
+    evidence = [Evidence(rel, node.lineno, f"_init_native_hook_adapter({name})")]
+    adapter = ctx.tree.hook_adapter_classes.get(name)
+    if adapter is None:
+        return Outcome(False, evidence, f"{name} is not defined in massgen/mcp_tools/native_hook_adapters/")
+    chain = {n for c in ctx.tree.mro(adapter.name, ctx.tree.hook_adapter_classes) for n in [c.name, *c.bases]}
+    if "NativeHookAdapter" not in chain:
+        return Outcome(False, evidence, f"{name} does not subclass NativeHookAdapter")
+    evidence.append(Evidence(adapter.path, adapter.line, f"class {adapter.name}({', '.join(adapter.bases)})"))
+    return Outcome(True, evidence)
+
+
+def check_agent_framework(ctx: Context, check: Check) -> Outcome:
+    """The type is in AGENT_FRAMEWORK_BACKENDS, and in the set MassGen's capabilities test pins it against."""
+    rel = "massgen/backend/capabilities.py"
+    if rel in ctx.tree.broken:
+        return Outcome(None, [], f"{rel} has a syntax error")
+    listed = ctx.tree.agent_framework_backends
+    evidence = []
+    if ctx.backend_type in listed:
+        evidence.append(Evidence(rel, listed[ctx.backend_type], f'"{ctx.backend_type}" in AGENT_FRAMEWORK_BACKENDS'))
+    test_rel = check.param("test")
+    pinned = memo(ctx, ("pinned-framework-set", test_rel), lambda: pinned_framework_set(ctx.tree, test_rel))
+    missing = [] if evidence else [f"not in AGENT_FRAMEWORK_BACKENDS ({rel})"]
+    if pinned is not None:
+        line, values = pinned
+        if ctx.backend_type in values:
+            evidence.append(Evidence(test_rel, line, f"the test pins AGENT_FRAMEWORK_BACKENDS with \"{ctx.backend_type}\""))
+        else:
+            missing.append(f"not in the set {test_rel}:{line} pins AGENT_FRAMEWORK_BACKENDS to")
+    if missing:
+        return Outcome(False, evidence, f"{ctx.backend_type}: " + " and ".join(missing))
+    note = "" if pinned is not None else f"{test_rel} does not pin the set"
+    return Outcome(True, evidence, note)
+
+
+def pinned_framework_set(tree: Tree, rel: str) -> tuple[int, set[str]] | None:
+    """`assert AGENT_FRAMEWORK_BACKENDS == <set>` in a test module: the line and the set's strings (a name is
+    resolved to a set literal assigned earlier in the same function), or None when no test pins the set."""
+    module = tree.module(rel)
+    if module is None:
+        return None
+    for func in statements(module):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        for node in ast.walk(module):
-            if isinstance(node, ast.Call) and call_name(node) == "_init_native_hook_adapter" and node.args:
-                arg = node.args[0]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    name = arg.value.rsplit(".", 1)[-1]
-                    evidence = [Evidence(rel, node.lineno, f"_init_native_hook_adapter({name})")]
-                    adapter = ctx.tree.hook_adapter_classes.get(name)
-                    if adapter is None:
-                        return Outcome(False, evidence, f"{name} is not defined in massgen/mcp_tools/native_hook_adapters/")
-                    chain = {n for c in ctx.tree.mro(adapter.name, ctx.tree.hook_adapter_classes) for n in [c.name, *c.bases]}
-                    if "NativeHookAdapter" not in chain:
-                        return Outcome(False, evidence, f"{name} does not subclass NativeHookAdapter")
-                    evidence.append(Evidence(adapter.path, adapter.line, f"class {adapter.name}({', '.join(adapter.bases)})"))
-                    return Outcome(True, evidence)
-    return Outcome(False, [], f"{ctx.info.name} never calls _init_native_hook_adapter")
+        assigned: dict[str, ast.expr] = {}
+        for stmt in statements(func):
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                assigned[stmt.targets[0].id] = stmt.value
+            if not (isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare) and len(stmt.test.ops) == 1
+                    and isinstance(stmt.test.ops[0], ast.Eq)):
+                continue
+            sides = [stmt.test.left, stmt.test.comparators[0]]
+            names = [isinstance(side, ast.Name) and side.id == "AGENT_FRAMEWORK_BACKENDS" for side in sides]
+            if not any(names):
+                continue
+            other = sides[1] if names[0] else sides[0]
+            if isinstance(other, ast.Name):
+                other = assigned.get(other.id, other)
+            values = {n.value for n in ast.walk(other) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+            return stmt.lineno, values
+    return None
 
 
 def check_tests(ctx: Context, check: Check) -> Outcome:
@@ -958,6 +1075,7 @@ CHECKS: dict[str, Callable[[Context, Check], Outcome]] = {
     "excluded_params_backend": check_excluded_params_backend,
     "env_var_agrees": check_env_var_agrees,
     "native_hook_adapter": check_native_hook_adapter,
+    "agent_framework": check_agent_framework,
     "tests": check_tests,
     "script_entry": check_script_entry,
     "example_configs": check_example_configs,

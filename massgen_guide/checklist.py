@@ -38,6 +38,7 @@ CHECK_KINDS: dict[str, tuple[str, ...]] = {
     "excluded_params_backend": (),
     "env_var_agrees": (),
     "native_hook_adapter": (),
+    "agent_framework": ("test",),
     "tests": (),
     "script_entry": ("path", "name"),
     "example_configs": ("folder",),
@@ -55,6 +56,8 @@ CONDITION_KINDS: dict[str, tuple[str, ...]] = {
     "own_exclusions": (),
     "reads_env_key": (),
     "capabilities_field_in": ("field", "values"),
+    "runs_hooks": (),
+    "mcp_server_hooks": (),
 }
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

@@ -40,7 +40,7 @@ EXPECTED_FILES = {
 }
 CONDITIONAL_POINTS = {"streaming-buffer", "native-tool-mixin", "disallowed-tools", "tool-category-overrides",
                       "native-hook-adapter", "multimodal-tools", "docker-network-mode", "hook-test-script",
-                      "sandbox-test-script"}
+                      "sandbox-test-script", "mcp-server-hooks", "agent-framework-backends"}
 
 
 def nav_pages() -> set[str]:
@@ -100,7 +100,7 @@ def test_every_kind_is_implemented_and_used() -> None:
 
 def test_counts() -> None:
     points = load_checklist().points
-    assert len(points) == 31
+    assert len(points) == 33
     assert sum(p.required for p in points) == 13
     assert sum(p.advisory for p in points) == 3
 

@@ -61,6 +61,24 @@ def checklist_page(call: DirectiveCall) -> str:
     return "\n".join(out)
 
 
+@generator("checklist-point")
+def checklist_point(call: DirectiveCall) -> str:
+    """One point of the checklist as a note box: its title, when it applies, what the source shows, and the audit
+    point's id. Pages that must state a point's fact (e.g. both the registration and the testing page) render it
+    from the data instead of restating it."""
+    checklist = load_checklist()
+    wanted = call.arg("id")
+    point = next((p for p in checklist.points if p.id == wanted), None)
+    if point is None:
+        raise GuideError(f"id={wanted!r}: no such checklist point")
+    when = "Required for every backend." if point.required else f"Applies when {point.condition.text}."  # type: ignore[union-attr]
+    lines = [f'!!! note "Checklist: {point.title}"', f"    {when} File: `{point.file}`.", ""]
+    if point.note:
+        lines += [f"    {point.note}", ""]
+    lines.append(f"    Audit point `{point.id}` (`massgen-guide audit TYPE` reports it).")
+    return "\n".join(lines) + "\n"
+
+
 @generator("checklist-counts")
 def checklist_counts(call: DirectiveCall) -> str:
     checklist = load_checklist()

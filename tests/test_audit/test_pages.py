@@ -31,7 +31,7 @@ def test_checklist_is_a_task_list_with_every_point_linked() -> None:
     assert len(tasks) == len(points)
     for point, task in zip(points, tasks):
         assert f"Audit point `{point.id}`" in task
-        assert f"[How to do it]({point.page})" in task
+        assert f"[How to do it]({point.page_target()})" in task
         assert ("(**required**)" in task) == point.required
         if not point.required:
             assert point.condition.text in task
@@ -43,7 +43,7 @@ def test_file_summary_lists_every_file_with_relative_links() -> None:
         row = next(line for line in text.splitlines() if f"| `{path}` |" in line)
         for p in points:
             assert f"`{p.id}`" in row
-            assert f"(../{p.page})" in row
+            assert f"(../{p.page_target()})" in row
 
 
 def test_coverage_matrix_cells_link_to_evidence_and_guide() -> None:
@@ -56,7 +56,7 @@ def test_coverage_matrix_cells_link_to_evidence_and_guide() -> None:
                         '"pass: massgen/backend/claude.py:55") [§](../phases/backend-class.md "Write the backend class in its own module")')
     rows = [line for line in text.splitlines() if re.match(r"\| `[a-z_0-9]+` \|", line)]
     assert len(rows) == 28
-    assert "**28 backend types** × **31 points**" in text
+    assert "**28 backend types** × **33 points**" in text
     assert "- **`antigravity_cli`**" in text  # the findings list
 
 
@@ -82,3 +82,17 @@ def test_guide_url_is_the_site_url(monkeypatch) -> None:
     assert page_url(point) == site_url() + "phases/registration/"
     monkeypatch.setenv(OVERRIDE_SETTING, "http://127.0.0.1:8000")
     assert page_url(point) == "http://127.0.0.1:8000/phases/registration/"
+
+
+def test_the_agent_framework_fact_is_stated_once_from_data() -> None:
+    """The registration and testing pages render the same checklist point, so they cannot disagree."""
+    from massgen_guide.checklist import load_checklist as load
+
+    point = next(p for p in load().points if p.id == "agent-framework-backends")
+    for page in ("phases/registration.md", "phases/testing.md"):
+        source = (ROOT / "docs" / page).read_text()
+        assert "<!-- guide:checklist-point id=agent-framework-backends -->" in source
+        assert "needs no change" not in source
+    text = generate("checklist-point", "phases/testing.md", id="agent-framework-backends")
+    assert point.note in text and "fails" in point.note
+    assert text.startswith('!!! note "Checklist: List a CLI or SDK wrapper in AGENT_FRAMEWORK_BACKENDS')
