@@ -95,11 +95,14 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
                 return "[tool result] " + self._text_of(message.get("content"))
         return ""
 
-    def _write_workspace_config(self, messages: list[dict[str, Any]]) -> None:
-        """The CLI takes one prompt; the system message travels in a config file it reads."""
+    def _write_workspace_config(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> None:
+        """The CLI takes one prompt; the system message and the names of the tools it may call (MassGen's
+        workflow tools, in a coordination) travel in a config file it reads."""
         system = next((m for m in messages if m.get("role") == "system"), None)
-        if system is not None:
-            config = {"instructions": self._text_of(system.get("content")), "model": self.model}
+        names = [t["function"]["name"] for t in tools or [] if t.get("function", {}).get("name")]
+        if system is not None or names:
+            config = {"instructions": self._text_of(system.get("content")) if system else "", "model": self.model,
+                      "tools": names}
             (self.state_dir / "config.json").write_text(json.dumps(config))
     # --8<-- [end:prompt]
 
@@ -114,7 +117,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             yield StreamChunk(type="error", error="no user message to send to the CLI")
             return
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        self._write_workspace_config(messages)
+        self._write_workspace_config(messages, tools)
         self.start_api_call_timing(self.model)
         previous_session = self.session_id
         try:

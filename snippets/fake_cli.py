@@ -62,12 +62,14 @@ def save_session(state_dir: Path, session: dict) -> None:
     (state_dir / f"{session['id']}.json").write_text(json.dumps(session, indent=1))
 
 
-def read_instructions(state_dir: Path) -> str:
-    """The wrapper writes a workspace config file; we read the instructions from it if present."""
+def read_config(state_dir: Path) -> dict:
+    """The wrapper writes a workspace config file: instructions and the names of the tools we may call."""
     config = state_dir / "config.json"
-    if not config.exists():
-        return ""
-    return str(json.loads(config.read_text()).get("instructions", ""))
+    return json.loads(config.read_text()) if config.exists() else {}
+
+
+def read_instructions(state_dir: Path) -> str:
+    return str(read_config(state_dir).get("instructions", ""))
 # --8<-- [end:state]
 
 
@@ -125,10 +127,13 @@ def run(args: argparse.Namespace) -> int:
         emit({"type": "item.completed", "item": {"id": "rs_0", "type": "reasoning", "text": thought}})
         output_text += thought + " "
     if scenario == "tool" and not prompt.startswith("[tool result]"):
+        # Call the first tool the wrapper offered (a MassGen workflow tool in a coordination), else get_weather.
+        name = (read_config(state_dir).get("tools") or ["get_weather"])[0]
         city = prompt.split()[-1].strip("?.!") if prompt.split() else "Paris"
+        arguments = {"city": city} if name == "get_weather" else {"content": f"The answer to: {prompt}"}
         emit({"type": "item.completed", "item": {
-            "id": f"call_{turn_number}", "type": "function_call", "name": "get_weather",
-            "arguments": json.dumps({"city": city}),
+            "id": f"call_{turn_number}", "type": "function_call", "name": name,
+            "arguments": json.dumps(arguments),
         }})
         reply = ""
     else:
