@@ -18,10 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from massgen.backend._streaming_buffer_mixin import StreamingBufferMixin
-from massgen.backend.base import FilesystemSupport, LLMBackend, StreamChunk
+from massgen.backend.base import (
+    FilesystemSupport,
+    LLMBackend,
+    StreamChunk,
+    build_workflow_mcp_instructions,
+    build_workflow_mcp_server_config,
+)
 from massgen.backend.capabilities import BackendCapabilities
+from massgen.mcp_tools.workflow_tools_server import extract_workflow_tool_call
 
 FAKE_CLI = Path(__file__).with_name("fake_cli.py")
+WORKFLOW_SERVER = "massgen_workflow_tools"  # the server name build_workflow_mcp_server_config gives
 
 # --8<-- [start:capabilities]
 CAPABILITIES = BackendCapabilities(
@@ -96,13 +104,19 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         return ""
 
     def _write_workspace_config(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> None:
-        """The CLI takes one prompt; the system message and the names of the tools it may call (MassGen's
-        workflow tools, in a coordination) travel in a config file it reads."""
+        """The CLI takes one prompt; the system message and the MCP servers travel in a config file it reads.
+        MassGen's workflow tools (`new_answer`, `vote`) reach the CLI through MassGen's workflow-tools MCP
+        server, which echoes each call back; other tools are only named (the fake CLI may call them)."""
         system = next((m for m in messages if m.get("role") == "system"), None)
+        instructions = self._text_of(system.get("content")) if system else ""
+        # The MCP route for the workflow tools: a stdio server entry (None when `tools` holds none of them).
+        workflow_server = build_workflow_mcp_server_config(tools or [], str(self.state_dir))
+        if workflow_server is not None:
+            instructions += build_workflow_mcp_instructions(tools, mcp_prefix=f"{WORKFLOW_SERVER}/")
         names = [t["function"]["name"] for t in tools or [] if t.get("function", {}).get("name")]
         if system is not None or names:
-            config = {"instructions": self._text_of(system.get("content")) if system else "", "model": self.model,
-                      "tools": names}
+            config = {"instructions": instructions, "model": self.model, "tools": names,
+                      "mcp_servers": [workflow_server] if workflow_server else []}
             (self.state_dir / "config.json").write_text(json.dumps(config))
     # --8<-- [end:prompt]
 
@@ -219,6 +233,16 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
                 StreamChunk(type="reasoning", reasoning_delta=item["text"], item_id=item.get("id")),
                 StreamChunk(type="reasoning_done", reasoning_text=item["text"], item_id=item.get("id")),
             ]
+        if kind == "item.completed" and item.get("type") == "mcp_tool_call" and item.get("server") == WORKFLOW_SERVER:
+            # The CLI reports server and tool separately: match the server, then read the echoed call back.
+            try:
+                call = extract_workflow_tool_call(json.loads(item.get("result") or "{}"))
+            except json.JSONDecodeError:
+                call = None
+            if call is None:
+                raise CliTurnError(f"unreadable workflow tool result: {str(item.get('result'))[:80]}")
+            self._append_tool_call_to_buffer([call])
+            return [StreamChunk(type="tool_calls", tool_calls=[call])]
         if kind == "item.completed" and item.get("type") == "function_call":
             call = {"id": item["id"], "type": "function",
                     "function": {"name": item["name"], "arguments": item["arguments"]}}

@@ -18,9 +18,11 @@ select a scenario or fault when the flag is not given. Exit codes: 0 after a com
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -71,6 +73,23 @@ def read_config(state_dir: Path) -> dict:
 def read_instructions(state_dir: Path) -> str:
     return str(read_config(state_dir).get("instructions", ""))
 # --8<-- [end:state]
+
+
+# --8<-- [start:mcp]
+async def call_mcp_tool(server: dict, tool: str, arguments: dict) -> str:
+    """Call one tool on a stdio MCP server from the config, as a real MCP client (the `mcp` package)."""
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    # The entry names a program (MassGen's is `fastmcp`); look beside this interpreter when it is not on PATH.
+    command = shutil.which(server["command"]) or str(Path(sys.executable).parent / server["command"])
+    params = StdioServerParameters(command=command, args=server["args"], env={**os.environ, **server.get("env", {})})
+    async with stdio_client(params, errlog=open(os.devnull, "w")) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            result = await session.call_tool(tool, arguments)
+    return "".join(part.text for part in result.content if part.type == "text")
+# --8<-- [end:mcp]
 
 
 def count_tokens(text: str) -> int:
@@ -126,9 +145,21 @@ def run(args: argparse.Namespace) -> int:
         thought = f"The user wrote {count_tokens(prompt)} words."
         emit({"type": "item.completed", "item": {"id": "rs_0", "type": "reasoning", "text": thought}})
         output_text += thought + " "
-    if scenario == "tool" and not prompt.startswith("[tool result]"):
-        # Call the first tool the wrapper offered (a MassGen workflow tool in a coordination), else get_weather.
-        name = (read_config(state_dir).get("tools") or ["get_weather"])[0]
+    config = read_config(state_dir)
+    workflow = next((s for s in config.get("mcp_servers", []) if s.get("name") == "massgen_workflow_tools"), None)
+    if scenario == "tool" and workflow is not None:
+        # A workflow tool offered over MCP: call it on the server and report server, tool and result apart.
+        name = config["tools"][0]
+        arguments = {"content": f"The answer to: {prompt}"} if name == "new_answer" else {}
+        result = asyncio.run(call_mcp_tool(workflow, name, arguments))
+        emit({"type": "item.completed", "item": {
+            "id": f"mcp_{turn_number}", "type": "mcp_tool_call", "server": workflow["name"], "tool": name,
+            "arguments": arguments, "result": result,
+        }})
+        reply = ""
+    elif scenario == "tool" and not prompt.startswith("[tool result]"):
+        # Otherwise call the first tool the wrapper named, or get_weather.
+        name = (config.get("tools") or ["get_weather"])[0]
         city = prompt.split()[-1].strip("?.!") if prompt.split() else "Paris"
         arguments = {"city": city} if name == "get_weather" else {"content": f"The answer to: {prompt}"}
         emit({"type": "item.completed", "item": {

@@ -45,6 +45,7 @@ class TestFakeCliConformance(conformance.BackendConformanceTests):
     supports_reasoning = True
     is_stateful = True
     tools = [NEW_ANSWER]  # the kit's default is a get_weather function, which a CLI never receives
+    stream_timeout = 60.0  # the tool_call turn starts MassGen's workflow-tools MCP server (a few seconds)
 
     @pytest.fixture
     def backend_factory(self, tmp_path: Path):
@@ -53,22 +54,21 @@ class TestFakeCliConformance(conformance.BackendConformanceTests):
                        "failure": {"fault": "exit"}}[scenario]
             state = tmp_path / "state"
             state.mkdir(exist_ok=True)
-            return self.backend_class(state_dir=state, idle_timeout=5.0, **options)
+            return self.backend_class(state_dir=state, idle_timeout=30.0, **options)
 
         return make
 
     def session_marker(self, backend: Any) -> str | None:
         return backend.session_id
 
-    def test_tool_call_is_the_workflow_tool(self, backend_factory) -> None:
-        """Beyond the kit: the call the wrapper reports is the workflow tool it was given."""
+    def test_tool_call_stream(self, backend_factory) -> None:
+        """The kit's check, plus: the call reported is the workflow tool the wrapper was given (one run of the
+        CLI, which starts MassGen's workflow-tools MCP server)."""
         import asyncio
 
         backend = backend_factory("tool_call")
-
-        async def run() -> list[Any]:
-            return [c async for c in backend.stream_with_tools(self.messages, self.tools)]
-
-        calls = [call for chunk in asyncio.run(run()) if chunk.type == "tool_calls" for call in chunk.tool_calls]
+        chunks = asyncio.run(conformance.collect_stream(backend, self.messages, self.tools, timeout=self.stream_timeout))
+        conformance.validate_stream(chunks)
+        calls = [call for chunk in chunks if chunk.type == "tool_calls" for call in chunk.tool_calls]
         assert [call["function"]["name"] for call in calls] == ["new_answer"]
 # --8<-- [end:class]
