@@ -76,8 +76,9 @@ def read_instructions(state_dir: Path) -> str:
 
 
 # --8<-- [start:mcp]
-async def call_mcp_tool(server: dict, tool: str, arguments: dict) -> str:
-    """Call one tool on a stdio MCP server from the config, as a real MCP client (the `mcp` package)."""
+async def call_workflow_tool(server: dict, prompt: str) -> tuple[str, dict, str]:
+    """As a real MCP client (the `mcp` package): start the server from the config, read its tools, vote for
+    the first answer once the prompt shows answers, else submit a new answer."""
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
@@ -87,8 +88,14 @@ async def call_mcp_tool(server: dict, tool: str, arguments: dict) -> str:
     async with stdio_client(params, errlog=open(os.devnull, "w")) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
-            result = await session.call_tool(tool, arguments)
-    return "".join(part.text for part in result.content if part.type == "text")
+            schemas = {t.name: t.inputSchema for t in (await session.list_tools()).tools}
+            choices = schemas.get("vote", {}).get("properties", {}).get("agent_id", {}).get("enum") or ["agent1"]
+            if "vote" in schemas and "no answers available yet" not in prompt:  # the prompt shows answers
+                name, arguments = "vote", {"agent_id": choices[0], "reason": "the fake CLI votes for the first answer"}
+            else:
+                name, arguments = "new_answer", {"content": "Four. (the fake CLI's answer)"}
+            result = await session.call_tool(name, arguments)
+    return name, arguments, "".join(part.text for part in result.content if part.type == "text")
 # --8<-- [end:mcp]
 
 
@@ -146,12 +153,11 @@ def run(args: argparse.Namespace) -> int:
         emit({"type": "item.completed", "item": {"id": "rs_0", "type": "reasoning", "text": thought}})
         output_text += thought + " "
     config = read_config(state_dir)
+    name = None  # the tool called this turn, if any
     workflow = next((s for s in config.get("mcp_servers", []) if s.get("name") == "massgen_workflow_tools"), None)
     if scenario == "tool" and workflow is not None:
         # A workflow tool offered over MCP: call it on the server and report server, tool and result apart.
-        name = config["tools"][0]
-        arguments = {"content": f"The answer to: {prompt}"} if name == "new_answer" else {}
-        result = asyncio.run(call_mcp_tool(workflow, name, arguments))
+        name, arguments, result = asyncio.run(call_workflow_tool(workflow, prompt))
         emit({"type": "item.completed", "item": {
             "id": f"mcp_{turn_number}", "type": "mcp_tool_call", "server": workflow["name"], "tool": name,
             "arguments": arguments, "result": result,
@@ -174,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
             emit({"type": "item.delta", "item": {"id": "msg_0", "type": "agent_message", "delta": delta}})
         emit({"type": "item.completed", "item": {"id": "msg_0", "type": "agent_message", "text": reply}})
     output_text += reply
-    session["turns"].append({"prompt": prompt, "reply": reply})
+    session["turns"].append({"prompt": prompt, "reply": reply, **({"tool": name} if name else {})})
     save_session(state_dir, session)
 
     if fault == "no-completion":
