@@ -64,6 +64,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         self.idle_timeout = float(kwargs.get("idle_timeout", 30.0))  # max seconds between two lines
         self.turn_timeout = float(kwargs.get("turn_timeout", 300.0))  # max seconds for a whole turn
         self.session_id: str | None = None  # set by the CLI's thread.started event
+        self.task_prompt: str | None = None  # the round's task, kept to re-send when a fresh session starts
 
     def get_provider_name(self) -> str:
         return "fake_cli"
@@ -79,10 +80,12 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
     async def clear_history(self) -> None:
         """Start a fresh CLI session next turn; keep the workspace config."""
         self.session_id = None
+        self.task_prompt = None  # a cleared history is not retried
 
     async def reset_state(self) -> None:
         """Forget the session and remove the workspace config this backend wrote."""
         self.session_id = None
+        self.task_prompt = None
         (self.state_dir / "config.json").unlink(missing_ok=True)
         self._clear_streaming_buffer()
     # --8<-- [end:stateful]
@@ -95,13 +98,24 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         return str(content or "")
 
     def _prompt_from(self, messages: list[dict[str, Any]]) -> str:
-        """A stateful CLI holds the history itself: send only the newest user or tool message."""
+        """A stateful CLI holds the history itself: send only the newest user or tool message.
+
+        MassGen sends the task once, with the system message, on a round's first attempt; a retry brings only
+        the orchestrator's enforcement message. When there is no session to resume (the first turn failed),
+        the retry starts a fresh session, so the task goes in front of the retry message again."""
+        newest = ""
         for message in reversed(messages):
             if message.get("role") == "user":
-                return self._text_of(message.get("content"))
+                newest = self._text_of(message.get("content"))
+                break
             if message.get("role") == "tool":
-                return "[tool result] " + self._text_of(message.get("content"))
-        return ""
+                newest = "[tool result] " + self._text_of(message.get("content"))
+                break
+        if any(m.get("role") == "system" for m in messages):
+            self.task_prompt = newest
+        elif self.session_id is None and self.task_prompt and newest and newest != self.task_prompt:
+            return f"{self.task_prompt}\n\n{newest}"
+        return newest
 
     def _write_workspace_config(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> None:
         """The CLI takes one prompt; the system message and the MCP servers travel in a config file it reads.
