@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from .audit_tree import FRAMEWORK_MODULES, BASE_MODULES, ClassInfo, Evidence, Tree, call_name, compared_types
+from .audit_tree import FRAMEWORK_MODULES, BASE_MODULES, ClassInfo, Evidence, Tree, call_name, code_strings, compared_types, statements
 from .checklist import Check, Checklist, Point, load_checklist
 from . import md_text, site_urls
 from .errors import GuideError
@@ -188,12 +188,14 @@ class Auditor:
         return seen
 
     def find_mentions(self, info: ClassInfo | None, names: list[str]) -> dict[str, Evidence]:
+        """For each name, the first module of the class's own modules that uses it as code (a call, an attribute
+        access or assignment, a definition, an import; never a comment, docstring or string literal)."""
         found: dict[str, Evidence] = {}
         for rel in self.own_modules(info):
             for name in names:
                 if name in found:
                     continue
-                line = self.tree.line_of(rel, name)
+                line = self.tree.code_line(rel, name)
                 if line:
                     found[name] = Evidence(rel, line, name)
         return found
@@ -316,19 +318,67 @@ def cond_native_tools(ctx: Context, check: Check) -> tuple[bool | None, str]:
     return False, "no native tools (filesystem_support is not \"native\", not an agent-framework backend)"
 
 
-def cond_stateful(ctx: Context, check: Check) -> tuple[bool | None, str]:
-    ev = ctx.auditor.find_method(ctx.info, "is_stateful")
-    if ctx.info is None:
-        return None, "the backend class is unknown"
+def _method_returns_true(ctx: Context, method: str) -> tuple[bool | None, Evidence | None]:
+    """Whether the class's own `method` (not LLMBackend's) returns the constant True: True, False (not defined,
+    or every return is False), None (decided at run time)."""
+    ev = ctx.auditor.find_method(ctx.info, method)
     if ev is None:
-        return False, "is_stateful is inherited from LLMBackend (returns False)"
+        return False, None
     node = _method_node(ctx, ev)
     returns = [n.value for n in ast.walk(node) if isinstance(n, ast.Return)] if node else []
     if any(isinstance(v, ast.Constant) and v.value is True for v in returns):
-        return True, f"is_stateful returns True ({ev.location})"
+        return True, ev
     if returns and all(isinstance(v, ast.Constant) and v.value is False for v in returns):
+        return False, ev
+    return None, ev
+
+
+def cond_stateful(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    if ctx.info is None:
+        return None, "the backend class is unknown"
+    holds, ev = _method_returns_true(ctx, "is_stateful")
+    if ev is None:
+        return False, "is_stateful is inherited from LLMBackend (returns False)"
+    if holds is True:
+        return True, f"is_stateful returns True ({ev.location})"
+    if holds is False:
         return False, f"is_stateful returns False ({ev.location})"
     return None, f"is_stateful is decided at run time ({ev.location})"
+
+
+def cond_mcp_server_hooks(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    """The backend takes MassGen's MCP-server hook route: its supports_mcp_server_hooks() returns True."""
+    if ctx.info is None:
+        return None, "the backend class is unknown"
+    holds, ev = _method_returns_true(ctx, "supports_mcp_server_hooks")
+    if ev is None:
+        return False, "no supports_mcp_server_hooks (not on the MCP-server hook route)"
+    if holds is True:
+        return True, f"supports_mcp_server_hooks returns True ({ev.location})"
+    if holds is False:
+        return False, f"supports_mcp_server_hooks returns False ({ev.location})"
+    return None, f"supports_mcp_server_hooks is decided at run time ({ev.location})"
+
+
+def cond_runs_hooks(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    """The external tool can run hooks, so MassGen's hooks must reach it through a native hook adapter.
+
+    Decided statically. Only a backend that brings native tools runs tools MassGen cannot see. Among those, a
+    backend that loads an adapter declares that its tool runs hooks; one that loads none but takes the
+    MCP-server hook route (supports_mcp_server_hooks returns True) is a hookless CLI, for which an adapter would
+    be wrong: the orchestrator picks the native route whenever supports_native_hooks() is true, so the adapter
+    would take the agent off the MCP-server route. A native-tools backend with neither gets no hooks at all:
+    the point applies, and the detail names the other route."""
+    native, why = cond_native_tools(ctx, check)
+    if native is not True:
+        return native, why
+    if _adapter_call(ctx) is not None:
+        return True, "the backend loads a native hook adapter (its tool runs hooks)"
+    mcp_route, mcp_why = cond_mcp_server_hooks(ctx, check)
+    if mcp_route is True:
+        return False, f"a hookless tool on the MCP-server hook route ({mcp_why})"
+    return True, ("native tools and no hook route: without an adapter, or supports_mcp_server_hooks for a tool "
+                  "that cannot run hooks, no MassGen hook fires")
 
 
 def _method_node(ctx: Context, ev: Evidence) -> ast.AST | None:
@@ -339,16 +389,19 @@ def _method_node(ctx: Context, ev: Evidence) -> ast.AST | None:
     return None
 
 
+DOCKER_NAMES = ("_docker_execution", "exec_create", "exec_run")
+"""Code names that show a backend running its CLI/SDK inside MassGen's Docker container."""
+
+
 def cond_docker_execution(ctx: Context, check: Check) -> tuple[bool | None, str]:
     if ctx.info is None:
         return None, "the backend class is unknown"
-    pattern = re.compile(r"_docker_execution\b|exec_create|exec_run")
     for rel in ctx.auditor.own_modules(ctx.info):
         if rel == "massgen/backend/base_with_custom_tool_and_mcp.py":
             continue
-        line = ctx.tree.line_of(rel, pattern)
-        if line:
-            return True, f"runs its CLI/SDK in Docker mode ({rel}:{line})"
+        lines = [line for name in DOCKER_NAMES if (line := ctx.tree.code_line(rel, name))]
+        if lines:
+            return True, f"runs its CLI/SDK in Docker mode ({rel}:{min(lines)})"
     return False, "the backend does not run its CLI/SDK in Docker (no _docker_execution / exec_create / exec_run)"
 
 
@@ -420,6 +473,8 @@ CONDITIONS: dict[str, Callable[[Context, Check], tuple[bool | None, str]]] = {
     "reads_env_key": cond_reads_env_key,
     "capabilities_field_in": cond_capabilities_field_in,
     "inherits_method": cond_inherits_method,
+    "runs_hooks": cond_runs_hooks,
+    "mcp_server_hooks": cond_mcp_server_hooks,
 }
 
 
@@ -495,21 +550,33 @@ def _assigns_attr(ctx: Context, check: Check) -> Outcome:
     assert ctx.info is not None
     attr, folder = check.param("attr"), check.param("folder")
     index = ctx.tree.formatter_classes if attr == "formatter" else ctx.tree.handler_classes
-    pattern = re.compile(rf"self\.{re.escape(attr)}\s*(?::[^=]+)?=\s*(?:[\w.]+\.)?(\w+)\(")
     for cls in ctx.tree.mro(ctx.info.name):
         if cls.name == "LLMBackend":
             continue
-        lines = ctx.tree.lines(cls.path)
-        for number in range(cls.node.lineno, (cls.node.end_lineno or cls.node.lineno) + 1):
-            match = pattern.search(lines[number - 1])
-            if match:
-                name = match.group(1)
-                evidence = [Evidence(cls.path, number, f"self.{attr} = {name}(...)")]
-                target = index.get(name)
-                if target is not None:
-                    evidence.append(Evidence(target.path, target.line, f"class {name}"))
-                return Outcome(True, evidence)
+        if f"self.{attr}" not in (ctx.tree.text(cls.path) or ""):
+            continue
+        sites = sorted((node.lineno, call_name(node.value)) for node in statements(cls.node)
+                       if _assigns_self_attr(node, attr) and call_name(node.value))
+        if sites:
+            number, name = sites[0]
+            evidence = [Evidence(cls.path, number, f"self.{attr} = {name}(...)")]
+            target = index.get(name)
+            if target is not None:
+                evidence.append(Evidence(target.path, target.line, f"class {name}"))
+            return Outcome(True, evidence)
     return Outcome(False, [], f"no `self.{attr} = ...` in {ctx.info.name} or its bases (see {folder}/)")
+
+
+def _assigns_self_attr(node: ast.AST, attr: str) -> bool:
+    """`self.<attr> = ...` (or annotated) as a statement: code, never a comment or a string."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        targets = [node.target]
+    else:
+        return False
+    return any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+               for t in targets)
 
 
 def check_export(ctx: Context, check: Check) -> Outcome:
@@ -636,18 +703,17 @@ def check_docker_network_rule(ctx: Context, check: Check) -> Outcome:
 
 
 def _network_rules(tree: Tree, rel: str, module: ast.Module) -> list[tuple[list[str], int, int]]:
-    """`if backend_type == "x":` blocks of the validator that mention command_line_docker_network_mode."""
-    lines = tree.lines(rel)
+    """`if backend_type == "x":` blocks of the validator whose code reads command_line_docker_network_mode (the
+    config key as a string in an expression; a docstring, a bare string statement or a comment does not count)."""
     rules = []
     for node in ast.walk(module):
         if isinstance(node, ast.If):
             types = compared_types(node.test)
             if not types:
                 continue
-            for number in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-                if "command_line_docker_network_mode" in lines[number - 1]:
-                    rules.append((types, node.lineno, number))
-                    break
+            lines = code_strings(node, "command_line_docker_network_mode")
+            if lines:
+                rules.append((types, node.lineno, min(lines)))
     return rules
 
 
@@ -719,7 +785,7 @@ def _excluded_shared(tree: Tree) -> Outcome:
     handler_fn = _function(tree, handler_rel, "get_base_excluded_params")
     if base_fn is None or handler_fn is None:
         return Outcome(False, [], "get_base_excluded_config_params (base.py) or get_base_excluded_params (handler base) is missing")
-    shared_line = tree.line_of(shared_rel, "BASE_EXCLUDED_CONFIG_PARAMS")
+    shared_line = tree.code_line(shared_rel, "BASE_EXCLUDED_CONFIG_PARAMS")
     if shared_line:
         uses = [(rel, fn) for rel, fn in ((base_rel, base_fn), (handler_rel, handler_fn))
                 if any(isinstance(n, ast.Name) and n.id == "BASE_EXCLUDED_CONFIG_PARAMS" for n in ast.walk(fn))]
@@ -776,23 +842,49 @@ def _find_exclusion_sites(ctx: Context) -> list[tuple[Evidence, bool]]:
                 ok = "get_base_excluded_params" in names or "get_excluded_params" in names
                 sites.append((Evidence(cls.path, method.lineno, f"{cls.name}.get_excluded_params"), ok))
                 break
-    pattern = re.compile(r"\bexcluded(_params|_config_params)?\s*=(?!=)")
     for rel in ctx.auditor.own_modules(ctx.info):
         if rel == "massgen/backend/base_with_custom_tool_and_mcp.py":
             continue
-        if not pattern.search(ctx.tree.text(rel) or ""):
+        if "excluded" not in (ctx.tree.text(rel) or ""):
             continue
-        lines = ctx.tree.lines(rel)
-        for number, line in enumerate(lines, start=1):
-            if pattern.search(line) and "excluded" in line.split("=")[0]:
-                window = " ".join(lines[number - 1:number + 2])
-                if "get_excluded_params" in window and "def " not in line:
-                    continue
-                ok = "get_base_excluded_config_params" in window or "get_base_excluded_params" in window
-                if "set(" in window or "{" in window or ok:
-                    sites.append((Evidence(rel, number, line.strip()[:60]), ok))
-                    break
+        module = ctx.tree.module(rel)
+        if module is None:
+            continue
+        site = memo(ctx, ("exclusion-assignment", rel), lambda: _first_exclusion_assignment(module))
+        if site is not None:
+            node, ok = site
+            text = ctx.tree.lines(rel)[node.lineno - 1].strip()[:60]
+            sites.append((Evidence(rel, node.lineno, text), ok))
     return sites
+
+
+EXCLUSION_TARGETS = frozenset({"excluded", "excluded_params", "excluded_config_params"})
+BASE_EXCLUSION_CALLS = frozenset({"get_base_excluded_config_params", "get_base_excluded_params"})
+
+
+def _first_exclusion_assignment(module: ast.Module) -> tuple[ast.stmt, bool] | None:
+    """The first `excluded[_params|_config_params] = <a set>` statement of a module, and whether the set starts
+    from the base exclusions. Delegating to `get_excluded_params()` is not a set of its own."""
+    found = []
+    for node in statements(module):
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if not any((isinstance(t, ast.Name) and t.id in EXCLUSION_TARGETS)
+                   or (isinstance(t, ast.Attribute) and t.attr in EXCLUSION_TARGETS) for t in targets):
+            continue
+        calls = {call_name(n) for n in ast.walk(node.value) if isinstance(n, ast.Call)}
+        if "get_excluded_params" in calls:
+            continue
+        ok = bool(calls & BASE_EXCLUSION_CALLS)
+        is_set = "set" in calls or "frozenset" in calls or any(
+            isinstance(n, (ast.Set, ast.SetComp, ast.Dict)) for n in ast.walk(node.value))
+        if ok or is_set:
+            found.append((node.lineno, node, ok))
+    if not found:
+        return None
+    _line, node, ok = min(found, key=lambda item: item[0])
+    return node, ok
 
 
 def check_excluded_params_backend(ctx: Context, check: Check) -> Outcome:
@@ -820,28 +912,95 @@ def check_env_var_agrees(ctx: Context, check: Check) -> Outcome:
     return Outcome(False, evidence, f"capabilities env_var is {env_var!r}, create_backend reads {', '.join(keys)}")
 
 
+def _adapter_call(ctx: Context) -> tuple[str, ast.Call] | None:
+    """The first `_init_native_hook_adapter("dotted.path")` call in the class's own modules, with its module."""
+    if ctx.info is None:
+        return None
+    return memo(ctx, ("adapter-call", ctx.info.name), lambda: _find_adapter_call(ctx))
+
+
+def _find_adapter_call(ctx: Context) -> tuple[str, ast.Call] | None:
+    for rel in ctx.auditor.own_modules(ctx.info):
+        if not ctx.tree.code_line(rel, "_init_native_hook_adapter"):
+            continue
+        module = ctx.tree.module(rel)
+        calls = sorted((node.lineno, id(node), node) for node in ast.walk(module) if isinstance(node, ast.Call)
+                       and call_name(node) == "_init_native_hook_adapter" and node.args
+                       and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str))
+        if calls:
+            return rel, calls[0][2]
+    return None
+
+
 def check_native_hook_adapter(ctx: Context, check: Check) -> Outcome:
     if ctx.info is None:
         return ctx.class_unknown()
-    for rel in ctx.auditor.own_modules(ctx.info):
-        module = ctx.tree.module(rel)
-        if module is None:
+    found = _adapter_call(ctx)
+    if found is None:
+        return Outcome(False, [], f"{ctx.info.name} never calls _init_native_hook_adapter")
+    rel, node = found
+    name = node.args[0].value.rsplit(".", 1)[-1]
+    evidence = [Evidence(rel, node.lineno, f"_init_native_hook_adapter({name})")]
+    adapter = ctx.tree.hook_adapter_classes.get(name)
+    if adapter is None:
+        return Outcome(False, evidence, f"{name} is not defined in massgen/mcp_tools/native_hook_adapters/")
+    chain = {n for c in ctx.tree.mro(adapter.name, ctx.tree.hook_adapter_classes) for n in [c.name, *c.bases]}
+    if "NativeHookAdapter" not in chain:
+        return Outcome(False, evidence, f"{name} does not subclass NativeHookAdapter")
+    evidence.append(Evidence(adapter.path, adapter.line, f"class {adapter.name}({', '.join(adapter.bases)})"))
+    return Outcome(True, evidence)
+
+
+def check_agent_framework(ctx: Context, check: Check) -> Outcome:
+    """The type is in AGENT_FRAMEWORK_BACKENDS, and in the set MassGen's capabilities test pins it against."""
+    rel = "massgen/backend/capabilities.py"
+    if rel in ctx.tree.broken:
+        return Outcome(None, [], f"{rel} has a syntax error")
+    listed = ctx.tree.agent_framework_backends
+    evidence = []
+    if ctx.backend_type in listed:
+        evidence.append(Evidence(rel, listed[ctx.backend_type], f'"{ctx.backend_type}" in AGENT_FRAMEWORK_BACKENDS'))
+    test_rel = check.param("test")
+    pinned = memo(ctx, ("pinned-framework-set", test_rel), lambda: pinned_framework_set(ctx.tree, test_rel))
+    missing = [] if evidence else [f"not in AGENT_FRAMEWORK_BACKENDS ({rel})"]
+    if pinned is not None:
+        line, values = pinned
+        if ctx.backend_type in values:
+            evidence.append(Evidence(test_rel, line, f"the test pins AGENT_FRAMEWORK_BACKENDS with \"{ctx.backend_type}\""))
+        else:
+            missing.append(f"not in the set {test_rel}:{line} pins AGENT_FRAMEWORK_BACKENDS to")
+    if missing:
+        return Outcome(False, evidence, f"{ctx.backend_type}: " + " and ".join(missing))
+    note = "" if pinned is not None else f"{test_rel} does not pin the set"
+    return Outcome(True, evidence, note)
+
+
+def pinned_framework_set(tree: Tree, rel: str) -> tuple[int, set[str]] | None:
+    """`assert AGENT_FRAMEWORK_BACKENDS == <set>` in a test module: the line and the set's strings (a name is
+    resolved to a set literal assigned earlier in the same function), or None when no test pins the set."""
+    module = tree.module(rel)
+    if module is None:
+        return None
+    for func in statements(module):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        for node in ast.walk(module):
-            if isinstance(node, ast.Call) and call_name(node) == "_init_native_hook_adapter" and node.args:
-                arg = node.args[0]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    name = arg.value.rsplit(".", 1)[-1]
-                    evidence = [Evidence(rel, node.lineno, f"_init_native_hook_adapter({name})")]
-                    adapter = ctx.tree.hook_adapter_classes.get(name)
-                    if adapter is None:
-                        return Outcome(False, evidence, f"{name} is not defined in massgen/mcp_tools/native_hook_adapters/")
-                    chain = {n for c in ctx.tree.mro(adapter.name, ctx.tree.hook_adapter_classes) for n in [c.name, *c.bases]}
-                    if "NativeHookAdapter" not in chain:
-                        return Outcome(False, evidence, f"{name} does not subclass NativeHookAdapter")
-                    evidence.append(Evidence(adapter.path, adapter.line, f"class {adapter.name}({', '.join(adapter.bases)})"))
-                    return Outcome(True, evidence)
-    return Outcome(False, [], f"{ctx.info.name} never calls _init_native_hook_adapter")
+        assigned: dict[str, ast.expr] = {}
+        for stmt in statements(func):
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                assigned[stmt.targets[0].id] = stmt.value
+            if not (isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare) and len(stmt.test.ops) == 1
+                    and isinstance(stmt.test.ops[0], ast.Eq)):
+                continue
+            sides = [stmt.test.left, stmt.test.comparators[0]]
+            names = [isinstance(side, ast.Name) and side.id == "AGENT_FRAMEWORK_BACKENDS" for side in sides]
+            if not any(names):
+                continue
+            other = sides[1] if names[0] else sides[0]
+            if isinstance(other, ast.Name):
+                other = assigned.get(other.id, other)
+            values = {n.value for n in ast.walk(other) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+            return stmt.lineno, values
+    return None
 
 
 def check_tests(ctx: Context, check: Check) -> Outcome:
@@ -1017,6 +1176,7 @@ CHECKS: dict[str, Callable[[Context, Check], Outcome]] = {
     "excluded_params_backend": check_excluded_params_backend,
     "env_var_agrees": check_env_var_agrees,
     "native_hook_adapter": check_native_hook_adapter,
+    "agent_framework": check_agent_framework,
     "tests": check_tests,
     "script_entry": check_script_entry,
     "example_configs": check_example_configs,

@@ -82,11 +82,87 @@ def _base_name(node: ast.expr) -> str:
     return ""
 
 
+def _index_code_names(module: ast.Module, add: Any) -> None:
+    """One pass over a module for `Tree.code_names`. An attribute chain is handled once at its outermost node
+    (its attributes and dotted prefixes), then the walk goes on below the chain's root; string constants are
+    never indexed, so docstrings and literals drop out by construction."""
+    Name, Attribute = ast.Name, ast.Attribute
+    defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    imports = (ast.Import, ast.ImportFrom)
+    stack: list[ast.AST] = [module]
+    children = ast.iter_child_nodes
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is Name:
+            add(node.id, node.lineno)
+            continue
+        if kind is Attribute:
+            attrs: list[tuple[str, int]] = []
+            inner = node
+            while type(inner) is Attribute:
+                attrs.append((inner.attr, inner.end_lineno or inner.lineno))
+                inner = inner.value
+            for attr, line in attrs:
+                add(attr, line)
+            if type(inner) is Name:
+                add(inner.id, inner.lineno)
+                parts = [inner.id]
+                for attr, line in reversed(attrs):
+                    prefix = ".".join(parts)
+                    if len(parts) > 1:
+                        add(prefix, line)
+                    add(prefix + ".", line)
+                    parts.append(attr)
+                add(".".join(parts), attrs[0][1])
+            else:
+                stack.append(inner)
+            continue
+        if kind in defs:
+            add(node.name, node.lineno)
+        elif kind in imports:
+            for alias in node.names:
+                line = getattr(alias, "lineno", node.lineno)
+                add(alias.asname or alias.name, line)
+                for part in alias.name.split("."):
+                    add(part, line)
+        stack.extend(children(node))
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(node: ast.AST) -> list[ast.stmt]:
+    """Every statement under a node, nested blocks included (expressions are not visited: cheaper than
+    `ast.walk` when only assignments or definitions matter)."""
+    out: list[ast.stmt] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        for name in _BLOCK_FIELDS:
+            block = getattr(current, name, None)
+            if block:
+                for child in block:
+                    if isinstance(child, ast.stmt):
+                        out.append(child)
+                    stack.append(child)
+    return out
+
+
 def call_name(node: ast.AST) -> str:
     """The called name of a Call node (`X(...)` or `a.b.X(...)`), else ''."""
     if isinstance(node, ast.Call):
         return _base_name(node.func)
     return ""
+
+
+def code_strings(node: ast.AST, value: str) -> list[int]:
+    """Lines where a string literal equal to `value` is used in an expression under `node` (a config key read
+    with `.get("key")`, compared, or indexed). A string standing alone as a statement (a docstring or a bare
+    string used as a comment) is not code and is skipped."""
+    bare = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    return [n.lineno for n in ast.walk(node)
+            if isinstance(n, ast.Constant) and n.value == value and id(n) not in bare]
 
 
 def string_constants(node: ast.AST) -> list[str]:
@@ -105,6 +181,7 @@ class Tree:
         self._text: dict[str, str | None] = {}
         self._ast: dict[str, ast.Module | None] = {}
         self._lines: dict[str, list[str]] = {}
+        self._code_names: dict[str, dict[str, int]] = {}
         self.memo: dict[tuple, object] = {}
 
     # ------------------------------------------------------------------ files
@@ -168,7 +245,41 @@ class Tree:
             cached = self._lines[rel] = (self.text(rel) or "").splitlines()
         return cached
 
+    def code_names(self, rel: str) -> dict[str, int]:
+        """Every name a Python module uses *as code*, with the first line it occurs on (cached per module).
+
+        Counted: a name read or assigned (`x`), an attribute accessed, called or assigned (`self.x`, `a.b.x()`),
+        a function or class defined (`def x`), and a name imported (`from m import x`, `import a.b`). Attribute
+        chains rooted in a name are also indexed dotted (`self.token_usage`, and `self.token_usage.` when an
+        attribute of it is used). Comments, docstrings and string literals are never code, so they never count.
+        An empty dict for a missing or unparsable module.
+        """
+        cached = self._code_names.get(rel)
+        if cached is not None:
+            return cached
+        module = self.module(rel)
+        found: dict[str, int] = {}
+
+        def add(name: str, line: int) -> None:
+            if name and (name not in found or line < found[name]):
+                found[name] = line
+
+        if module is not None:
+            _index_code_names(module, add)
+        self._code_names[rel] = found
+        return found
+
+    def code_line(self, rel: str, name: str) -> int | None:
+        """The first line where a module uses `name` as code (see `code_names`), else None. A module whose text
+        never holds the name is not indexed at all."""
+        word = name.rstrip(".").rsplit(".", 1)[-1]
+        if rel not in self._code_names and word not in (self.text(rel) or ""):
+            return None
+        return self.code_names(rel).get(name)
+
     def line_of(self, rel: str, needle: str | re.Pattern[str], start: int = 1, end: int | None = None) -> int | None:
+        """The first line whose *text* holds the needle: for text files (docs, generated tables). For Python
+        evidence use `code_line`, which ignores comments, docstrings and string literals."""
         text = self.text(rel)
         if text is None:
             return None

@@ -38,6 +38,7 @@ CHECK_KINDS: dict[str, tuple[str, ...]] = {
     "excluded_params_backend": (),
     "env_var_agrees": (),
     "native_hook_adapter": (),
+    "agent_framework": ("test",),
     "tests": (),
     "script_entry": ("path", "name"),
     "example_configs": ("folder",),
@@ -58,6 +59,8 @@ CONDITION_KINDS: dict[str, tuple[str, ...]] = {
     "reads_env_key": (),
     "capabilities_field_in": ("field", "values"),
     "inherits_method": ("class", "method"),
+    "runs_hooks": (),
+    "mcp_server_hooks": (),
 }
 
 REPO_CHECK_KINDS = frozenset({"repo_text", "generated_tables", "script_entry"})

@@ -1,10 +1,14 @@
 """A stateful MassGen backend that wraps an agent CLI printing JSONL events.
 
 The CLI is `snippets/fake_cli.py`, run with the current interpreter. The backend spawns
-it once per turn with asyncio's subprocess API, reads one JSON event per line, turns
-events into MassGen `StreamChunk`s, and keeps the CLI's session id so the next turn
-resumes the same conversation. Every failure (non-zero exit, a malformed line, a CLI
-that stops talking) ends the stream with one `error` chunk within a bounded time.
+it once per
+turn with asyncio's subprocess API, reads one JSON event per line, turns events into
+MassGen
+`StreamChunk`s, and keeps the CLI's session id so the next turn resumes the same
+conversation.
+Every failure (non-zero exit, a malformed line, a CLI that stops talking) ends the
+stream with one
+`error` chunk within a bounded time.
 """
 
 from __future__ import annotations
@@ -18,10 +22,20 @@ from pathlib import Path
 from typing import Any
 
 from massgen.backend._streaming_buffer_mixin import StreamingBufferMixin
-from massgen.backend.base import FilesystemSupport, LLMBackend, StreamChunk
+from massgen.backend.base import (
+    FilesystemSupport,
+    LLMBackend,
+    StreamChunk,
+    build_workflow_mcp_instructions,
+    build_workflow_mcp_server_config,
+)
 from massgen.backend.capabilities import BackendCapabilities
+from massgen.mcp_tools.workflow_tools_server import extract_workflow_tool_call
 
 FAKE_CLI = Path(__file__).with_name("fake_cli.py")
+WORKFLOW_SERVER = (
+    "massgen_workflow_tools"  # the server name build_workflow_mcp_server_config gives
+)
 
 # --8<-- [start:capabilities]
 CAPABILITIES = BackendCapabilities(
@@ -44,8 +58,10 @@ class CliTurnError(Exception):
 
 # --8<-- [start:class]
 class FakeCliBackend(StreamingBufferMixin, LLMBackend):
-    """Stateful backend driving `fake_cli.py` (the mixin comes first, as in MassGen's
-    CLI backends)."""
+    """Stateful backend driving `fake_cli.py`.
+
+    The mixin comes first, as in MassGen's CLI backends.
+    """
 
     def __init__(self, api_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(api_key, **kwargs)
@@ -65,6 +81,9 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             kwargs.get("turn_timeout", 300.0)
         )  # max seconds for a whole turn
         self.session_id: str | None = None  # set by the CLI's thread.started event
+        self.task_prompt: str | None = (
+            None  # the round's task, kept to re-send when a fresh session starts
+        )
 
     def get_provider_name(self) -> str:
         return "fake_cli"
@@ -81,10 +100,12 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
     async def clear_history(self) -> None:
         """Start a fresh CLI session next turn; keep the workspace config."""
         self.session_id = None
+        self.task_prompt = None  # a cleared history is not retried
 
     async def reset_state(self) -> None:
         """Forget the session and remove the workspace config this backend wrote."""
         self.session_id = None
+        self.task_prompt = None
         (self.state_dir / "config.json").unlink(missing_ok=True)
         self._clear_streaming_buffer()
 
@@ -101,22 +122,64 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
 
     def _prompt_from(self, messages: list[dict[str, Any]]) -> str:
         """A stateful CLI holds the history itself: send only the newest user or tool
-        message."""
+        message.
+
+        MassGen sends the task once, with the system message, on a round's first
+        attempt; a retry brings only
+        the orchestrator's enforcement message. When there is no session to resume (the
+        first turn failed),
+        the retry starts a fresh session, so the task goes in front of the retry message
+        again."""
+        newest = ""
         for message in reversed(messages):
             if message.get("role") == "user":
-                return self._text_of(message.get("content"))
+                newest = self._text_of(message.get("content"))
+                break
             if message.get("role") == "tool":
-                return "[tool result] " + self._text_of(message.get("content"))
-        return ""
+                newest = "[tool result] " + self._text_of(message.get("content"))
+                break
+        if any(m.get("role") == "system" for m in messages):
+            self.task_prompt = newest
+        elif (
+            self.session_id is None
+            and self.task_prompt
+            and newest
+            and newest != self.task_prompt
+        ):
+            return f"{self.task_prompt}\n\n{newest}"
+        return newest
 
-    def _write_workspace_config(self, messages: list[dict[str, Any]]) -> None:
-        """The CLI takes one prompt; the system message travels in a config file it
-        reads."""
+    def _write_workspace_config(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]
+    ) -> None:
+        """The CLI takes one prompt; the system message and the MCP servers travel in a
+        config file it reads.
+        MassGen's workflow tools (`new_answer`, `vote`) reach the CLI through MassGen's
+        workflow-tools MCP
+        server, which echoes each call back; other tools are only named (the fake CLI
+        may call them)."""
         system = next((m for m in messages if m.get("role") == "system"), None)
-        if system is not None:
+        instructions = self._text_of(system.get("content")) if system else ""
+        # The MCP route for the workflow tools: a stdio server entry (None when `tools`
+        # holds none of them).
+        workflow_server = build_workflow_mcp_server_config(
+            tools or [], str(self.state_dir)
+        )
+        if workflow_server is not None:
+            instructions += build_workflow_mcp_instructions(
+                tools, mcp_prefix=f"{WORKFLOW_SERVER}/"
+            )
+        names = [
+            t["function"]["name"]
+            for t in tools or []
+            if t.get("function", {}).get("name")
+        ]
+        if system is not None or names:
             config = {
-                "instructions": self._text_of(system.get("content")),
+                "instructions": instructions,
                 "model": self.model,
+                "tools": names,
+                "mcp_servers": [workflow_server] if workflow_server else [],
             }
             (self.state_dir / "config.json").write_text(json.dumps(config))
 
@@ -136,7 +199,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             yield StreamChunk(type="error", error="no user message to send to the CLI")
             return
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        self._write_workspace_config(messages)
+        self._write_workspace_config(messages, tools)
         self.start_api_call_timing(self.model)
         previous_session = self.session_id
         try:
@@ -273,6 +336,25 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
                     item_id=item.get("id"),
                 ),
             ]
+        if (
+            kind == "item.completed"
+            and item.get("type") == "mcp_tool_call"
+            and item.get("server") == WORKFLOW_SERVER
+        ):
+            # The CLI reports server and tool separately: match the server, then read
+            # the echoed call back.
+            try:
+                call = extract_workflow_tool_call(
+                    json.loads(item.get("result") or "{}")
+                )
+            except json.JSONDecodeError:
+                call = None
+            if call is None:
+                raise CliTurnError(
+                    f"unreadable workflow tool result: {str(item.get('result'))[:80]}"
+                )
+            self._append_tool_call_to_buffer([call])
+            return [StreamChunk(type="tool_calls", tool_calls=[call])]
         if kind == "item.completed" and item.get("type") == "function_call":
             call = {
                 "id": item["id"],
@@ -290,8 +372,10 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             }
             return [StreamChunk(type="done", usage=usage)]
         if kind == "turn.failed":
-            message = event.get("error", {}).get("message", "unknown error")
-            raise CliTurnError(f"the CLI reported: {message}")
+            raise CliTurnError(
+                "the CLI reported: "
+                + event.get("error", {}).get("message", "unknown error")
+            )
         # turn.started, item.completed for text already streamed, unknown events
         return []
 

@@ -2,29 +2,37 @@
 example.
 
 It stands in for a real agent CLI (MassGen's `codex` backend drives `codex exec
---json`). The event names follow the same shape: a `thread.started` event carrying the
-session id, `item.*` events wrapping a nested `item` with its own `type`, and a closing
-`turn.completed` carrying usage or a `turn.failed` carrying an error. The details (text
-deltas, the flags, the state files) are our own.
+--json`). The event
+names follow the same shape: a `thread.started` event carrying the session id, `item.*`
+events
+wrapping a nested `item` with its own `type`, and a closing `turn.completed` carrying
+usage or a
+`turn.failed` carrying an error. The details (text deltas, the flags, the state files)
+are our own.
 
 Usage (always through the current interpreter):
 
-    python snippets/fake_cli.py --state-dir DIR [--resume SESSION_ID]
-        [--scenario text|reasoning|tool]
-        [--fault exit|malformed|hang|turn-failed|no-completion] [--model M] PROMPT
+    python snippets/fake_cli.py --state-dir DIR [--resume SESSION_ID] [--scenario
+    text|reasoning|tool]
+                                [--fault exit|malformed|hang|turn-failed|no-completion]
+                                [--model M] PROMPT
 
 A PROMPT of "-" is read from stdin. The environment variables FAKE_CLI_SCENARIO and
-FAKE_CLI_FAULT select a scenario or fault when the flag is not given. Exit codes: 0
-after a completed turn, 2 for bad arguments, 3 for the `exit` and `turn-failed` faults,
-4 for an unknown session id.
+FAKE_CLI_FAULT
+select a scenario or fault when the flag is not given. Exit codes: 0 after a completed
+turn,
+2 for bad arguments, 3 for the `exit` and `turn-failed` faults, 4 for an unknown session
+id.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -35,8 +43,7 @@ FAULTS = ("exit", "malformed", "hang", "turn-failed", "no-completion")
 
 # --8<-- [start:events]
 def emit(event: dict) -> None:
-    """Print one event as one JSON line, flushed at once so the reader sees it while we
-    work."""
+    """Print one event as one JSON line, flushed so the reader sees it while we work."""
     sys.stdout.write(json.dumps(event) + "\n")
     sys.stdout.flush()
 
@@ -69,16 +76,73 @@ def save_session(state_dir: Path, session: dict) -> None:
     (state_dir / f"{session['id']}.json").write_text(json.dumps(session, indent=1))
 
 
-def read_instructions(state_dir: Path) -> str:
-    """The wrapper writes a workspace config file; we read the instructions from it if
-    present."""
+def read_config(state_dir: Path) -> dict:
+    """The workspace config file the wrapper writes.
+
+    It holds the instructions and the names of the tools we may call.
+    """
     config = state_dir / "config.json"
-    if not config.exists():
-        return ""
-    return str(json.loads(config.read_text()).get("instructions", ""))
+    return json.loads(config.read_text()) if config.exists() else {}
+
+
+def read_instructions(state_dir: Path) -> str:
+    return str(read_config(state_dir).get("instructions", ""))
 
 
 # --8<-- [end:state]
+
+
+# --8<-- [start:mcp]
+async def call_workflow_tool(server: dict, prompt: str) -> tuple[str, dict, str]:
+    """As a real MCP client (the `mcp` package): start the server from the config, read
+    its tools, vote for
+    the first answer once the prompt shows answers, else submit a new answer."""
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    # The entry names a program (MassGen's is `fastmcp`); look beside this interpreter
+    # when it is not on PATH.
+    command = shutil.which(server["command"]) or str(
+        Path(sys.executable).parent / server["command"]
+    )
+    params = StdioServerParameters(
+        command=command,
+        args=server["args"],
+        env={**os.environ, **server.get("env", {})},
+    )
+    async with stdio_client(params, errlog=open(os.devnull, "w")) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            schemas = {
+                t.name: t.inputSchema for t in (await session.list_tools()).tools
+            }
+            choices = schemas.get("vote", {}).get("properties", {}).get(
+                "agent_id", {}
+            ).get("enum") or ["agent1"]
+            if (
+                "vote" in schemas and "no answers available yet" not in prompt
+            ):  # the prompt shows answers
+                name, arguments = (
+                    "vote",
+                    {
+                        "agent_id": choices[0],
+                        "reason": "the fake CLI votes for the first answer",
+                    },
+                )
+            else:
+                name, arguments = (
+                    "new_answer",
+                    {"content": "Four. (the fake CLI's answer)"},
+                )
+            result = await session.call_tool(name, arguments)
+    return (
+        name,
+        arguments,
+        "".join(part.text for part in result.content if part.type == "text"),
+    )
+
+
+# --8<-- [end:mcp]
 
 
 def count_tokens(text: str) -> int:
@@ -151,16 +215,51 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         output_text += thought + " "
-    if scenario == "tool" and not prompt.startswith("[tool result]"):
+    config = read_config(state_dir)
+    name = None  # the tool called this turn, if any
+    workflow = next(
+        (
+            s
+            for s in config.get("mcp_servers", [])
+            if s.get("name") == "massgen_workflow_tools"
+        ),
+        None,
+    )
+    if scenario == "tool" and workflow is not None:
+        # A workflow tool offered over MCP: call it on the server and report server,
+        # tool and result apart.
+        name, arguments, result = asyncio.run(call_workflow_tool(workflow, prompt))
+        emit(
+            {
+                "type": "item.completed",
+                "item": {
+                    "id": f"mcp_{turn_number}",
+                    "type": "mcp_tool_call",
+                    "server": workflow["name"],
+                    "tool": name,
+                    "arguments": arguments,
+                    "result": result,
+                },
+            }
+        )
+        reply = ""
+    elif scenario == "tool" and not prompt.startswith("[tool result]"):
+        # Otherwise call the first tool the wrapper named, or get_weather.
+        name = (config.get("tools") or ["get_weather"])[0]
         city = prompt.split()[-1].strip("?.!") if prompt.split() else "Paris"
+        arguments = (
+            {"city": city}
+            if name == "get_weather"
+            else {"content": f"The answer to: {prompt}"}
+        )
         emit(
             {
                 "type": "item.completed",
                 "item": {
                     "id": f"call_{turn_number}",
                     "type": "function_call",
-                    "name": "get_weather",
-                    "arguments": json.dumps({"city": city}),
+                    "name": name,
+                    "arguments": json.dumps(arguments),
                 },
             }
         )
@@ -182,7 +281,9 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     output_text += reply
-    session["turns"].append({"prompt": prompt, "reply": reply})
+    session["turns"].append(
+        {"prompt": prompt, "reply": reply, **({"tool": name} if name else {})}
+    )
     save_session(state_dir, session)
 
     if fault == "no-completion":

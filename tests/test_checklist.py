@@ -44,8 +44,8 @@ EXPECTED_FILES = {
 CONDITIONAL_POINTS = {"streaming-buffer", "native-tool-mixin", "disallowed-tools", "tool-category-overrides",
                       "native-hook-adapter", "multimodal-tools", "docker-network-mode", "hook-test-script",
                       "sandbox-test-script", "formatter-export", "handler-export", "excluded-params-test",
-                      "listed-for-api-key-backends", "listed-for-wrappers", "listed-for-chat-completions-providers",
-                      "listed-for-multimodal-tools"}
+                      "listed-for-api-key-backends", "listed-for-chat-completions-providers",
+                      "listed-for-multimodal-tools", "mcp-server-hooks", "agent-framework-backends"}
 
 
 def nav_pages() -> set[str]:
@@ -105,7 +105,7 @@ def test_every_kind_is_implemented_and_used() -> None:
 
 def test_counts() -> None:
     points = load_checklist().points
-    assert len(points) == 38
+    assert len(points) == 39
     assert sum(p.required for p in points) == 13
     assert sum(p.advisory for p in points) == 7
 

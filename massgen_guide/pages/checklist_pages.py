@@ -59,18 +59,22 @@ def checklist_page(call: DirectiveCall) -> str:
     return "\n".join(out)
 
 
-@generator("point-when")
-def point_when(call: DirectiveCall) -> str:
-    """When a checklist point applies, in the checklist's own words (so a page never restates it differently)."""
-    try:
-        point = load_checklist().point(call.arg("id"))
-    except KeyError:
-        raise GuideError(f"id={call.arg('id')!r}: no checklist point has this id") from None
-    when = "every backend" if point.required else point.condition.text  # type: ignore[union-attr]
-    text = f"**When the checklist asks for it** (audit point `{point.id}`): {_md(when)}."
+@generator("checklist-point")
+def checklist_point(call: DirectiveCall) -> str:
+    """One point of the checklist as a note box: its title, when it applies, what the source shows, and the audit
+    point's id. Pages that must state a point's fact (e.g. both the registration and the testing page) render it
+    from the data instead of restating it."""
+    checklist = load_checklist()
+    wanted = call.arg("id")
+    point = next((p for p in checklist.points if p.id == wanted), None)
+    if point is None:
+        raise GuideError(f"id={wanted!r}: no such checklist point")
+    when = "Required for every backend." if point.required else f"Applies when {point.condition.text}."  # type: ignore[union-attr]
+    lines = [f'!!! note "Checklist: {point.title}"', f"    {when} File: `{point.file}`.", ""]
     if point.note:
-        text += f" {_md(point.note)}"
-    return text + "\n"
+        lines += [f"    {point.note}", ""]
+    lines.append(f"    Audit point `{point.id}` (`massgen-guide audit TYPE` reports it).")
+    return "\n".join(lines) + "\n"
 
 
 @generator("checklist-counts")

@@ -94,3 +94,17 @@ def test_guide_url_is_the_site_url(monkeypatch) -> None:
     assert page_url(point) == site_url() + "phases/registration/"
     monkeypatch.setenv(OVERRIDE_SETTING, "http://127.0.0.1:8000")
     assert page_url(point) == "http://127.0.0.1:8000/phases/registration/"
+
+
+def test_the_agent_framework_fact_is_stated_once_from_data() -> None:
+    """The registration and testing pages render the same checklist point, so they cannot disagree."""
+    from massgen_guide.checklist import load_checklist as load
+
+    point = next(p for p in load().points if p.id == "agent-framework-backends")
+    for page in ("phases/registration.md", "phases/testing.md"):
+        source = (ROOT / "docs" / page).read_text()
+        assert "<!-- guide:checklist-point id=agent-framework-backends -->" in source
+        assert "needs no change" not in source
+    text = generate("checklist-point", "phases/testing.md", id="agent-framework-backends")
+    assert point.note in text and "fails" in point.note
+    assert text.startswith('!!! note "Checklist: List a CLI or SDK wrapper in AGENT_FRAMEWORK_BACKENDS')

@@ -152,7 +152,7 @@ def test_cli_single_backend_exit_codes() -> None:
     ok = run_cli("claude")
     assert ok.returncode == 0, ok.stderr
     assert ok.stderr == ""
-    assert "summary: 24 pass, 0 missing, 10 not applicable, 4 cannot check; 0 required point(s) missing" in ok.stdout
+    assert "summary: 24 pass, 0 missing, 11 not applicable, 4 cannot check; 0 required point(s) missing" in ok.stdout
     missing = run_cli("codex", "--format", "json")
     assert missing.returncode == 1
     assert json.loads(missing.stdout)["backends"][0]["missing_required"] == ["pricing"]
@@ -172,3 +172,30 @@ def test_optional_export_through_all_append() -> None:
         line_in("massgen/backend/__init__.py", "from .azure_openai import AzureOpenAIBackend"),
         line_in("massgen/backend/__init__.py", '__all__.append("AzureOpenAIBackend")'),
     ]
+
+
+@pytest.mark.parametrize("backend_type", ["codex", "gemini_cli", "antigravity_cli"])
+def test_cli_backends_on_the_mcp_server_hook_route(backend_type: str) -> None:
+    """The three CLI backends declare supports_mcp_server_hooks() -> True and define the four file methods; they
+    also load an adapter, so the hook-adapter condition ("the tool can run hooks") holds for them."""
+    mcp = result(backend_type, "mcp-server-hooks")
+    assert mcp.status == PASS and mcp.required
+    assert [e.note.split(".")[1] for e in mcp.evidence] == [
+        "get_hook_dir", "write_post_tool_use_hook", "read_unconsumed_hook_content", "clear_hook_files"]
+    assert mcp.detail.startswith("supports_mcp_server_hooks returns True (massgen/backend/")
+    adapter = result(backend_type, "native-hook-adapter")
+    assert adapter.status == PASS
+    assert adapter.detail == "the backend loads a native hook adapter (its tool runs hooks)"
+
+
+@pytest.mark.parametrize("backend_type", ["claude_code", "copilot"])
+def test_sdk_backends_run_hooks_natively(backend_type: str) -> None:
+    assert result(backend_type, "mcp-server-hooks").status == NOT_APPLICABLE
+    assert result(backend_type, "mcp-server-hooks").detail == "no supports_mcp_server_hooks (not on the MCP-server hook route)"
+    assert result(backend_type, "native-hook-adapter").status == PASS
+
+
+def test_api_backends_need_no_adapter() -> None:
+    adapter = result("claude", "native-hook-adapter")
+    assert adapter.status == NOT_APPLICABLE
+    assert adapter.detail.startswith("no native tools")

@@ -86,7 +86,7 @@ def test_cli_exit_codes_and_formats(fake_massgen: Path) -> None:
     ok = run_cli("good", "--massgen", str(fake_massgen))
     assert ok.returncode == 0, ok.stderr
     assert ok.stderr == ""
-    assert "summary: 27 pass, 0 missing, 11 not applicable, 0 cannot check; 0 required point(s) missing" in ok.stdout
+    assert "summary: 27 pass, 0 missing, 12 not applicable, 0 cannot check; 0 required point(s) missing" in ok.stdout
     gap = run_cli("noconfig", "--massgen", str(fake_massgen), "--format", "json")
     assert gap.returncode == 1, gap.stderr
     data = json.loads(gap.stdout)
@@ -142,3 +142,81 @@ def test_older_layout_two_exclusion_lists(fake_massgen: Path) -> None:
     shared = next(r for r in report.results if r.point.id == "excluded-params-shared")
     assert shared.status == MISSING
     assert shared.detail == "the two exclusion lists differ: agent_id"
+
+
+HOOK_METHODS = """
+    def supports_mcp_server_hooks(self) -> bool:
+        return True
+
+    def get_hook_dir(self):
+        return self.cwd / ".nativecli"
+
+    def write_post_tool_use_hook(self, content, tool_matcher="*", ttl_seconds=30.0):
+        pass
+
+    def read_unconsumed_hook_content(self):
+        return None
+
+    def clear_hook_files(self):
+        pass
+"""
+ADAPTER_LINE = '        self._init_native_hook_adapter("massgen.mcp_tools.native_hook_adapters.NativeCliAdapter")\n'
+
+
+def test_hookless_cli_on_the_mcp_server_route_needs_no_adapter(fake_massgen: Path) -> None:
+    """A CLI that cannot run hooks declares supports_mcp_server_hooks and loads no adapter: the adapter point is
+    not applicable (an adapter would move it off that route), and the route's file methods are required."""
+    path = fake_massgen / "massgen/backend/nativecli.py"
+    path.write_text(path.read_text().replace(ADAPTER_LINE, "") + HOOK_METHODS.split("    def get_hook_dir")[0])
+    (report,) = audit(fake_massgen, "nativecli").reports
+    adapter = next(r for r in report.results if r.point.id == "native-hook-adapter")
+    assert adapter.status == NOT_APPLICABLE
+    assert adapter.detail.startswith("a hookless tool on the MCP-server hook route (supports_mcp_server_hooks returns "
+                                     "True (massgen/backend/nativecli.py:")
+    route = next(r for r in report.results if r.point.id == "mcp-server-hooks")
+    assert (route.status, route.required) == (MISSING, True)
+    assert route.detail.startswith("NativeCliBackend does not define get_hook_dir, write_post_tool_use_hook, "
+                                   "read_unconsumed_hook_content, clear_hook_files; supports_mcp_server_hooks returns True")
+    path.write_text(path.read_text() + "\n    def get_hook_dir" + HOOK_METHODS.split("    def get_hook_dir")[1])
+    (report,) = audit(fake_massgen, "nativecli").reports
+    assert statuses(report)["mcp-server-hooks"] == PASS
+
+
+def test_native_tools_without_any_hook_route(fake_massgen: Path) -> None:
+    """Neither an adapter nor the MCP-server route: no MassGen hook fires, so the adapter point applies."""
+    path = fake_massgen / "massgen/backend/nativecli.py"
+    path.write_text(path.read_text().replace(ADAPTER_LINE, "        # no _init_native_hook_adapter here\n"))
+    (report,) = audit(fake_massgen, "nativecli").reports
+    adapter = next(r for r in report.results if r.point.id == "native-hook-adapter")
+    assert (adapter.status, adapter.required) == (MISSING, True)
+    assert adapter.detail == (
+        "NativeCliBackend never calls _init_native_hook_adapter; native tools and no hook route: without an "
+        "adapter, or supports_mcp_server_hooks for a tool that cannot run hooks, no MassGen hook fires")
+    assert statuses(report)["mcp-server-hooks"] == NOT_APPLICABLE
+
+
+def test_agent_framework_set_and_the_test_that_pins_it(fake_massgen: Path) -> None:
+    """A wrapper in AGENT_FRAMEWORK_BACKENDS passes while no test pins the set; once MassGen's capabilities test
+    asserts the exact set, a wrapper missing from the test's expected set fails, naming the line."""
+    (report,) = audit(fake_massgen, "nativecli").reports
+    point = next(r for r in report.results if r.point.id == "agent-framework-backends")
+    assert point.status == PASS
+    assert point.detail.startswith("massgen/tests/test_backend_capabilities.py does not pin the set")
+    (fake_massgen / "massgen/tests/test_backend_capabilities.py").write_text(
+        "from massgen.backend.capabilities import AGENT_FRAMEWORK_BACKENDS\n\n\n"
+        "def test_all_agent_framework_backends():\n"
+        '    """AGENT_FRAMEWORK_BACKENDS == {\\"nativecli\\"} is only a docstring."""\n'
+        '    expected_frameworks = {"other_cli"}\n'
+        "    assert AGENT_FRAMEWORK_BACKENDS == expected_frameworks\n")
+    (report,) = audit(fake_massgen, "nativecli").reports
+    point = next(r for r in report.results if r.point.id == "agent-framework-backends")
+    assert (point.status, point.required) == (MISSING, True)
+    assert point.detail.startswith("nativecli: not in the set massgen/tests/test_backend_capabilities.py:7 pins "
+                                   "AGENT_FRAMEWORK_BACKENDS to; native tools: ")
+    caps = fake_massgen / "massgen/backend/capabilities.py"
+    caps.write_text(caps.read_text().replace('frozenset({"nativecli"})', "frozenset()"))
+    (report,) = audit(fake_massgen, "nativecli").reports
+    point = next(r for r in report.results if r.point.id == "agent-framework-backends")
+    assert point.detail.startswith("nativecli: not in AGENT_FRAMEWORK_BACKENDS (massgen/backend/capabilities.py) "
+                                   "and not in the set")
+    assert statuses(report)["agent-framework-backends"] == MISSING

@@ -79,24 +79,8 @@ class TestNimbusConformance(BackendConformanceTests):
         return make
 
 
-class TestCliWrapperConformance(BackendConformanceTests):
-    backend_class = property(lambda self: snippet("cli_wrapper_backend", "FakeCliBackend"))
-    capabilities = property(lambda self: snippet("cli_wrapper_backend", "CAPABILITIES"))
-    supports_reasoning = True
-    is_stateful = True
-
-    @pytest.fixture
-    def backend_factory(self, tmp_path: Path):
-        def make(scenario: str, turns: int = 1) -> Any:
-            options = {"text": {}, "tool_call": {"scenario": "tool"}, "reasoning": {"scenario": "reasoning"},
-                       "failure": {"fault": "exit"}}[scenario]
-            state = tmp_path / "state"
-            state.mkdir(exist_ok=True)
-            return self.backend_class(state_dir=state, idle_timeout=5.0, **options)
-        return make
-
-    def session_marker(self, backend: Any) -> str | None:
-        return backend.session_id
+# The CLI wrapper's conformance class is the one docs/conformance.md shows, in snippets/.
+from snippets.test_conformance_cli_example import TestFakeCliConformance  # noqa: E402,F401 - collected here
 
 
 class TestSdkWrapperConformance(BackendConformanceTests):

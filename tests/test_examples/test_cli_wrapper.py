@@ -167,3 +167,20 @@ def test_fake_cli_rejects_an_unknown_session(tmp_path: Path) -> None:
     assert result.returncode == 4
     assert result.stderr == f"fake-cli: no session 'sess-9' in {tmp_path}\n"
     assert result.stdout == ""
+
+
+def test_a_retry_without_a_session_sends_the_task_again(cli_backend, tmp_path: Path) -> None:
+    """MassGen's retry carries only the enforcement message. After a failed first turn there is no session to
+    resume, so the wrapper puts the task in front of it; with a session, it sends the retry message alone."""
+    backend = cli_backend(fault="exit")
+    first = [{"role": "system", "content": "rules"}, {"role": "user", "content": "What is 2+2?"}]
+    chunks, _ = drain(backend, first)
+    assert [c["type"] for c in chunks] == ["agent_status", "error"] and backend.session_id is None
+    backend.fault = None
+    retry = [{"role": "user", "content": "You must call new_answer or vote."}]
+    drain(backend, retry)
+    session = json.loads((tmp_path / "state" / f"{backend.session_id}.json").read_text())
+    assert session["turns"][0]["prompt"] == "What is 2+2?\n\nYou must call new_answer or vote."
+    drain(backend, retry)  # the session exists now: resumed, the retry message alone
+    session = json.loads((tmp_path / "state" / f"{backend.session_id}.json").read_text())
+    assert session["turns"][1]["prompt"] == "You must call new_answer or vote."
