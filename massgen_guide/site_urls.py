@@ -60,6 +60,9 @@ def site_settings(root: Path = ROOT) -> dict[str, str]:
     return _site_settings(root, os.environ.get("SITE_URL", ""), os.environ.get("REPO_URL", ""))
 
 
+site_settings.cache_clear = lambda: _site_settings.cache_clear()  # type: ignore[attr-defined]
+
+
 @lru_cache(maxsize=8)
 def _site_settings(root: Path, _site: str, _repo: str) -> dict[str, str]:
     config_file = root / "mkdocs.yml"
