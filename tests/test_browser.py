@@ -519,7 +519,13 @@ PROSE_OVERFLOW_JS = r"""() => {
 }"""
 
 # Every code block's text (for the snippet-width check, done in Python).
-CODE_BLOCKS_JS = """() => Array.from(document.querySelectorAll("article pre > code"), code => code.textContent)"""
+# The text of each code block as its source shows it: Material moves a code annotation's explanation into the code
+# element once its script has run, so annotations are taken out first (their marker stays a comment in the file).
+CODE_BLOCKS_JS = """() => Array.from(document.querySelectorAll("article pre > code"), code => {
+  const copy = code.cloneNode(true);
+  copy.querySelectorAll(".md-annotation, .md-tooltip, .md-annotation__index").forEach(node => node.remove());
+  return copy.textContent;
+})"""
 
 # A literal `\\|` inside <code>, and a <strong> or <em> holding a dunder name's core (`__init__` rendered as
 # bold "init").
