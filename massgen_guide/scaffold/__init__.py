@@ -5,10 +5,10 @@
 - `render`: the new files, rendered from the worked examples in `snippets/` (names substituted, section and
   annotation markers stripped) and from the test templates in `templates/`;
 - `edits`: insertions into MassGen's existing files (exports, the `create_backend` branch, the capabilities entry,
-  the listing sites the kind requires, pricing), located statically and inserted as whole lines;
+  the listing sites the kind requires, pricing), located with `ast` positions and inserted as whole lines;
 - `plan`: every change of one run, shown as a unified diff or written all-or-none;
 - `command`: the sub-command.
 
-May import: the standard library, yaml, libcst, and this package's `errors`, `source`, `audit_tree`, `checklist`
-and `facts.listing_data`. Never imports MassGen (everything is read as text).
+May import: the standard library, yaml, and this package's `errors`, `source`, `audit`, `audit_tree` and
+`facts.listing_data`. Never imports MassGen (everything is read as text).
 """

@@ -1,18 +1,17 @@
 """Insertions into MassGen's existing files, located statically and made as whole lines.
 
-Each edit finds its target node with Python's `ast` (positions of a 5,500-line module in milliseconds; a full libcst
-parse of `config_builder.py` takes seconds), checks whether the new backend is already there, and inserts whole
-lines at the node's end, indented like its last element. Every inserted block is parsed with libcst before it is
-used, and the edited module is parsed again, so an edit can never leave a file that does not parse. Untouched lines
-keep their bytes; only a container written on one line gets its closing line rewritten.
+Each edit finds its target node with Python's `ast` (exact start and end positions of every statement and element),
+checks whether the new backend is already there, and inserts whole lines at the node's end, indented like its last
+element. Every inserted block is parsed before it is used and every edited module is parsed again, so an edit never
+leaves a file that does not parse. Untouched lines keep their bytes; only a container written on one line gets that
+line rewritten. (libcst was tried and dropped: importing it took 1.3 s and parsing config_builder.py 4.7 s on the
+2-core machine, against a 2 s budget for the whole command.)
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-
-import libcst
 
 from ..errors import GuideError
 
@@ -53,20 +52,20 @@ class TextEdit:
         new = "".join(lines)
         if new != self.text:
             try:
-                libcst.parse_module(new) if len(lines) < 1500 else ast.parse(new)
-            except (libcst.ParserSyntaxError, SyntaxError) as exc:  # a bug here, never the user's input
+                ast.parse(new)
+            except SyntaxError as exc:  # a bug here, never the user's input
                 raise GuideError(f"{self.rel}: the scaffold's edit would not parse ({exc}); nothing written") from None
         return new
 
 
 def checked_block(block: str, what: str, wrap: str = "{}") -> str:
-    """A block parsed with libcst (dedented, inside `wrap`) before it goes into a file."""
+    """A block parsed (dedented, inside `wrap`) before it goes into a file."""
     import textwrap
 
     code = wrap.replace("{}", textwrap.dedent(block))
     try:
-        libcst.parse_module(code)
-    except libcst.ParserSyntaxError as exc:
+        ast.parse(code)
+    except SyntaxError as exc:
         raise GuideError(f"the scaffold's {what} does not parse: {exc}") from None
     return block
 
