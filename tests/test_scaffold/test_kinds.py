@@ -57,21 +57,29 @@ def snapshot(root: Path) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module", params=KINDS)
-def scaffolded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    kind = request.param
-    root = git_copy(tmp_path_factory.mktemp(kind), python_only=False)
-    from massgen_guide.cli import main
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Path, str, float]]:
+    """kind -> (kind, root, output, seconds) after `new acme --kind KIND --price ... --write` into a fresh copy."""
     import contextlib
     import io
 
-    out, err = io.StringIO(), io.StringIO()
-    start = time.perf_counter()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["new", "acme", "--kind", kind, "--massgen", str(root), "--price", PRICE, "--write"])
-    elapsed = time.perf_counter() - start
-    assert code == 0, err.getvalue()
-    return kind, root, out.getvalue(), elapsed
+    from massgen_guide.cli import main
+
+    out = {}
+    for kind in KINDS:
+        root = git_copy(tmp_path_factory.mktemp(kind), python_only=False)
+        stdout, stderr = io.StringIO(), io.StringIO()
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main(["new", "acme", "--kind", kind, "--massgen", str(root), "--price", PRICE, "--write"])
+        assert code == 0, stderr.getvalue()
+        out[kind] = (kind, root, stdout.getvalue(), time.perf_counter() - start)
+    return out
+
+
+@pytest.fixture(params=KINDS)
+def scaffolded(request: pytest.FixtureRequest, copies):
+    return copies[request.param]
 
 
 def test_write_reports_every_site_and_the_next_command(scaffolded) -> None:
@@ -125,17 +133,20 @@ def test_dry_run_prints_the_diff_and_writes_nothing(scaffolded, capsys, tmp_path
     assert snapshot(root) == before
 
 
-def test_scaffolded_and_massgen_registry_tests_pass_on_the_copy(scaffolded, tmp_path) -> None:
-    kind, root, _, _ = scaffolded
-    check = tmp_path / "test_scaffolded_config.py"
-    check.write_text(CONFIG_CHECK.format(folder=str(root / "massgen/configs/providers/acme")))
-    tests = [str(root / "massgen/tests/test_acme.py"), *(str(root / "massgen/tests" / t) for t in MASSGEN_TESTS),
-             str(check)]
+def test_scaffolded_and_massgen_registry_tests_pass_on_every_copy(copies, tmp_path) -> None:
+    """MassGen's interpreter, PYTHONPATH at each copy: the scaffolded tests, MassGen's registry tests and its
+    config validation of the scaffolded configs (one subprocess for the four copies, see massgen_runner.py)."""
+    args = []
+    for kind, root, _, _ in copies.values():
+        check = tmp_path / f"test_config_{kind.replace('-', '_')}.py"
+        check.write_text(CONFIG_CHECK.format(folder=str(root / "massgen/configs/providers/acme")))
+        tests = [str(root / "massgen/tests/test_acme.py"), *(str(root / "massgen/tests" / t) for t in MASSGEN_TESTS),
+                 str(check)]
+        args.append(f"{root}::{','.join(tests)}")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "MASSGEN_SOURCE"))}
-    env["PYTHONPATH"] = str(root)
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                           "-p", "no:langsmith_plugin", "-p", "no:textual-snapshot", "-p", "no:syrupy",
-                           "--rootdir", str(root), *tests],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert " passed" in done.stdout and "failed" not in done.stdout
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("massgen_runner.py")), *args],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    results = [line.split() for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert [(Path(root).name, code) for _, root, code in results] == \
+        [(root.name, "0") for _, root, _, _ in copies.values()], done.stdout[-6000:] + done.stderr[-2000:]
