@@ -181,7 +181,7 @@ def write(plan: Plan, *, force: bool) -> None:
     for change in todo:
         path = plan.root / change.rel
         target = path if path.exists() else _first_existing_parent(path)
-        if not os.access(target, os.W_OK):
+        if not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222:  # root passes os.access
             raise GuideError(f"{change.rel}: read-only ({target} is not writable); nothing written")
     written: list[tuple[Path, str | None]] = []
     try:
