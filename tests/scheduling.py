@@ -45,6 +45,7 @@ fixture must be covered (checked when the tests are collected)."""
 
 FIRST: tuple[str, ...] = (
     MASSGEN_UNIT,
+    "tests/test_scaffold/test_kinds.py",
     "tests/test_browser.py",
     "tests/test_reference/test_build.py",
     "tests/test_facts/test_mutations.py",
