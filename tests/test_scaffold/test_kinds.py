@@ -134,19 +134,28 @@ def test_dry_run_prints_the_diff_and_writes_nothing(scaffolded, capsys, tmp_path
 
 
 def test_scaffolded_and_massgen_registry_tests_pass_on_every_copy(copies, tmp_path) -> None:
-    """MassGen's interpreter, PYTHONPATH at each copy: the scaffolded tests, MassGen's registry tests and its
-    config validation of the scaffolded configs (one subprocess for the four copies, see massgen_runner.py)."""
+    """MassGen's interpreter, PYTHONPATH at each copy: the scaffolded tests, MassGen's registry tests, its
+    config validation of the scaffolded configs and (openai-compatible) a real two-agent orchestrator run (one subprocess for the four copies, see massgen_runner.py)."""
     args = []
     for kind, root, _, _ in copies.values():
         check = tmp_path / f"test_config_{kind.replace('-', '_')}.py"
         check.write_text(CONFIG_CHECK.format(folder=str(root / "massgen/configs/providers/acme")))
         tests = [str(root / "massgen/tests/test_acme.py"), *(str(root / "massgen/tests" / t) for t in MASSGEN_TESTS),
                  str(check)]
+        if kind == "openai-compatible":  # a real multi-agent run on the new backend (see orchestrator_check.py)
+            run = tmp_path / "test_orchestrator_acme.py"  # outside this repository: no conftest of ours applies
+            run.write_text(Path(__file__).with_name("orchestrator_check.py").read_text(encoding="utf-8"))
+            tests.append(str(run))
         args.append(f"{root}::{','.join(tests)}")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "MASSGEN_SOURCE"))}
     env.pop("PYTHONPATH", None)
+    timings = tmp_path / "timings.txt"
+    env["SCAFFOLD_TIMINGS"] = str(timings)
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("massgen_runner.py")), *args],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     results = [line.split() for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert [(Path(root).name, code) for _, root, code in results] == \
         [(root.name, "0") for _, root, _, _ in copies.values()], done.stdout[-6000:] + done.stderr[-2000:]
+    assert "::test_two_agents_answer_vote_and_agree" in done.stdout  # its line in the -rp summary
+    orchestrator = float(timings.read_text().split()[-1])
+    assert orchestrator < 60
