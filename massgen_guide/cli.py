@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "massgen_guide.audit",          # audit: check a MassGen tree for one backend's integration points
     "massgen_guide.claims_cli",     # claims, upstream, versions: check the prose against MassGen
     "massgen_guide.skill",          # skill: generate SKILL.md for coding agents
+    "massgen_guide.scaffold.command",  # new: scaffold a backend into a MassGen tree
 )
 
 

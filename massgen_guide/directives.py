@@ -41,6 +41,7 @@ GENERATOR_MODULES = (
     "massgen_guide.pages.claims_pages",
     "massgen_guide.pages.listing_pages",
     "massgen_guide.pages.install_pages",
+    "massgen_guide.pages.scaffold_pages",
 )
 
 

@@ -13,6 +13,7 @@ Figures (issue 3):
 - `audit --all` in seconds (issue 6: target <= 3 s);
 - the listing-site discovery (issue 11): cold and warm, and what it adds to `audit --all` (<= 0.5 s) and to a warm
   build (<= 0.3 s, an upper bound);
+- `massgen-guide new` of one backend, dry run and write, start-up included (issue 12: <= 2 s; `scaffold`);
 - the whole test suite in seconds (issue 4: target <= 90 s; `suite` section, run it on a quiet machine).
 
 Every build writes to a temp dir; the docs are copied there first, so nothing in the repo is modified.
@@ -363,8 +364,35 @@ def bench_suite() -> dict[str, float]:
     return {"seconds": seconds}
 
 
+def bench_scaffold() -> dict[str, float]:
+    """`massgen-guide new acme --kind KIND` as the whole command (issue 12: <= 2 s), dry run and --write, per kind,
+    into a temp git copy of the chosen MassGen (Python files only)."""
+    out: dict[str, float] = {}
+    kinds = ("openai-compatible", "custom-api", "cli-wrapper", "sdk-wrapper")
+    with tempfile.TemporaryDirectory(prefix="bench-scaffold-") as tmp:
+        for kind in kinds:
+            root = Path(tmp) / kind
+            shutil.copytree(current_source().package_dir, root / "massgen",
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            git = ["git", "-c", "user.name=b", "-c", "user.email=b@example.org", "-C", str(root)]
+            for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "base"]):
+                subprocess.run([*git, *args], check=True, stdout=subprocess.DEVNULL)
+            for mode in ("dry run", "write"):
+                cmd = [sys.executable, "-m", "massgen_guide", "new", "acme", "--kind", kind, "--massgen", str(root),
+                       "--price", "acme-large=0.5/1.5"] + (["--write"] if mode == "write" else [])
+                start = time.perf_counter()
+                done = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True)
+                seconds = time.perf_counter() - start
+                if done.returncode != 0:
+                    print(f"benchmark: new --kind {kind} failed: {done.stderr.strip()}", file=sys.stderr)
+                line(f"new acme --kind {kind}, {mode}, whole command (s)", seconds, " s", "<= 2.0")
+                out[f"{kind} {mode}"] = seconds
+    return out
+
+
 SECTIONS = {"facts": bench_facts, "build": bench_build, "serve": bench_serve_rebuild,
-            "breakdown": bench_breakdown, "audit": bench_audit, "listing": bench_listing, "suite": bench_suite}
+            "breakdown": bench_breakdown, "audit": bench_audit, "listing": bench_listing, "scaffold": bench_scaffold,
+            "suite": bench_suite}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,7 @@ fixture must be covered (checked when the tests are collected)."""
 
 FIRST: tuple[str, ...] = (
     MASSGEN_UNIT,
+    "tests/test_scaffold/test_kinds.py",
     "tests/test_browser.py",
     "tests/test_install.py",  # builds a wheel and a fresh venv
     "tests/test_reference/test_build.py",

@@ -1,0 +1,148 @@
+"""Bad input to `massgen-guide new`: one line on stderr, exit 2, nothing written; and the failing cases."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from massgen_guide.audit import run_audit, source_for
+from massgen_guide.audit_tree import Tree
+from massgen_guide.source import installed_package_dir, resolve_source
+
+from .conftest import PRICE, git, git_copy, run_new
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def assert_refused(result, message: str, root: Path | None = None) -> None:
+    assert (result.code, result.out) == (2, ""), (result.code, result.out, result.err)
+    assert result.err.splitlines() == [f"massgen-guide: error: {message}"]
+    if root is not None:
+        assert git(root, "status", "--porcelain") == ""  # nothing written
+
+
+def test_unknown_kind_suggests_the_closest(capsys, pristine: Path) -> None:
+    assert_refused(run_new(capsys, "acme", "--kind", "custom", "--massgen", str(pristine), "--write"),
+                   "--kind custom: unknown kind; did you mean custom-api? "
+                   "(one of openai-compatible, custom-api, cli-wrapper, sdk-wrapper)", pristine)
+    assert_refused(run_new(capsys, "acme", "--kind", "cli_wraper", "--massgen", str(pristine)),
+                   "--kind cli_wraper: unknown kind; did you mean cli-wrapper? "
+                   "(one of openai-compatible, custom-api, cli-wrapper, sdk-wrapper)")
+
+
+@pytest.mark.parametrize("name", ["Acme", "acme-cloud", "9acme", "class"])
+def test_name_must_be_a_lowercase_identifier(capsys, pristine: Path, name: str) -> None:
+    assert_refused(run_new(capsys, name, "--kind", "custom-api", "--massgen", str(pristine), "--write"),
+                   f"NAME {name!r}: must be a lowercase Python identifier (letters, digits, _), e.g. acme", pristine)
+
+
+def test_name_already_registered(capsys, pristine: Path) -> None:
+    line = Tree(resolve_source(str(pristine))).capabilities["claude"]["_fields"]["backend_type"]
+    assert_refused(run_new(capsys, "claude", "--kind", "custom-api", "--massgen", str(pristine), "--write"),
+                   f"NAME claude: already a registered backend type (massgen/backend/capabilities.py:{line})", pristine)
+
+
+def test_path_not_massgen(capsys, tmp_path: Path) -> None:
+    (tmp_path / "project").mkdir()
+    assert_refused(run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(tmp_path / "project"), "--write"),
+                   f"--massgen {tmp_path / 'project'}: not a MassGen tree (no massgen/backend/base.py under it)")
+    assert list((tmp_path / "project").iterdir()) == []
+
+
+@pytest.mark.parametrize("price", ["acme-large=cheap", "acme-large=1.5", "acme-large", "=1/2"])
+def test_malformed_price(capsys, pristine: Path, price: str) -> None:
+    assert_refused(run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(pristine), "--price", price,
+                           "--write"),
+                   f"--price {price}: expected MODEL=INPUT/OUTPUT in USD per million tokens, e.g. acme-large=0.5/1.5",
+                   pristine)
+
+
+def test_price_for_a_model_the_backend_does_not_have(capsys, pristine: Path) -> None:
+    assert_refused(run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(pristine),
+                           "--price", "other=1/2", "--write"),
+                   "--price other=1/2: other is not one of the models (acme-large, acme-small)", pristine)
+
+
+def test_read_only_file(capsys, pristine: Path) -> None:
+    target = pristine / "massgen/cli/backends.py"
+    mode = target.stat().st_mode
+    target.chmod(0o444)
+    try:
+        assert_refused(run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(pristine), "--write"),
+                       f"massgen/cli/backends.py: read-only ({target} is not writable); nothing written", pristine)
+    finally:
+        target.chmod(mode)
+    assert not (pristine / "massgen/backend/acme.py").exists()
+
+
+def test_dirty_git_tree_without_force(capsys, pristine: Path) -> None:
+    target = pristine / "massgen/backend/capabilities.py"
+    original = target.read_text(encoding="utf-8")
+    target.write_text(original + "# a local change\n", encoding="utf-8")
+    try:
+        result = run_new(capsys, "acme", "--kind", "openai-compatible", "--massgen", str(pristine), "--write")
+        assert (result.code, result.out) == (2, "")
+        assert result.err.splitlines() == ["massgen-guide: error: massgen/backend/capabilities.py has uncommitted "
+                                           "changes; commit or stash them, or pass --force"]
+        assert git(pristine, "status", "--porcelain") == " M massgen/backend/capabilities.py\n"
+        assert target.read_text(encoding="utf-8") == original + "# a local change\n"
+    finally:
+        target.write_text(original, encoding="utf-8")
+
+
+def test_installed_package_refused_without_force(capsys, monkeypatch) -> None:
+    monkeypatch.delenv("MASSGEN_SOURCE", raising=False)
+    result = run_new(capsys, "acme", "--kind", "custom-api", "--write")
+    assert_refused(result, f"the selected MassGen is the installed package ({installed_package_dir()}); pass "
+                   "--massgen PATH to a checkout to write into, or --force")
+
+
+def test_env_var_for_a_wrapper(capsys, pristine: Path) -> None:
+    assert_refused(run_new(capsys, "acme", "--kind", "cli-wrapper", "--env-var", "ACME_API_KEY",
+                           "--massgen", str(pristine)),
+                   "--env-var: a cli-wrapper backend reads no API key (its CLI or SDK authenticates itself)")
+
+
+def test_bad_input_through_the_console_command(pristine: Path) -> None:
+    """The real entry point: exit 2, one line, no traceback."""
+    done = subprocess.run([sys.executable, "-m", "massgen_guide", "new", "acme", "--kind", "custom-api",
+                           "--massgen", str(pristine), "--price", "x", "--write"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("massgen-guide: error: --price x: expected MODEL=INPUT/OUTPUT in USD per million tokens, "
+                           "e.g. acme-large=0.5/1.5\n")
+
+
+# ---------------------------------------------------------------------------------------------- failing cases
+def test_create_backend_renamed(capsys, tmp_path: Path) -> None:
+    root = git_copy(tmp_path)
+    path = root / "massgen/cli/backends.py"
+    path.write_text(path.read_text(encoding="utf-8").replace("def create_backend(", "def make_backend(", 1))
+    git(root, "commit", "-qam", "rename create_backend")
+    assert_refused(run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(root), "--write"),
+                   "massgen/cli/backends.py: no function create_backend (renamed or moved?); cannot add the branch "
+                   "for acme", root)
+    assert not (root / "massgen/backend/acme.py").exists()
+
+
+def test_reverted_listing_site_fails_the_audit_on_exactly_that_point(capsys, tmp_path: Path) -> None:
+    root = git_copy(tmp_path)
+    result = run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(root), "--price", PRICE, "--write")
+    assert result.code == 0, result.err
+    assert run_audit(source_for(str(root)), "acme").exit_code == 0
+    path = root / "massgen/config_builder.py"
+    text = path.read_text(encoding="utf-8")
+    entry = '                ("acme", "Acme", "ACME_API_KEY"),\n'
+    assert text.count(entry) == 1
+    path.write_text(text.replace(entry, ""), encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if re.match(r"\s+all_providers = \[", l))
+    [report] = run_audit(source_for(str(root)), "acme").reports
+    assert [r.point.id for r in report.failures] == ["listed-for-api-key-backends"]
+    [failure] = report.failures
+    assert failure.detail.startswith(f'"acme" is missing from massgen/config_builder.py:{line} '
+                                     "(ConfigBuilder.interactive_api_key_setup: all_providers lists ")

@@ -1,0 +1,85 @@
+"""One source of truth: what `new` writes is the worked example in snippets/, modulo names."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from massgen_guide.scaffold import render
+from massgen_guide.scaffold.spec import SNIPPETS, build_spec, scaffold_data
+
+from .conftest import KINDS
+
+
+def back_to_example(text: str, spec, names: dict[str, str], rewrites: dict[str, str]) -> str:
+    """Undo the renaming: the new names back to the example's (longest first), then the rewrites backwards."""
+    for old, new in sorted(names.items(), key=lambda item: len(spec.fill(item[1])), reverse=True):
+        text = text.replace(spec.fill(new), old)
+    for old, new in rewrites.items():
+        text = text.replace(spec.fill(new).replace(spec.name, "\0"), old).replace("\0", spec.name)
+    return text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_rendered_files_are_the_examples_modulo_names(kind: str) -> None:
+    # a name that occurs nowhere in the examples, so undoing the renaming is exact
+    spec = build_spec("zorblax", kind, provider="Zorblax Cloud")
+    k = spec.kind
+    for entry in k.files:
+        rendered = render.render_snippet(entry["snippet"], spec)
+        ast.parse(rendered)
+        assert "--8<--" not in rendered and "# (1)!" not in rendered
+        assert "snippets" not in rendered.replace("massgen/tests", "")
+        example = render.strip_markers((SNIPPETS / entry["snippet"]).read_text(encoding="utf-8"))
+        names = dict(k.names)
+        rewrites = {old: new for old, new in k.rewrites.items()}
+        undone = rendered
+        for old, new in rewrites.items():  # rewrites first (they may hold the new name), then the names
+            undone = undone.replace(spec.fill(new), "\1" + str(list(rewrites).index(old)) + "\1")
+        undone = back_to_example(undone, spec, names, {})
+        for i, old in enumerate(rewrites):
+            undone = undone.replace(f"\1{i}\1", old)
+        assert undone == example, entry["snippet"]
+
+
+def test_markers_are_stripped_and_nothing_else() -> None:
+    text = 'x = 1  # (1)!\n    # --8<-- [start:init]\ny = 2  # a comment\n# --8<-- [end:init]\n'
+    assert render.strip_markers(text) == "x = 1\ny = 2  # a comment\n"
+
+
+@pytest.mark.parametrize("kind", ["openai-compatible", "custom-api"])
+def test_create_backend_branch_is_the_registration_example(kind: str) -> None:
+    spec = build_spec("zorblax", kind, provider="Zorblax")
+    branch = render.branch_text(spec)
+    lines = branch.splitlines(keepends=True)
+    assert lines[1] == "        from ..backend.zorblax import ZorblaxBackend\n" and lines[2] == "\n"
+    without_import = "".join([lines[0], *lines[3:]]).rstrip("\n") + "\n"
+    example = render.strip_markers(render.section("registration.py", "create-backend-branch"))
+    names = {"Skyline": "Zorblax", "skyline": "zorblax", "SKYLINE": "ZORBLAX"}
+    for old, new in names.items():
+        example = example.replace(old, new)
+    assert without_import == example
+    assert 'kwargs.pop("api_key", None) or os.getenv("ZORBLAX_API_KEY")' in branch
+
+
+def test_options_reach_the_rendered_code() -> None:
+    spec = build_spec("acme", "openai-compatible", provider="Acme Cloud", env_var="ACME_KEY",
+                      base_url="https://llm.acme.test/v2", models=["a-1", "a-2"], prices=["a-1=1/2"])
+    backend = render.render_snippet("openai_compatible_backend.py", spec)
+    assert 'DEFAULT_BASE_URL = "https://llm.acme.test/v2"' in backend
+    assert 'return "Acme Cloud"' in backend
+    branch = render.branch_text(spec)
+    assert 'os.getenv("ACME_KEY")' in branch and '_api_key_error_message("Acme Cloud", "ACME_KEY"' in branch
+    entry = render.capabilities_entry(spec)
+    assert 'models=["a-1", "a-2"],' in entry and 'default_model="a-1",' in entry and 'env_var="ACME_KEY",' in entry
+    assert render.pricing_entry(spec, "") == ('"Acme Cloud": {\n'
+                                              '    "a-1": ModelPricing(0.001, 0.002),  # $1/MTok input, $2/MTok output\n'
+                                              '},\n')
+
+
+def test_every_kind_names_a_snippet_and_a_test_template_that_exist() -> None:
+    for kind in scaffold_data().kinds.values():
+        for entry in kind.files:
+            assert (SNIPPETS / entry["snippet"]).is_file()
+        assert (render.TEMPLATES / kind.test).is_file()
