@@ -20,6 +20,11 @@ HERE = Path(__file__).resolve().parent
 class BuildPyWithSiteSettings(build_py):
     def run(self) -> None:
         super().run()
+        # `massgen-guide new` renders the worked examples in snippets/: the wheel carries a copy of them
+        snippets = Path(self.build_lib) / "massgen_guide" / "data" / "snippets"
+        snippets.mkdir(parents=True, exist_ok=True)
+        for example in sorted((HERE / "snippets").glob("*.py")):
+            (snippets / example.name).write_bytes(example.read_bytes())
         if not (HERE / "mkdocs.yml").is_file():
             return  # built from a tree without mkdocs.yml: the installed commands say site_url is not set
         sys.path.insert(0, str(HERE))

@@ -21,7 +21,7 @@ from massgen_guide.source import installed_package_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 UV = Path(sys.executable).parent / "uv"
-BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "mkdocs.yml", "massgen_guide")
+BUILD_INPUTS = ("snippets", "pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "mkdocs.yml", "massgen_guide")
 MAX_DISTRIBUTIONS = 15
 COPIED_SUFFIXES = (".py", ".yaml", ".yml", ".md")
 
@@ -140,3 +140,16 @@ def test_without_a_massgen_to_read_the_error_says_where_to_run(light_venv: Light
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == ("massgen-guide: error: no MassGen to read: run this in a MassGen checkout, pass "
                              "--massgen PATH, or set MASSGEN_SOURCE\n")
+
+
+def test_the_scaffolder_dry_runs_without_massgen(light_venv: LightVenv, massgen_tree: Path, tmp_path: Path) -> None:
+    """`massgen-guide new` renders the worked examples, which the wheel carries (setup.py copies snippets/)."""
+    before = sorted(p.relative_to(massgen_tree) for p in massgen_tree.rglob("*"))
+    result = run(light_venv.command, "new", "acme", "--kind", "custom-api", "--massgen", massgen_tree, cwd=tmp_path)
+    assert result.stdout.startswith("--- /dev/null\n+++ b/massgen/backend/acme.py\n")
+    assert "+class AcmeBackend(" in result.stdout
+    assert "Run again with --write to write these changes." in result.stdout
+    full = subprocess.run([sys.executable, "-m", "massgen_guide", "new", "acme", "--kind", "custom-api", "--massgen",
+                           str(massgen_tree)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.stdout == full.stdout
+    assert sorted(p.relative_to(massgen_tree) for p in massgen_tree.rglob("*")) == before  # a dry run writes nothing

@@ -15,7 +15,8 @@ import yaml
 from ..errors import GuideError
 
 ROOT = Path(__file__).resolve().parents[2]
-SNIPPETS = ROOT / "snippets"
+SNIPPETS = ROOT / "snippets" if (ROOT / "snippets").is_dir() else Path(__file__).resolve().parents[1] / "data" / "snippets"
+"""The worked examples: this repository's `snippets/`, or the copy a wheel carries (written by `setup.py`)."""
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "scaffold.yaml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
