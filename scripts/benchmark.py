@@ -374,7 +374,7 @@ def bench_scaffold() -> dict[str, float]:
             root = Path(tmp) / kind
             shutil.copytree(current_source().package_dir, root / "massgen",
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-            git = ["git", "-c", "user.name=b", "-c", "user.email=b@example.org", "-C", str(root)]
+            git = ["git", "-c", "user.name=b", "-c", "user.email=b@localhost", "-C", str(root)]
             for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "base"]):
                 subprocess.run([*git, *args], check=True, stdout=subprocess.DEVNULL)
             for mode in ("dry run", "write"):
