@@ -122,6 +122,8 @@ def main(argv: list[str]) -> None:
         # The engine is ProperDocs, the maintained fork of MkDocs 1.6 (it reads mkdocs.yml, named explicitly).
         # --dirty: after the first full build, an edit re-renders only the edited page (well under a second);
         # dirty builds log a warning, so strictness is left to `build` and the test suite.
+        # The hosted address has a path (GitHub Pages); served locally, the guide lives at the root of the address.
+        os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000/")
         venv_exec("properdocs", "serve", "--config-file", "mkdocs.yml", "--dev-addr", "127.0.0.1:8000", "--dirty",
                   "--no-strict", *rest)
     if command == "build":
