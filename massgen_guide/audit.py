@@ -333,31 +333,28 @@ def _method_returns_true(ctx: Context, method: str) -> tuple[bool | None, Eviden
     return None, ev
 
 
-def cond_stateful(ctx: Context, check: Check) -> tuple[bool | None, str]:
+def _returns_true_condition(ctx: Context, method: str, when_absent: str) -> tuple[bool | None, str]:
+    """A condition that holds when the class's own `method` returns True (see `_method_returns_true`)."""
     if ctx.info is None:
         return None, "the backend class is unknown"
-    holds, ev = _method_returns_true(ctx, "is_stateful")
+    holds, ev = _method_returns_true(ctx, method)
     if ev is None:
-        return False, "is_stateful is inherited from LLMBackend (returns False)"
+        return False, when_absent
     if holds is True:
-        return True, f"is_stateful returns True ({ev.location})"
+        return True, f"{method} returns True ({ev.location})"
     if holds is False:
-        return False, f"is_stateful returns False ({ev.location})"
-    return None, f"is_stateful is decided at run time ({ev.location})"
+        return False, f"{method} returns False ({ev.location})"
+    return None, f"{method} is decided at run time ({ev.location})"
+
+
+def cond_stateful(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    return _returns_true_condition(ctx, "is_stateful", "is_stateful is inherited from LLMBackend (returns False)")
 
 
 def cond_mcp_server_hooks(ctx: Context, check: Check) -> tuple[bool | None, str]:
     """The backend takes MassGen's MCP-server hook route: its supports_mcp_server_hooks() returns True."""
-    if ctx.info is None:
-        return None, "the backend class is unknown"
-    holds, ev = _method_returns_true(ctx, "supports_mcp_server_hooks")
-    if ev is None:
-        return False, "no supports_mcp_server_hooks (not on the MCP-server hook route)"
-    if holds is True:
-        return True, f"supports_mcp_server_hooks returns True ({ev.location})"
-    if holds is False:
-        return False, f"supports_mcp_server_hooks returns False ({ev.location})"
-    return None, f"supports_mcp_server_hooks is decided at run time ({ev.location})"
+    return _returns_true_condition(ctx, "supports_mcp_server_hooks",
+                                   "no supports_mcp_server_hooks (not on the MCP-server hook route)")
 
 
 def cond_runs_hooks(ctx: Context, check: Check) -> tuple[bool | None, str]:
