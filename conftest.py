@@ -1,6 +1,6 @@
 """Root conftest: the hermetic guard for every test and page fence; how pytest-markdown-docs reads the guide's pages, and the fence summary line.
 
-The page fences are found by `massgen_guide.fences` (the same code the fence test uses): fences inside
+The page fences are found by `massgen_guide.checks.fences` (the same code the fence test uses): fences inside
 admonitions and content tabs are collected too, and include-only blocks run the files they include.
 """
 
@@ -77,7 +77,7 @@ socket.getaddrinfo = _guarded_getaddrinfo
 def pytest_markdown_docs_markdown_it():
     from markdown_it import MarkdownIt
 
-    from massgen_guide.fences import runnable_markdown
+    from massgen_guide.checks.fences import runnable_markdown
 
     class GuideMarkdownIt(MarkdownIt):
         def parse(self, src, env=None):
@@ -87,7 +87,7 @@ def pytest_markdown_docs_markdown_it():
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    from massgen_guide.fence_checks import classify, docs_fences, summary
+    from massgen_guide.checks.fence_checks import classify, docs_fences, summary
 
     verdicts = [classify(fence, ROOT) for fence in docs_fences(ROOT)]
     terminalreporter.write_line(summary(verdicts))

@@ -1,6 +1,6 @@
-"""MkDocs hooks: thin wrappers. Every bit of logic lives in `massgen_guide.mkdocs_hooks`."""
+"""MkDocs hooks: thin wrappers. Every bit of logic lives in `massgen_guide.site.hooks`."""
 
-from massgen_guide.mkdocs_hooks import (  # noqa: F401  (MkDocs finds hooks by name)
+from massgen_guide.site.hooks import (  # noqa: F401  (MkDocs finds hooks by name)
     on_build_error,
     on_config,
     on_env,

@@ -1,3 +1,3 @@
-from .cli import main
+from massgen_guide.cli import main
 
 raise SystemExit(main())

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import GuideError
-
-DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
+from massgen_guide.errors import GuideError
+from massgen_guide.paths import DOCS_DIR
 
 
 def _docs_dir(args) -> Path:
@@ -21,9 +20,9 @@ def _docs_dir(args) -> Path:
 
 
 def run_claims(args) -> int:
-    from .claims.check import check_docs
-    from .claims.report import json_report, text_report
-    from .source import chosen_source
+    from massgen_guide.checks.claims.check import check_docs
+    from massgen_guide.checks.claims.report import json_report, text_report
+    from massgen_guide.source.selection import chosen_source
 
     source = chosen_source(args.massgen)
     reports = check_docs(_docs_dir(args), source)
@@ -35,9 +34,9 @@ def run_claims(args) -> int:
 
 
 def run_upstream(args) -> int:
-    from .claims.report import json_report, text_report
-    from .claims.upstream import check_upstream
-    from .source import chosen_source
+    from massgen_guide.checks.claims.report import json_report, text_report
+    from massgen_guide.checks.claims.upstream import check_upstream
+    from massgen_guide.source.selection import chosen_source
 
     source = chosen_source(args.massgen)
     report = check_upstream(source)
@@ -49,7 +48,7 @@ def run_upstream(args) -> int:
 
 
 def run_versions(args) -> int:
-    from .claims.versions import markdown_versions, run_versions
+    from massgen_guide.checks.claims.versions import markdown_versions, run_versions
 
     releases = args.releases
     for release in releases:
@@ -77,8 +76,8 @@ def run_versions(args) -> int:
 
 
 def register(subparsers) -> None:
-    from .claims.versions import DEFAULT_RELEASES
-    from .source import add_massgen_option
+    from massgen_guide.checks.claims.versions import DEFAULT_RELEASES
+    from massgen_guide.source.selection import add_massgen_option
 
     claims = subparsers.add_parser("claims", help="check every code reference and claim in the guide's pages "
                                    "against the selected MassGen")

@@ -6,13 +6,13 @@ import argparse
 import importlib
 import sys
 
-from .errors import GuideError
+from massgen_guide.errors import GuideError
 
 COMMAND_MODULES = (
     "massgen_guide.facts_cli",      # facts: print what the facts layer reads from MassGen
-    "massgen_guide.audit",          # audit: check a MassGen tree for one backend's integration points
+    "massgen_guide.audit.auditor",          # audit: check a MassGen tree for one backend's integration points
     "massgen_guide.claims_cli",     # claims, upstream, versions: check the prose against MassGen
-    "massgen_guide.skill",          # skill: generate SKILL.md for coding agents
+    "massgen_guide.site.skill",          # skill: generate SKILL.md for coding agents
     "massgen_guide.scaffold.command",  # new: scaffold a backend into a MassGen tree
 )
 

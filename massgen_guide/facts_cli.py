@@ -8,11 +8,11 @@ import sys
 import time
 from typing import Any
 
-from .errors import GuideError
-from .facts import backends, chunks, registries
-from .facts.check import check_facts
-from .facts.loading import load_massgen
-from .source import MassGenSource, add_massgen_option, chosen_source, current_source
+from massgen_guide.checks.facts_in_docs import check_facts
+from massgen_guide.errors import GuideError
+from massgen_guide.facts import backends, chunks, registries
+from massgen_guide.facts.loading import load_massgen
+from massgen_guide.source.selection import MassGenSource, add_massgen_option, chosen_source, current_source
 
 
 def summary(source: MassGenSource | None = None) -> dict[str, Any]:

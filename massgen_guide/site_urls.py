@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import GuideError
+from massgen_guide.errors import GuideError
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILT_SETTINGS = Path(__file__).resolve().parent / "data" / "site.json"

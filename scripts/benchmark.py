@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from massgen_guide.source import current_source  # noqa: E402
+from massgen_guide.source.selection import current_source  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -56,7 +56,7 @@ import json, sys, time
 sys.path.insert(0, {root!r})
 from massgen_guide.facts import backends, chunks, registries
 from massgen_guide.facts.loading import load_massgen, load_whole_package
-from massgen_guide.source import current_source
+from massgen_guide.source.selection import current_source
 source = current_source()
 wall, cpu = time.perf_counter(), time.process_time()
 if {whole!r}:
@@ -245,11 +245,12 @@ def bench_breakdown() -> dict[str, float]:
     import logging
 
     import properdocs.replacement  # noqa: F401  (plugins' `mkdocs.*` imports resolve to the engine)
+    from mkdocstrings_handlers.python._internal.handler import PythonHandler
     from properdocs.commands.build import build
     from properdocs.config import load_config
-    from mkdocstrings_handlers.python._internal.handler import PythonHandler
 
-    from massgen_guide import directives, mkdocs_hooks
+    from massgen_guide.site import directives
+    from massgen_guide.site import hooks as mkdocs_hooks
 
     logging.getLogger("properdocs").setLevel(logging.ERROR)
     totals: dict[str, float] = {}
@@ -277,7 +278,7 @@ def bench_breakdown() -> dict[str, float]:
 
 def bench_audit() -> dict[str, float]:
     """`audit --all` on the chosen MassGen (issue 6: target <= 3 s), in-process and as the whole command."""
-    from massgen_guide.audit import bench_audit_all
+    from massgen_guide.audit.auditor import bench_audit_all
 
     result = bench_audit_all(repeat=3)
     line("audit --all, in-process, fresh tree (s)", result["seconds"], " s", "<= 3.0")
@@ -294,7 +295,7 @@ import json, sys, time
 sys.path.insert(0, {root!r})
 start = time.perf_counter()
 from massgen_guide.facts.listing_data import discover_in_source
-from massgen_guide.source import current_source
+from massgen_guide.source.selection import current_source
 imported = time.perf_counter()
 found = discover_in_source(current_source())
 print(json.dumps({{"seconds": time.perf_counter() - imported, "sites": len(found.sites)}}))
@@ -307,9 +308,9 @@ def bench_listing() -> dict[str, float]:
     reference page costs: its generation (when an input changed) and, in every build, its conversion to HTML."""
     import markdown
 
-    from massgen_guide.audit import render, run_audit
-    from massgen_guide.directives import DirectiveCall
-    from massgen_guide.pages.listing_pages import listing_sites_page
+    from massgen_guide.audit.auditor import render, run_audit
+    from massgen_guide.site.directives import DirectiveCall
+    from massgen_guide.site.pages.listing_pages import listing_sites_page
 
     source = current_source()
     with tempfile.TemporaryDirectory(prefix="guide-bench-listing-") as cache:

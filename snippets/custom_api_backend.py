@@ -1,11 +1,11 @@
 """The custom-API example: a backend for "Nimbus", a provider whose streaming API is not
 OpenAI-compatible.
 
-Nimbus streams NDJSON from ``POST {base_url}/generate`` (the wire format is described in
-``massgen_guide/fake_provider.py``): ``thinking`` / ``text`` deltas, whole ``tool_use``
-events, and an ``end`` event with the stop reason and token usage. The backend
-subclasses MassGen's ``CustomToolAndMCPBackend``, so MassGen's custom tools and MCP
-servers work with it; it brings its own formatter and API-params handler.
+Nimbus streams NDJSON from ``POST {base_url}/generate`` (the wire format is described
+in ``massgen_guide/examples/fake_provider.py``): ``thinking`` / ``text`` deltas, whole
+``tool_use`` events, and an ``end`` event with the stop reason and token usage. The
+backend subclasses MassGen's ``CustomToolAndMCPBackend``, so MassGen's custom tools and
+MCP servers work with it; it brings its own formatter and API-params handler.
 """
 
 from __future__ import annotations

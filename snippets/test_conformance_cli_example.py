@@ -19,7 +19,7 @@ import pytest
 # --8<-- [start:import]
 # Inside MassGen's own test suite the kit is optional: MassGen cannot depend on this
 # guide's package.
-conformance = pytest.importorskip("massgen_guide.conformance")
+conformance = pytest.importorskip("massgen_guide.examples.conformance")
 # --8<-- [end:import]
 
 # --8<-- [start:class]

@@ -13,8 +13,14 @@ from collections.abc import Iterator
 import pytest
 
 # --8<-- [start:imports]
-from massgen_guide.conformance import BackendConformanceTests
-from massgen_guide.fake_provider import FakeProvider, HTTPError, Reply, ToolCall, Usage
+from massgen_guide.examples.conformance import BackendConformanceTests
+from massgen_guide.examples.fake_provider import (
+    FakeProvider,
+    HTTPError,
+    Reply,
+    ToolCall,
+    Usage,
+)
 
 # --8<-- [end:imports]
 

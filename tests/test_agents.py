@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from massgen_guide import skill
-from massgen_guide.checklist import load_checklist
 from massgen_guide.errors import GuideError
+from massgen_guide.facts.checklist import load_checklist
+from massgen_guide.site import skill
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +90,7 @@ def test_llms_txt_lists_every_page_and_llms_full_has_generated_reference(built_s
 
 
 def test_llms_helpers_turn_site_markdown_into_plain_markdown(tmp_path: Path) -> None:
-    from massgen_guide import llms_txt
+    from massgen_guide.site import llms_txt
 
     (tmp_path / "ex.py").write_text("# --8<-- [start:a]\nx = 1\n# --8<-- [end:a]\ny = 2\n")
     page = '```python\n--8<-- "ex.py:a"\n```\n\n```python\n--8<-- "ex.py"\n```\n'

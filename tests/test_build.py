@@ -53,7 +53,7 @@ def test_the_built_site_uses_the_address_and_names_massgen(built_site: Path) -> 
 
     from massgen_guide.facts.links import REPOSITORY
     from massgen_guide.site_urls import read_config, site_url
-    from massgen_guide.source import current_source
+    from massgen_guide.source.selection import current_source
 
     base, repo = site_url(), read_config()["repo_url"]
     home = (built_site / "index.html").read_text(encoding="utf-8")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from massgen_guide import audit
-from massgen_guide.checklist import CHECK_KINDS, CONDITION_KINDS, DATA_FILE, load_checklist, parse_checklist
+from massgen_guide.audit import auditor as audit
 from massgen_guide.errors import GuideError
-from massgen_guide.source import current_source
+from massgen_guide.facts.checklist import CHECK_KINDS, CONDITION_KINDS, DATA_FILE, load_checklist, parse_checklist
+from massgen_guide.source.selection import current_source
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))

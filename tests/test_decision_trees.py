@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from massgen_guide import decision_trees as dt
-from massgen_guide.directives import expand_directives
 from massgen_guide.errors import GuideError
+from massgen_guide.site.directives import expand_directives
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,9 +76,9 @@ def test_base_class_tree_names_the_real_massgen_classes(trees: list[dt.Tree], ma
 
 def test_every_massgen_name_in_the_trees_holds_for_the_pinned_massgen(trees: list[dt.Tree]) -> None:
     """Run the guide's reference checker (the one the build runs on pages) over every text of every tree."""
-    from massgen_guide.claims.check import check_markdown
-    from massgen_guide.claims.index import index_for
-    from massgen_guide.source import current_source
+    from massgen_guide.checks.claims.check import check_markdown
+    from massgen_guide.checks.claims.index import index_for
+    from massgen_guide.source.selection import current_source
 
     source = current_source()
     index = index_for(source)
@@ -96,7 +96,7 @@ def test_every_massgen_name_in_the_trees_holds_for_the_pinned_massgen(trees: lis
 
 
 def _source(relative: str) -> str:
-    from massgen_guide.source import current_source
+    from massgen_guide.source.selection import current_source
 
     return current_source().path_of(f"massgen/{relative}").read_text(encoding="utf-8")
 

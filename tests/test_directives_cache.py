@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide import directives
-from massgen_guide.directives import DirectiveCall
 from massgen_guide.errors import GuideError
+from massgen_guide.site import directives
+from massgen_guide.site.directives import DirectiveCall
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.source import installed_package_dir
+from massgen_guide.source.selection import installed_package_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 UV = Path(sys.executable).parent / "uv"

@@ -1,4 +1,4 @@
-"""The install commands, the pre-commit entry and the GitHub Actions job the pages show (`massgen_guide.install`,
+"""The install commands, the pre-commit entry and the GitHub Actions job the pages show (`massgen_guide.site.install`,
 rendered by `guide:install*`, `guide:precommit-config` and `guide:actions-step`), checked like the pages' own
 shell and YAML blocks."""
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from massgen_guide import install
-from massgen_guide.fence_checks import check_shell_command, shell_commands
-from massgen_guide.source import current_source
+from massgen_guide.checks.fence_checks import check_shell_command, shell_commands
+from massgen_guide.site import install
+from massgen_guide.source.selection import current_source
 
 ROOT = Path(__file__).resolve().parent.parent
 

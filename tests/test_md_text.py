@@ -1,4 +1,4 @@
-"""The one escaping helper (`massgen_guide.md_text`) and the dunder rule (`massgen_guide.markdown_ext`), through
+"""The one escaping helper (`massgen_guide.md_text`) and the dunder rule (`massgen_guide.site.markdown_ext`), through
 Python-Markdown as the site configures it."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import markdown
 import pytest
 
 from massgen_guide import md_text
-from massgen_guide.markdown_ext import DunderExtension
+from massgen_guide.site.markdown_ext import DunderExtension
 
 
 def render(text: str, dunder: bool = True) -> str:

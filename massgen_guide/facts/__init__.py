@@ -6,13 +6,17 @@
 - `backends`: the backend modules in `massgen/backend/` with their classes, bases and mixins.
 - `explanations`: our data files (`massgen_guide/data/*.yaml`) and their completeness checks.
 - `links`: file:line evidence turned into links.
-- `apiref`: the `::: path` API entries on pages, their check against MassGen, and prose cross-references.
 - `scan_cache`, `ast_util`: whole-package scans memoised on mtimes; reading function bodies with `ast`.
-- `check`: every check at once (`check_facts`), used by the build, the CLI and the tests.
+- `tree`: a MassGen tree read as files and syntax trees (the code-name index the audit's evidence rule uses).
+- `checklist`: the integration checklist as typed data (`data/checklist.yaml`).
+- `listing_sites`, `listing_data`: where MassGen lists its providers, discovered and explained.
+- `price_map`: LiteLLM's price map as the audited tree's environment sees it.
+
+May import `source` only (and `errors`, `paths`). The checks of the pages against these facts live in `checks`.
 """
 
 from __future__ import annotations
 
-from .loading import LoadedMassGen, load_massgen
+from massgen_guide.facts.loading import LoadedMassGen, load_massgen
 
 __all__ = ["LoadedMassGen", "load_massgen"]

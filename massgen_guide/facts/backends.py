@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import griffe
 
-from .links import Evidence
-from .loading import LoadedMassGen
+from massgen_guide.facts.links import Evidence
+from massgen_guide.facts.loading import LoadedMassGen
 
 LLM_BACKEND = "massgen.backend.base.LLMBackend"
 BACKEND_PACKAGE = "massgen.backend"

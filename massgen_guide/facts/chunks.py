@@ -10,10 +10,10 @@ from pathlib import Path
 
 import griffe
 
-from ..errors import GuideError
-from .links import Evidence
-from .loading import LoadedMassGen
-from .scan_cache import cached_scan
+from massgen_guide.errors import GuideError
+from massgen_guide.facts.links import Evidence
+from massgen_guide.facts.loading import LoadedMassGen
+from massgen_guide.facts.scan_cache import cached_scan
 
 STREAM_CHUNK = "massgen.backend.base.StreamChunk"
 CHUNK_TYPE_ENUM = "massgen.stream_chunk.base.ChunkType"

@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
-from ..errors import GuideError
-from .backends import BackendModule
-from .chunks import ChunkField, ChunkTypeFact
+from massgen_guide.errors import GuideError
+from massgen_guide.facts.backends import BackendModule
+from massgen_guide.facts.chunks import ChunkField, ChunkTypeFact
+from massgen_guide.paths import DATA_DIR
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CHUNK_TYPES_FILE = DATA_DIR / "chunk_types.yaml"
 REFERENCE_BACKENDS_FILE = DATA_DIR / "reference_backends.yaml"
 STREAM_CHUNKS_PAGE = "docs/reference/stream-chunks.md"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..source import MassGenSource
+from massgen_guide.source.selection import MassGenSource
 
 REPOSITORY = "https://github.com/massgen/MassGen"
 

@@ -14,12 +14,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..audit_tree import Tree
-from ..errors import GuideError
-from ..source import MassGenSource
-from .explanations import DATA_DIR, read_yaml
-from .listing_sites import (KEYS_THRESHOLD, NAMES_THRESHOLD, TYPES_THRESHOLD, Discovery, ListingSite, Vocabulary,
-                            discover, vocabulary_of)
+from massgen_guide.errors import GuideError
+from massgen_guide.facts.explanations import DATA_DIR, read_yaml
+from massgen_guide.facts.listing_sites import (
+    KEYS_THRESHOLD,
+    NAMES_THRESHOLD,
+    TYPES_THRESHOLD,
+    Discovery,
+    ListingSite,
+    Vocabulary,
+    discover,
+    vocabulary_of,
+)
+from massgen_guide.facts.tree import Tree
+from massgen_guide.source.selection import MassGenSource
 
 LISTING_SITES_FILE = DATA_DIR / "listing_sites.yaml"
 LISTING_SITES_PAGE = "docs/reference/listing-sites.md"
@@ -149,7 +157,7 @@ def check_listing_sites(discovery: Discovery, data: ListingData, page: str = LIS
                         path: Path = LISTING_SITES_FILE) -> list[str]:
     """Problems, one line each: unexplained sites (with file:line), explained sites MassGen no longer has, and
     `covered` sites naming a checklist point that does not exist."""
-    from ..checklist import load_checklist
+    from massgen_guide.facts.checklist import load_checklist
 
     name = _data_name(path)
     found = discovery.by_key()

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..audit_tree import environment_read
-from ..cache_files import read_pickle, write_atomically
-from ..signatures import folder_signature
-from ..source import cache_dir
+from massgen_guide.facts.tree import environment_read
+from massgen_guide.source.cache_files import read_pickle, write_atomically
+from massgen_guide.source.selection import cache_dir
+from massgen_guide.source.signatures import folder_signature
 
 TYPES_THRESHOLD = 4
 """Distinct registered backend types that make a construct a listing site."""

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import griffe
 
-from ..cache_files import read_pickle, write_atomically
-from ..errors import GuideError
-from ..signatures import folder_signature
-from ..source import MassGenSource, cache_dir, current_source
+from massgen_guide.errors import GuideError
+from massgen_guide.source.cache_files import read_pickle, write_atomically
+from massgen_guide.source.selection import MassGenSource, cache_dir, current_source
+from massgen_guide.source.signatures import folder_signature
 
 SITE_MODULE_GLOBS: tuple[str, ...] = (
     "backend/*.py",

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import griffe
 
-from ..errors import GuideError
-from .ast_util import call_name, literal, object_ast
-from .chunks import enum_members, is_test_file
-from .links import Evidence
-from .loading import LoadedMassGen
-from .scan_cache import cached_scan
+from massgen_guide.errors import GuideError
+from massgen_guide.facts.ast_util import call_name, literal, object_ast
+from massgen_guide.facts.chunks import enum_members, is_test_file
+from massgen_guide.facts.links import Evidence
+from massgen_guide.facts.loading import LoadedMassGen
+from massgen_guide.facts.scan_cache import cached_scan
 
 FILESYSTEM_SUPPORT = "massgen.backend.base.FilesystemSupport"
 HOOK_TYPE = "massgen.mcp_tools.hooks.HookType"

@@ -7,11 +7,11 @@ import shlex
 import sys
 from typing import Any
 
-from ..errors import GuideError
+from massgen_guide.errors import GuideError
 
 
 def register(subparsers: Any) -> None:
-    from .spec import scaffold_data
+    from massgen_guide.scaffold.spec import scaffold_data
 
     kinds = "|".join(scaffold_data().kinds)
     parser = subparsers.add_parser(
@@ -38,9 +38,9 @@ def register(subparsers: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..audit import source_for
-    from .plan import build_plan, write
-    from .spec import build_spec
+    from massgen_guide.audit.auditor import source_for
+    from massgen_guide.scaffold.plan import build_plan, write
+    from massgen_guide.scaffold.spec import build_spec
 
     spec = build_spec(args.name, args.kind, provider=args.provider_name, env_var=args.env_var,
                       base_url=args.base_url, models=args.models, prices=args.prices)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from ..errors import GuideError
+from massgen_guide.errors import GuideError
 
 
 @dataclass

@@ -8,12 +8,12 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..audit_tree import Tree
-from ..errors import GuideError
-from ..facts.listing_data import listing_data
-from ..source import MassGenSource
-from . import edits, render
-from .spec import Spec, scaffold_data
+from massgen_guide.errors import GuideError
+from massgen_guide.facts.listing_data import listing_data
+from massgen_guide.facts.tree import Tree
+from massgen_guide.scaffold import edits, render
+from massgen_guide.scaffold.spec import Spec, scaffold_data
+from massgen_guide.source.selection import MassGenSource
 
 CAPABILITIES = "massgen/backend/capabilities.py"
 BACKENDS_INIT = "massgen/backend/__init__.py"

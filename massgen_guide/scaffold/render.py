@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .spec import SNIPPETS, TEMPLATES, Spec, scaffold_data
+from massgen_guide.scaffold.spec import SNIPPETS, TEMPLATES, Spec, scaffold_data
 
 SECTION_MARKER = re.compile(r"^[ \t]*# --8<-- \[(?:start|end):[\w-]+\][ \t]*\n", re.MULTILINE)
 ANNOTATION = re.compile(r"[ \t]+# \(\d+\)!(?=[ \t]*$)", re.MULTILINE)

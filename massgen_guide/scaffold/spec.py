@@ -12,12 +12,13 @@ from typing import Any
 
 import yaml
 
-from ..errors import GuideError
+from massgen_guide.errors import GuideError
+from massgen_guide.paths import DATA_DIR, PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-SNIPPETS = ROOT / "snippets" if (ROOT / "snippets").is_dir() else Path(__file__).resolve().parents[1] / "data" / "snippets"
+ROOT = PROJECT_ROOT
+SNIPPETS = ROOT / "snippets" if (ROOT / "snippets").is_dir() else DATA_DIR / "snippets"
 """The worked examples: this repository's `snippets/`, or the copy a wheel carries (written by `setup.py`)."""
-DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "scaffold.yaml"
+DATA_FILE = DATA_DIR / "scaffold.yaml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 ENV_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")

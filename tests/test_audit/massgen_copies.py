@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from massgen_guide.source import installed_package_dir
+from massgen_guide.source.selection import installed_package_dir
 
 COPIED_SUFFIXES = (".py", ".yaml", ".yml")
 

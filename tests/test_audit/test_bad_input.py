@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.audit import run_audit, source_for
+from massgen_guide.audit.auditor import run_audit, source_for
 from massgen_guide.errors import GuideError
 
 from .conftest import run_cli, tree_hash

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from massgen_guide.audit import MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
-from massgen_guide.audit_tree import Tree
-from massgen_guide.source import resolve_source
+from massgen_guide.audit.auditor import MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
+from massgen_guide.facts.tree import Tree
+from massgen_guide.source.selection import resolve_source
 
 
 def result(tree: Path, backend_type: str, point_id: str):

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.audit import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
-from massgen_guide.source import resolve_source
-
+from massgen_guide.audit.auditor import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
+from massgen_guide.source.selection import resolve_source
 from tests.test_facts.facts_helpers import copy_massgen, edit
 
 from .conftest import run_cli

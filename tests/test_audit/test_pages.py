@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from massgen_guide import md_text
-from massgen_guide.checklist import load_checklist
-from massgen_guide.directives import DirectiveCall, registered_generators
+from massgen_guide.facts.checklist import load_checklist
+from massgen_guide.site.directives import DirectiveCall, registered_generators
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +86,7 @@ def test_audit_examples_are_real_output() -> None:
 
 def test_guide_url_is_the_site_url(monkeypatch) -> None:
     """The audit's links point at the published site (mkdocs.yml's site_url); MASSGEN_GUIDE_URL overrides it."""
-    from massgen_guide.audit import page_url
+    from massgen_guide.audit.auditor import page_url
     from massgen_guide.site_urls import OVERRIDE_SETTING, site_url
 
     point = load_checklist().point("export")
@@ -98,7 +98,7 @@ def test_guide_url_is_the_site_url(monkeypatch) -> None:
 
 def test_the_agent_framework_fact_is_stated_once_from_data() -> None:
     """The registration and testing pages render the same checklist point, so they cannot disagree."""
-    from massgen_guide.checklist import load_checklist as load
+    from massgen_guide.facts.checklist import load_checklist as load
 
     point = next(p for p in load().points if p.id == "agent-framework-backends")
     for page in ("phases/registration.md", "phases/testing.md"):

@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from massgen_guide.price_map import PRICE_FILE, SNAPSHOT, installed_litellm_snapshot
+from massgen_guide.facts.price_map import PRICE_FILE, SNAPSHOT, installed_litellm_snapshot
 
 from .conftest import run_cli
 
@@ -24,7 +24,7 @@ def test_the_guides_copy_is_the_locked_litellms_price_map() -> None:
     shipped = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     assert shipped == installed_litellm_snapshot(), (
         "massgen_guide/data/litellm_models.json is not the installed LiteLLM's price map: "
-        "run `.venv/bin/python -m massgen_guide.price_map`")
+        "run `.venv/bin/python -m massgen_guide.facts.price_map`")
 
 
 def test_without_litellm_beside_the_tree_the_guides_copy_is_read(fake_massgen: Path) -> None:

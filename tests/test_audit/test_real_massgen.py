@@ -9,9 +9,9 @@ from functools import lru_cache
 
 import pytest
 
-from massgen_guide.audit import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, Auditor, run_audit
-from massgen_guide.audit_tree import Tree
-from massgen_guide.source import current_source, installed_package_dir
+from massgen_guide.audit.auditor import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, Auditor, run_audit
+from massgen_guide.facts.tree import Tree
+from massgen_guide.source.selection import current_source, installed_package_dir
 
 from .conftest import run_cli
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.audit import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
-from massgen_guide.checklist import load_checklist
+from massgen_guide.audit.auditor import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
+from massgen_guide.facts.checklist import load_checklist
 from massgen_guide.site_urls import site_url
 
 from .conftest import run_cli, synthetic_files, tree_hash, write_tree

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.tree_version import checked_release, found_version, is_newer, newer_tree_warning
+from massgen_guide.source.tree_version import checked_release, found_version, is_newer, newer_tree_warning
 
 from .conftest import ROOT, run_cli
 from .massgen_copies import copy_pinned_massgen, set_version

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.claims.check import check_markdown
-from massgen_guide.claims.index import build_index, index_for
-from massgen_guide.source import MassGenSource, current_source
+from massgen_guide.checks.claims.check import check_markdown
+from massgen_guide.checks.claims.index import build_index, index_for
+from massgen_guide.source.selection import MassGenSource, current_source
 
 
 @pytest.fixture(scope="session")

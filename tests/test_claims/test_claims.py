@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from massgen_guide.claims.check import parse_page_claims, render_claims
+from massgen_guide.checks.claims.check import parse_page_claims, render_claims
 from massgen_guide.errors import GuideError
 
 TRUE_AND_FALSE = [
@@ -89,21 +89,21 @@ def test_malformed_claim_is_one_clear_error(line, message):
 
 
 def test_malformed_claim_fails_the_build_check(source):
-    from massgen_guide.claims.check import check_page_for_build
+    from massgen_guide.checks.claims.check import check_page_for_build
 
     with pytest.raises(GuideError, match=r"^docs/x\.md:2: malformed claim"):
         check_page_for_build("ok\n[[claim: nonsense here]]\n", "x.md", source)
 
 
 def test_build_check_renders_and_passes(source):
-    from massgen_guide.claims.check import check_page_for_build
+    from massgen_guide.checks.claims.check import check_page_for_build
 
     out = check_page_for_build("See `StreamChunk`: [[claim: CodexBackend subclasses LLMBackend]].\n", "x.md", source)
     assert out == "See `StreamChunk`: `CodexBackend` subclasses `LLMBackend`.\n"
 
 
 def test_build_check_fails_at_page_and_line(source):
-    from massgen_guide.claims.check import check_page_for_build
+    from massgen_guide.checks.claims.check import check_page_for_build
 
     with pytest.raises(GuideError) as caught:
         check_page_for_build("# T\n\nUse `LLMBackend.stream_with_tool`.\n", "phases/x.md", source)

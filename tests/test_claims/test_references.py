@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from massgen_guide.claims.classify import Ignored, Reference, classify
+from massgen_guide.checks.claims.classify import Ignored, Reference, classify
 
 TRUE_AND_FALSE = [
     # (kind, true span, false span, expected closest name for the false span)
@@ -127,7 +127,7 @@ def test_names_from_the_guides_own_example_code(check):
 
 
 def test_a_suggestion_is_worked_out_only_for_a_failure_that_is_shown(check, monkeypatch):
-    from massgen_guide.claims import references
+    from massgen_guide.checks.claims import references
 
     searched: list[str] = []
     real_closest = references._closest

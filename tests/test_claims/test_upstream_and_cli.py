@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.claims.check import check_docs
-from massgen_guide.claims.report import markdown_upstream, totals
-from massgen_guide.claims.upstream import SKILL_PATH, check_upstream
-from massgen_guide.claims.versions import DATA_FILE, failure_key, load_data, markdown_versions, results_for
+from massgen_guide.checks.claims.check import check_docs
+from massgen_guide.checks.claims.report import markdown_upstream, totals
+from massgen_guide.checks.claims.upstream import SKILL_PATH, check_upstream
+from massgen_guide.checks.claims.versions import DATA_FILE, failure_key, load_data, markdown_versions, results_for
 from massgen_guide.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,7 +189,7 @@ def test_strict_build_fails_at_the_false_claim(tmp_path):
 
 
 def test_page_generators():
-    from massgen_guide.directives import DirectiveCall, registered_generators
+    from massgen_guide.site.directives import DirectiveCall, registered_generators
 
     generators = registered_generators()
     report = generators["claims-report"](DirectiveCall("claims-report", {}, "reference/claims-report.md", 9))
@@ -203,8 +203,8 @@ def test_page_generators():
 
 
 def test_versions_page_with_a_broken_data_file(tmp_path):
-    from massgen_guide.directives import DirectiveCall, registered_generators
     from massgen_guide.errors import GuideError
+    from massgen_guide.site.directives import DirectiveCall, registered_generators
 
     bad = tmp_path / "v.json"
     bad.write_text("{not json")
@@ -215,7 +215,7 @@ def test_versions_page_with_a_broken_data_file(tmp_path):
 
 
 def test_upstream_page_for_a_massgen_without_the_skill(tmp_path, monkeypatch, capsys):
-    from massgen_guide.directives import DirectiveCall, registered_generators
+    from massgen_guide.site.directives import DirectiveCall, registered_generators
 
     package = tmp_path / "tiny" / "massgen"
     (package / "backend").mkdir(parents=True)

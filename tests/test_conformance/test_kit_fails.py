@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from massgen_guide.conformance import BackendConformanceTests, ConformanceError, collect_stream
+from massgen_guide.examples.conformance import BackendConformanceTests, ConformanceError, collect_stream
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from massgen_guide.conformance import BackendConformanceTests
-from massgen_guide.fake_provider import FakeProvider, HTTPError, Reply, ToolCall, Usage
+from massgen_guide.examples.conformance import BackendConformanceTests
+from massgen_guide.examples.fake_provider import FakeProvider, HTTPError, Reply, ToolCall, Usage
 
 
 def snippet(module: str, name: str) -> Any:

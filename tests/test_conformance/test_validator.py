@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from massgen_guide.conformance import (
+from massgen_guide.examples.conformance import (
     StreamLifecycleError,
     failure_problems,
     stream_problems,

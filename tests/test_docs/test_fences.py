@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.fence_checks import (
+from massgen_guide.checks.fence_checks import (
     INCLUDED,
     OPTED_OUT,
     RUN,
@@ -21,8 +21,8 @@ from massgen_guide.fence_checks import (
     validate_toml,
     validate_yaml,
 )
-from massgen_guide.fences import find_fences, runnable_markdown
-from massgen_guide.source import current_source
+from massgen_guide.checks.fences import find_fences, runnable_markdown
+from massgen_guide.source.selection import current_source
 
 ROOT = Path(__file__).resolve().parents[2]
 FENCES = docs_fences(ROOT)
@@ -90,7 +90,7 @@ def test_an_include_of_a_missing_file_is_unproven() -> None:
 
 
 def test_yaml_must_be_a_config_that_massgens_validator_accepts(massgen_imported) -> None:
-    from massgen_guide.fence_checks import massgen_config_validator
+    from massgen_guide.checks.fence_checks import massgen_config_validator
 
     check = massgen_config_validator()
     good = "agent:\n  id: a\n  backend:\n    type: lmstudio\n    model: m\n"
@@ -123,7 +123,7 @@ def test_shell_commands_must_exist() -> None:
 
 
 def test_summary_line_counts_every_kind() -> None:
-    from massgen_guide.fence_checks import Verdict
+    from massgen_guide.checks.fence_checks import Verdict
 
     line = summary([Verdict(RUN), Verdict(INCLUDED), Verdict(VALIDATED), Verdict(OPTED_OUT)])
     assert line == "docs code blocks: 4 found, 2 run (1 of them from snippets/), 1 validated, 1 opted out, 0 unproven"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from massgen_guide.fences import find_fences
-from massgen_guide.source import current_source
+from massgen_guide.checks.fences import find_fences
+from massgen_guide.source.selection import current_source
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = 10

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from massgen_guide.fake_provider import FakeProvider
+from massgen_guide.examples.fake_provider import FakeProvider
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,7 @@ def cli_backend(quiet_massgen: Any, tmp_path: Path):
 def test_class_uses_massgen_bases_in_mixin_first_order(quiet_massgen: Any) -> None:
     from massgen.backend._streaming_buffer_mixin import StreamingBufferMixin
     from massgen.backend.base import LLMBackend
+
     from snippets.cli_wrapper_backend import FakeCliBackend
 
     mro = FakeCliBackend.__mro__

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from .example_helpers import collect, summary
 
-from massgen_guide.fake_provider import FakeProvider, Reply, ToolCall, Usage
+from massgen_guide.examples.fake_provider import FakeProvider, Reply, ToolCall, Usage
+
+from .example_helpers import collect, summary
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "custom-api.md"
 MESSAGES = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Weather in Paris?"}]
@@ -102,7 +103,7 @@ def test_custom_tool_round_trip(quiet_massgen: Any, fake_provider: FakeProvider)
 
 
 def test_stream_without_end_event_is_an_error(quiet_massgen: Any, fake_provider: FakeProvider) -> None:
-    from massgen_guide.fake_provider import Drop
+    from massgen_guide.examples.fake_provider import Drop
 
     fake_provider.script(Drop(reply=Reply(text=["Hel", "lo"]), after_events=2, clean=True))
     backend = _backend(fake_provider)

@@ -7,7 +7,17 @@ import json
 import httpx
 import pytest
 
-from massgen_guide.fake_provider import FAULTS, Drop, FakeProvider, HTTPError, Malformed, Reply, Stall, ToolCall, Usage
+from massgen_guide.examples.fake_provider import (
+    FAULTS,
+    Drop,
+    FakeProvider,
+    HTTPError,
+    Malformed,
+    Reply,
+    Stall,
+    ToolCall,
+    Usage,
+)
 
 
 def _sse_payloads(text: str) -> list[str]:

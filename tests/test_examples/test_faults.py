@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from .example_helpers import chunk_type, collect
 
-from massgen_guide.fake_provider import FAULTS, FakeProvider
+from massgen_guide.examples.fake_provider import FAULTS, FakeProvider
+
+from .example_helpers import chunk_type, collect
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "fake-provider.md"
 MESSAGES = [{"role": "user", "content": "hi"}]

@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from .example_helpers import collect, summary
 
-from massgen_guide.fake_provider import FakeProvider, Reply, ToolCall, Usage
+from massgen_guide.examples.fake_provider import FakeProvider, Reply, ToolCall, Usage
+
+from .example_helpers import collect, summary
 
 MESSAGES = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Weather in Paris?"}]
 WEATHER_TOOL = {

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from .example_helpers import collect, summary
 
-from massgen_guide.fake_provider import FakeProvider, Reply
+from massgen_guide.examples.fake_provider import FakeProvider, Reply
+
+from .example_helpers import collect, summary
 
 SNIPPET = Path(__file__).resolve().parents[2] / "snippets" / "registration.py"
 

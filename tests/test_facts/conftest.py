@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_facts.facts_helpers import copy_massgen
 
 from massgen_guide.facts.loading import LoadedMassGen, load_massgen
-from massgen_guide.source import MassGenSource, resolve_source
+from massgen_guide.source.selection import MassGenSource, resolve_source
+from tests.test_facts.facts_helpers import copy_massgen
 
 
 @pytest.fixture

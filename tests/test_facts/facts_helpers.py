@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from massgen_guide.facts.loading import LoadedMassGen, load_massgen
-from massgen_guide.source import MassGenSource, installed_package_dir, resolve_source
+from massgen_guide.source.selection import MassGenSource, installed_package_dir, resolve_source
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_PAGES = ("reference/api.md", "reference/stream-chunks.md", "reference/enums-and-registries.md",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from massgen_guide import site_facts
+from massgen_guide.checks.api_blocks import api_blocks, api_index, check_api_blocks, link_inline_code
 from massgen_guide.cli import main
-from massgen_guide.facts.apiref import api_blocks, api_index, check_api_blocks, link_inline_code
+from massgen_guide.site import build_facts as site_facts
 
 ROOT = Path(__file__).resolve().parents[2]
 API = (ROOT / "docs/reference/api.md").read_text(encoding="utf-8")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from massgen_guide.checks.facts_in_docs import check_facts
 from massgen_guide.errors import GuideError
 from massgen_guide.facts import backends, chunks, explanations
-from massgen_guide.facts.check import check_facts
 
 
 def test_installed_massgen_has_no_problems(installed_facts) -> None:

@@ -11,8 +11,7 @@ import pytest
 
 from massgen_guide.facts.listing_data import check_listing_sites, discover_in_source, listing_data
 from massgen_guide.facts.listing_sites import Discovery, discover, vocabulary_of
-from massgen_guide.source import MassGenSource, resolve_source
-
+from massgen_guide.source.selection import MassGenSource, resolve_source
 from tests.test_facts.facts_helpers import edit
 
 PAGE = "docs/reference/listing-sites.md"

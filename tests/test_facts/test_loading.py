@@ -8,12 +8,11 @@ from pathlib import Path
 import properdocs.replacement  # noqa: F401  (plugins' `mkdocs.*` imports resolve to the engine, as under its CLI)
 from properdocs.config import load_config
 
-from tests.test_facts.facts_helpers import edit, load_copy
-
-from massgen_guide import site_facts
 from massgen_guide.facts import chunks
 from massgen_guide.facts.loading import load_massgen, site_files
-from massgen_guide.source import resolve_source
+from massgen_guide.site import build_facts as site_facts
+from massgen_guide.source.selection import resolve_source
+from tests.test_facts.facts_helpers import edit, load_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,7 +59,7 @@ def test_site_files_are_sorted_module_files(installed_source) -> None:
 
 
 def test_prepare_shares_the_load_with_mkdocstrings(tmp_path: Path) -> None:
-    from massgen_guide import directives
+    from massgen_guide.site import directives
 
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     try:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from massgen_guide.checks.facts_in_docs import check_facts
 from massgen_guide.facts import backends, chunks, registries
-from massgen_guide.facts.check import check_facts
-
 from tests.test_facts.facts_helpers import edit, load_copy
 
 

@@ -10,12 +10,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.test_facts.facts_helpers import copy_massgen
 
+from massgen_guide.checks.facts_in_docs import check_facts
 from massgen_guide.errors import GuideError
-from massgen_guide.facts.check import check_facts
 from massgen_guide.facts.loading import load_massgen
-from massgen_guide.source import resolve_source
+from massgen_guide.source.selection import resolve_source
+from tests.test_facts.facts_helpers import copy_massgen
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,9 +7,9 @@ import pkgutil
 
 import pytest
 
-from massgen_guide.directives import DirectiveCall, registered_generators
 from massgen_guide.facts.loading import LoadedMassGen, load_massgen
-from massgen_guide.source import resolve_source
+from massgen_guide.site.directives import DirectiveCall, registered_generators
+from massgen_guide.source.selection import resolve_source
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_facts.facts_helpers import copy_massgen, edit, isolated_site
-
 from tests.conftest import run_mkdocs_build
+from tests.test_facts.facts_helpers import copy_massgen, edit, isolated_site
 
 
 def _errors(result) -> list[str]:
@@ -49,7 +48,7 @@ def test_api_page_renders_every_listed_entry(reference_site: Path, facts) -> Non
 
 
 def test_reference_pages_render_tables_and_links(reference_site: Path) -> None:
-    # `<wbr>` marks where table code may wrap (massgen_guide/html_breaks.py); it adds no text.
+    # `<wbr>` marks where table code may wrap (massgen_guide/site/html_breaks.py); it adds no text.
     chunks_html = (reference_site / "reference/stream-chunks/index.html").read_text().replace("<wbr>", "")
     assert "https://github.com/massgen/MassGen/blob/v0.1.97/massgen/backend/base.py#L67" in chunks_html
     assert "<code>compression_status</code>" in chunks_html and "emitted only" in chunks_html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from massgen_guide.cli import main
-import shutil
-
-from massgen_guide.source import installed_package_dir
+from massgen_guide.source.selection import installed_package_dir
 
 KINDS = ("openai-compatible", "custom-api", "cli-wrapper", "sdk-wrapper")
 PRICE = "acme-large=0.5/1.5"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.audit import run_audit, source_for
-from massgen_guide.audit_tree import Tree
-from massgen_guide.source import installed_package_dir, resolve_source
+from massgen_guide.audit.auditor import run_audit, source_for
+from massgen_guide.facts.tree import Tree
+from massgen_guide.source.selection import installed_package_dir, resolve_source
 
 from .conftest import PRICE, git, git_copy, run_new
 

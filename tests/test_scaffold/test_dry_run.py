@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from massgen_guide.source import installed_package_dir
+from massgen_guide.source.selection import installed_package_dir
 
 from .conftest import PRICE, run_new
 

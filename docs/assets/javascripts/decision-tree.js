@@ -1,7 +1,7 @@
 /*
  * Decision-tree widget.
  *
- * The build renders each tree as nested blocks (see massgen_guide/decision_trees.py):
+ * The build renders each tree as nested blocks (see massgen_guide/site/decision_trees.py):
  *   .guide-dt[data-tree]                      one tree
  *     .guide-dt-node.guide-dt-question[data-node]
  *       .guide-dt-prompt                      the question

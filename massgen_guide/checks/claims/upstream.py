@@ -1,0 +1,24 @@
+"""The upstream skill file MassGen ships (`massgen/skills/backend-integrator/SKILL.md`), checked like a page."""
+
+from __future__ import annotations
+
+from massgen_guide.checks.claims.check import PageReport, check_markdown
+from massgen_guide.checks.claims.implicit import chunk_table_completeness, implicit_claims
+from massgen_guide.checks.claims.index import PackageIndex, index_for
+from massgen_guide.errors import GuideError
+from massgen_guide.source.selection import MassGenSource
+
+SKILL_PATH = "massgen/skills/backend-integrator/SKILL.md"
+
+
+def check_upstream(source: MassGenSource, index: PackageIndex | None = None) -> PageReport:
+    """Every reference in the skill file, plus the relations it states in tables and sentences."""
+    path = source.path_of(SKILL_PATH)
+    if not path.is_file():
+        raise GuideError(f"massgen {source.version} ({source.label}) ships no {SKILL_PATH}")
+    index = index or index_for(source)
+    text = path.read_text(encoding="utf-8")
+    report = check_markdown(text, SKILL_PATH, index, source, extra_claims=implicit_claims(text, index))
+    report.findings.extend(chunk_table_completeness(text, SKILL_PATH, index))
+    report.findings.sort(key=lambda f: (f.line, f.what != "claim"))
+    return report

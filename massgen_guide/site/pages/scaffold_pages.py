@@ -1,0 +1,40 @@
+"""Page generators for `massgen-guide new` (the "Scaffold a backend" page).
+
+- `guide:scaffold-kinds`: per kind, what the scaffold writes (files created and edited, sites), computed by a dry
+  run against the selected MassGen;
+- `guide:scaffold-diff kind=KIND name=NAME [price=MODEL=IN/OUT]`: the real dry-run diff against the selected MassGen.
+
+Both only read MassGen (a dry run never writes).
+"""
+
+from __future__ import annotations
+
+import html
+
+from massgen_guide.scaffold.plan import Plan, build_plan
+from massgen_guide.scaffold.spec import build_spec, scaffold_data
+from massgen_guide.site.directives import DirectiveCall, generator
+from massgen_guide.source.selection import current_source
+
+
+def _plan(kind: str, name: str, price: str | None = None) -> Plan:
+    spec = build_spec(name, kind, prices=[price] if price else None)
+    return build_plan(spec, current_source())
+
+
+@generator("scaffold-kinds")
+def scaffold_kinds(call: DirectiveCall) -> str:
+    rows = ["| kind | what it is | files created | files edited | lines added |", "| --- | --- | --- | --- | --- |"]
+    for kind in scaffold_data().kinds.values():
+        plan = _plan(kind.id, "acme", "acme-large=0.5/1.5")
+        added = sum(1 for line in plan.diff().splitlines() if line.startswith("+") and not line.startswith("+++"))
+        created = "<br>".join(f"<code>{html.escape(c.rel.replace('acme', 'NAME'))}</code>" for c in plan.created)
+        edited = "<br>".join(f"<code>{html.escape(c.rel)}</code>" for c in plan.edited)
+        rows.append(f"| `{kind.id}` | {kind.title} | {created} | {edited} | {added} |")
+    return "\n".join(rows) + "\n"
+
+
+@generator("scaffold-diff")
+def scaffold_diff(call: DirectiveCall) -> str:
+    plan = _plan(call.arg("kind"), call.arg("name", "acme"), call.args.get("price"))
+    return "```diff\n" + plan.diff() + "```\n"
