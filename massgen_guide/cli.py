@@ -10,7 +10,7 @@ from massgen_guide.errors import GuideError
 
 COMMAND_MODULES = (
     "massgen_guide.facts_cli",      # facts: print what the facts layer reads from MassGen
-    "massgen_guide.audit.auditor",          # audit: check a MassGen tree for one backend's integration points
+    "massgen_guide.audit.command",          # audit: check a MassGen tree for one backend's integration points
     "massgen_guide.claims_cli",     # claims, upstream, versions: check the prose against MassGen
     "massgen_guide.site.skill",          # skill: generate SKILL.md for coding agents
     "massgen_guide.scaffold.command",  # new: scaffold a backend into a MassGen tree

@@ -308,7 +308,8 @@ def bench_listing() -> dict[str, float]:
     reference page costs: its generation (when an input changed) and, in every build, its conversion to HTML."""
     import markdown
 
-    from massgen_guide.audit.auditor import render, run_audit
+    from massgen_guide.audit.report import render
+    from massgen_guide.audit.auditor import run_audit
     from massgen_guide.site.directives import DirectiveCall
     from massgen_guide.site.pages.listing_pages import listing_sites_page
 

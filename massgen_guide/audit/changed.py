@@ -18,8 +18,11 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
-from massgen_guide.audit.auditor import Auditor, AuditRun, print_warnings, render, render_text
-from massgen_guide.facts.tree import BASE_MODULES, CREATE_BACKEND_FILES, Tree, compared_types
+from massgen_guide.audit.auditor import Auditor, AuditRun
+from massgen_guide.audit.command import print_warnings
+from massgen_guide.audit.report import render, render_text
+from massgen_guide.facts.ast_reading import compared_types
+from massgen_guide.facts.tree import BASE_MODULES, CREATE_BACKEND_FILES, Tree
 from massgen_guide.source.selection import MassGenSource
 
 CAPABILITIES_FILE = "massgen/backend/capabilities.py"

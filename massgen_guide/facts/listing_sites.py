@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from massgen_guide.facts.tree import environment_read
+from massgen_guide.facts.ast_reading import environment_read
 from massgen_guide.source.cache_files import read_pickle, write_atomically
 from massgen_guide.source.selection import cache_dir
 from massgen_guide.source.signatures import folder_signature

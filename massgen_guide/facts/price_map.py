@@ -13,7 +13,6 @@ and the full set-up print the same audit. In this order:
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import sys
 from dataclasses import dataclass

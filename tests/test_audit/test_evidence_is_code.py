@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from massgen_guide.audit.auditor import MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
+from massgen_guide.audit.results import MISSING, NOT_APPLICABLE, PASS
+from massgen_guide.audit.auditor import run_audit, source_for
 from massgen_guide.facts.tree import Tree
 from massgen_guide.source.selection import resolve_source
 

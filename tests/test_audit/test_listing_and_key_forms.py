@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.audit.auditor import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
+from massgen_guide.audit.results import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS
+from massgen_guide.audit.auditor import run_audit, source_for
 from massgen_guide.source.selection import resolve_source
 from tests.test_facts.facts_helpers import copy_massgen, edit
 

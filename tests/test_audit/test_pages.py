@@ -86,7 +86,7 @@ def test_audit_examples_are_real_output() -> None:
 
 def test_guide_url_is_the_site_url(monkeypatch) -> None:
     """The audit's links point at the published site (mkdocs.yml's site_url); MASSGEN_GUIDE_URL overrides it."""
-    from massgen_guide.audit.auditor import page_url
+    from massgen_guide.audit.results import page_url
     from massgen_guide.site_urls import OVERRIDE_SETTING, site_url
 
     point = load_checklist().point("export")

@@ -9,7 +9,8 @@ from functools import lru_cache
 
 import pytest
 
-from massgen_guide.audit.auditor import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, Auditor, run_audit
+from massgen_guide.audit.results import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS
+from massgen_guide.audit.auditor import Auditor, run_audit
 from massgen_guide.facts.tree import Tree
 from massgen_guide.source.selection import current_source, installed_package_dir
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.audit.auditor import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, run_audit, source_for
+from massgen_guide.audit.results import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS
+from massgen_guide.audit.auditor import run_audit, source_for
 from massgen_guide.facts.checklist import load_checklist
 from massgen_guide.site_urls import site_url
 

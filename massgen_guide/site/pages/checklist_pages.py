@@ -14,19 +14,9 @@ import json
 import posixpath
 from collections import Counter
 
-from massgen_guide.audit.auditor import (
-    CANNOT_CHECK,
-    MISSING,
-    NOT_APPLICABLE,
-    PASS,
-    AuditRun,
-    Result,
-    audit_all_for_site,
-    evidence_url,
-    render_markdown,
-    render_text,
-    run_audit,
-)
+from massgen_guide.audit.results import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, Result, evidence_url
+from massgen_guide.audit.auditor import AuditRun, audit_all_for_site, run_audit
+from massgen_guide.audit.report import render_markdown, render_text
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.checklist import Point, load_checklist
 from massgen_guide.md_text import text as _md
@@ -300,7 +290,7 @@ def audit_example(call: DirectiveCall) -> str:
         return f'<pre class="guide-output"><code>{html.escape(text.rstrip())}</code></pre>\n'
     if fmt == "json":
         limit = int(call.arg("results", "2"))
-        from massgen_guide.audit.auditor import render_json
+        from massgen_guide.audit.report import render_json
 
         data = json.loads(render_json(run))
         data["massgen"]["package_dir"] = ".../site-packages/massgen"
