@@ -276,6 +276,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         )
         return [*servers, custom_tools]
 
+    # --8<-- [end:servers]
 
     # --8<-- [start:stream]
     async def stream_with_tools(
