@@ -23,12 +23,22 @@ def test_one_agent_coordination_through_the_workflow_mcp_server(tmp_path: Path, 
 
     built: list[FakeCliBackend] = []
     original = backends.create_backend
+    left: list[tuple[str, str]] = []  # (file name, text) of the config folder after each turn
+
+    class Recorded(FakeCliBackend):
+        """Keeps what each turn left in the config folder: MassGen clears the workspace between rounds."""
+
+        async def stream_with_tools(self, messages, tools, **kwargs):
+            async for chunk in super().stream_with_tools(messages, tools, **kwargs):
+                yield chunk
+            names = ["config.json", "hook_post_tool_use.json", f"{self.session_id}.json"]
+            left.extend((n, (self.state_dir / n).read_text()) for n in names if (self.state_dir / n).exists())
 
     def create_backend(backend_type: str, **kwargs):
         # MassGen's factory knows the registered types only; an integration adds a branch, the test patches it.
         if backend_type != "fake_cli":
             return original(backend_type, **kwargs)
-        backend = FakeCliBackend(scenario="tool", idle_timeout=120.0, **kwargs)
+        backend = Recorded(scenario="tool", idle_timeout=120.0, **kwargs)
         built.append(backend)
         return backend
 
@@ -46,22 +56,22 @@ def test_one_agent_coordination_through_the_workflow_mcp_server(tmp_path: Path, 
 
     assert len(built) == 1
     [backend] = built
-    state = backend.state_dir
-    assert state == backend.workspace / CONFIG_DIR
+    assert backend.state_dir == backend.workspace / CONFIG_DIR
     assert result["final_answer"] == ANSWER == "Four. (the fake CLI's answer)"
     assert result["selected_agent"] == "agent_a"
     assert result["vote_results"]["winner"] == "agent_a"
     assert result["usage"]["prompt_tokens"] > 0  # recorded through _update_token_usage_from_api_response
 
     # Every workflow call went through the MCP server: the CLI's config named it, the sessions record the tools.
-    written = json.loads((state / "config.json").read_text())
+    written = json.loads(next(text for name, text in left if name == "config.json"))
     servers = {s["name"]: s for s in written["mcp_servers"]}
     assert set(servers) - {WORKFLOW_SERVER} == {"filesystem", "workspace_tools", "command_line",
                                                   "massgen_custom_tools"}  # the workflow server: not in the final presentation
     # The MCP-server hook route: MassGen's custom-tools server gets the hook folder, and no payload was left over.
     assert servers["massgen_custom_tools"]["args"][-2:] == ["--hook-dir", str(backend.get_hook_dir())]
-    assert not (backend.get_hook_dir() / "hook_post_tool_use.json").exists()
-    turns = [turn for path in sorted(state.glob("sess-*.json")) for turn in json.loads(path.read_text())["turns"]]
+    assert "hook_post_tool_use.json" not in [name for name, _ in left]
+    # the turn each recorded session file ended with (session ids repeat: the workspace is cleared between rounds)
+    turns = [json.loads(text)["turns"][-1] for name, text in left if name.startswith("sess-")]
     tools = [turn.get("tool") for turn in turns]
     assert tools[0] == "new_answer" and "vote" in tools
 
