@@ -1,14 +1,15 @@
 """A stateful MassGen backend that wraps an agent CLI printing JSONL events.
 
 The CLI is `snippets/fake_cli.py`, run with the current interpreter. The backend spawns
-it once per
-turn with asyncio's subprocess API, reads one JSON event per line, turns events into
-MassGen
-`StreamChunk`s, and keeps the CLI's session id so the next turn resumes the same
-conversation.
-Every failure (non-zero exit, a malformed line, a CLI that stops talking) ends the
-stream with one
-`error` chunk within a bounded time.
+it once per turn with asyncio's subprocess API, reads one JSON event per line, turns
+events into MassGen `StreamChunk`s, and keeps the CLI's session id so the next turn
+resumes the same conversation. Every failure (non-zero exit, a malformed line, a CLI
+that stops talking) ends the stream with one `error` chunk within a bounded time.
+
+With a workspace (`cwd`), the backend writes its files into the workspace's
+`.fake_cli` folder, denies the CLI's own shell so that file and shell work goes
+through MassGen's MCP servers, and delivers MassGen's hook payloads through those
+servers (the MCP-server hook route, as Codex and the Antigravity CLI do).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import asyncio
 import json
 import sys
 import tempfile
+import time
 from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
@@ -30,12 +32,19 @@ from massgen.backend.base import (
     build_workflow_mcp_server_config,
 )
 from massgen.backend.capabilities import BackendCapabilities
+from massgen.mcp_tools.custom_tools_server import build_server_config, write_tool_specs
 from massgen.mcp_tools.workflow_tools_server import extract_workflow_tool_call
 
 FAKE_CLI = Path(__file__).with_name("fake_cli.py")
-WORKFLOW_SERVER = (
-    "massgen_workflow_tools"  # the server name build_workflow_mcp_server_config gives
-)
+# the server name build_workflow_mcp_server_config gives
+WORKFLOW_SERVER = "massgen_workflow_tools"
+# --8<-- [start:config-dir]
+# The folder this backend writes into its workspace (CLI config, sessions, hook file).
+# MassGen's two workspace-metadata lists must name it (see the CLI wrapper pattern).
+CONFIG_DIR = ".fake_cli"
+# --8<-- [end:config-dir]
+NATIVE_TOOLS = ["shell"]  # the fake CLI's own tools; all denied (get_disallowed_tools)
+HOOK_FILE = "hook_post_tool_use.json"  # the name MassGen's hook middleware reads
 
 # --8<-- [start:capabilities]
 CAPABILITIES = BackendCapabilities(
@@ -43,11 +52,12 @@ CAPABILITIES = BackendCapabilities(
     provider_name="Fake CLI",
     supported_capabilities={"reasoning"},
     builtin_tools=[],
-    filesystem_support="none",
+    filesystem_support="mcp",
     models=["fake-model-1"],
     default_model="fake-model-1",
     env_var=None,
-    notes="Example: a stateful wrapper around a JSONL-printing CLI.",
+    notes="Example: a stateful wrapper around a JSONL-printing CLI; its own "
+    "shell is denied, file work goes through MassGen's MCP servers.",
 )
 # --8<-- [end:capabilities]
 
@@ -66,32 +76,89 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
     def __init__(self, api_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(api_key, **kwargs)
         self.model: str = kwargs.get("model", CAPABILITIES.default_model)
+        # With a `cwd`, LLMBackend made a FilesystemManager: the CLI works in that
+        # workspace and keeps its own files in the workspace's CONFIG_DIR.
+        fs = self.filesystem_manager
+        self.workspace = Path(fs.get_current_workspace()).resolve() if fs else None
+        default_dir = self.workspace / CONFIG_DIR if self.workspace else None
         self.state_dir = Path(
-            kwargs.get("state_dir") or tempfile.mkdtemp(prefix="fake-cli-")
+            kwargs.get("state_dir")
+            or default_dir
+            or tempfile.mkdtemp(prefix="fake-cli-")
         )
         self.command: list[str] = list(
             kwargs.get("cli_command") or [sys.executable, str(FAKE_CLI)]
         )
         self.scenario: str | None = kwargs.get("scenario")
         self.fault: str | None = kwargs.get("fault")
-        self.idle_timeout = float(
-            kwargs.get("idle_timeout", 30.0)
-        )  # max seconds between two lines
-        self.turn_timeout = float(
-            kwargs.get("turn_timeout", 300.0)
-        )  # max seconds for a whole turn
+        # max seconds between two lines, and for a whole turn
+        self.idle_timeout = float(kwargs.get("idle_timeout", 30.0))
+        self.turn_timeout = float(kwargs.get("turn_timeout", 300.0))
         self.session_id: str | None = None  # set by the CLI's thread.started event
-        self.task_prompt: str | None = (
-            None  # the round's task, kept to re-send when a fresh session starts
-        )
+        # the round's task, kept to re-send when a fresh session starts
+        self.task_prompt: str | None = None
+        self._hook_sequence = 0  # grows with every hook payload written
 
     def get_provider_name(self) -> str:
         return "fake_cli"
 
     def get_filesystem_support(self) -> FilesystemSupport:
-        return FilesystemSupport.NONE
+        # MCP: with a cwd, LLMBackend adds MassGen's filesystem servers to
+        # self.config["mcp_servers"]; the CLI's own shell is denied.
+        return FilesystemSupport.MCP
+
+    def get_disallowed_tools(self, config: dict[str, Any]) -> list[str]:
+        """The CLI's own tools that MassGen's MCP servers replace."""
+        return list(NATIVE_TOOLS)
 
     # --8<-- [end:class]
+
+    # --8<-- [start:hooks]
+    def supports_mcp_server_hooks(self) -> bool:
+        return True  # the orchestrator flushes hook payloads through the methods below
+
+    def get_hook_dir(self) -> Path:
+        """The folder every MassGen MCP server of this backend gets as --hook-dir."""
+        return self.state_dir
+
+    def write_post_tool_use_hook(
+        self, content: str, tool_matcher: str = "*", ttl_seconds: float = 30.0
+    ) -> None:
+        """Called by the orchestrator: the next MassGen MCP tool result carries it."""
+        self._hook_sequence += 1
+        payload = {
+            "inject": {"content": content, "strategy": "tool_result"},
+            "tool_matcher": tool_matcher,
+            "expires_at": time.time() + ttl_seconds,
+            "sequence": self._hook_sequence,
+        }
+        hook_file = self.get_hook_dir() / HOOK_FILE
+        hook_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp_file = hook_file.with_suffix(".tmp")
+        tmp_file.write_text(json.dumps(payload), encoding="utf-8")
+        tmp_file.replace(hook_file)  # atomic: the middleware never reads half a file
+
+    def read_unconsumed_hook_content(self) -> str | None:
+        """Called by the orchestrator after a turn: a payload no tool call consumed."""
+        hook_file = self.get_hook_dir() / HOOK_FILE
+        try:
+            data = json.loads(hook_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (json.JSONDecodeError, OSError):
+            hook_file.unlink(missing_ok=True)
+            return None
+        hook_file.unlink(missing_ok=True)
+        if time.time() > float(data.get("expires_at") or "inf"):
+            return None  # expired: dropped, as the middleware drops it
+        return (data.get("inject") or {}).get("content")
+
+    def clear_hook_files(self) -> None:
+        """Called when a turn starts: payloads of an earlier turn are stale."""
+        for name in (HOOK_FILE, HOOK_FILE.replace(".json", ".tmp")):
+            (self.get_hook_dir() / name).unlink(missing_ok=True)
+
+    # --8<-- [end:hooks]
 
     # --8<-- [start:stateful]
     def is_stateful(self) -> bool:
@@ -107,6 +174,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         self.session_id = None
         self.task_prompt = None
         (self.state_dir / "config.json").unlink(missing_ok=True)
+        self.clear_hook_files()
         self._clear_streaming_buffer()
 
     # --8<-- [end:stateful]
@@ -121,15 +189,13 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         return str(content or "")
 
     def _prompt_from(self, messages: list[dict[str, Any]]) -> str:
-        """A stateful CLI holds the history itself: send only the newest user or tool
-        message.
+        """A stateful CLI holds the history itself: send only the newest user or
+        tool message.
 
         MassGen sends the task once, with the system message, on a round's first
-        attempt; a retry brings only
-        the orchestrator's enforcement message. When there is no session to resume (the
-        first turn failed),
-        the retry starts a fresh session, so the task goes in front of the retry message
-        again."""
+        attempt; a retry brings only the orchestrator's enforcement message. When
+        there is no session to resume (the first turn failed), the retry starts a
+        fresh session, so the task goes in front of the retry message again."""
         newest = ""
         for message in reversed(messages):
             if message.get("role") == "user":
@@ -152,16 +218,18 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
     def _write_workspace_config(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]
     ) -> None:
-        """The CLI takes one prompt; the system message and the MCP servers travel in a
-        config file it reads.
-        MassGen's workflow tools (`new_answer`, `vote`) reach the CLI through MassGen's
-        workflow-tools MCP
-        server, which echoes each call back; other tools are only named (the fake CLI
-        may call them)."""
+        """The CLI takes one prompt; the rest travels in a config file it reads: the
+        system message, the MCP servers and the denied native tools. A turn without
+        a system message keeps the instructions of the last one."""
+        config_file = self.state_dir / "config.json"
+        previous = json.loads(config_file.read_text()) if config_file.exists() else {}
         system = next((m for m in messages if m.get("role") == "system"), None)
-        instructions = self._text_of(system.get("content")) if system else ""
-        # The MCP route for the workflow tools: a stdio server entry (None when `tools`
-        # holds none of them).
+        if system is not None:
+            instructions = self._text_of(system.get("content"))
+        else:
+            instructions = previous.get("instructions", "")
+        # The MCP route for the workflow tools: a stdio server entry (None when
+        # `tools` holds none of them).
         workflow_server = build_workflow_mcp_server_config(
             tools or [], str(self.state_dir)
         )
@@ -174,16 +242,41 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             for t in tools or []
             if t.get("function", {}).get("name")
         ]
-        if system is not None or names:
-            config = {
-                "instructions": instructions,
-                "model": self.model,
-                "tools": names,
-                "mcp_servers": [workflow_server] if workflow_server else [],
-            }
-            (self.state_dir / "config.json").write_text(json.dumps(config))
+        servers = [workflow_server] if workflow_server else []
+        config = {
+            "instructions": instructions,
+            "model": self.model,
+            "tools": names,
+            "mcp_servers": servers + self._massgen_servers(),
+            "denied_tools": self.get_disallowed_tools(self.config),
+        }
+        config_file.write_text(json.dumps(config))
 
     # --8<-- [end:prompt]
+
+    # --8<-- [start:servers]
+    def _massgen_servers(self) -> list[dict[str, Any]]:
+        """MassGen's MCP servers for the CLI: the ones LLMBackend put into
+        self.config for the workspace (filesystem, workspace_tools, command_line),
+        and MassGen's custom-tools server, started with the hook folder."""
+        configured = self.config.get("mcp_servers") or []
+        if isinstance(configured, dict):  # the {name: entry} form of a YAML config
+            configured = [{**v, "name": k} for k, v in configured.items()]
+        servers = [s for s in configured if s.get("type") != "sdk"]
+        # The custom-tools server carries MassGen's background-job tools (Codex
+        # attaches it the same way); its middleware delivers the hook payloads.
+        specs = write_tool_specs([], self.state_dir / "custom_tool_specs.json")
+        workspace = [str(self.workspace)] if self.workspace else None
+        custom_tools = build_server_config(
+            tool_specs_path=specs,
+            allowed_paths=workspace,
+            backend_type=CAPABILITIES.backend_type,
+            model=self.model,
+            hook_dir=self.get_hook_dir(),
+        )
+        return [*servers, custom_tools]
+
+    # --8<-- [end:servers]
 
     # --8<-- [start:stream]
     async def stream_with_tools(
@@ -199,6 +292,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             yield StreamChunk(type="error", error="no user message to send to the CLI")
             return
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.clear_hook_files()  # as Codex does: a payload left from a past turn
         self._write_workspace_config(messages, tools)
         self.start_api_call_timing(self.model)
         previous_session = self.session_id
@@ -206,9 +300,8 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             async for chunk in self._run_turn(prompt):
                 yield chunk
         except CliTurnError as exc:
-            self.session_id = (
-                previous_session  # a failed turn never becomes the session to resume
-            )
+            # a failed turn never becomes the session to resume
+            self.session_id = previous_session
             self.end_api_call_timing(success=False, error=str(exc))
             yield StreamChunk(type="error", error=str(exc))
         finally:
@@ -219,6 +312,8 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
     # --8<-- [start:command]
     def _build_command(self) -> list[str]:
         cmd = [*self.command, "--state-dir", str(self.state_dir), "--model", self.model]
+        if self.workspace:
+            cmd += ["--workspace", str(self.workspace)]
         if self.session_id:
             cmd += ["--resume", self.session_id]
         if self.scenario:
@@ -237,15 +332,15 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
+                cwd=self.workspace,  # None: the current directory
             )
         except OSError as exc:
             raise CliTurnError(f"could not start the CLI: {exc}") from exc
         proc.stdin.write(prompt.encode())
         await proc.stdin.drain()
         proc.stdin.close()
-        stderr_task = asyncio.create_task(
-            proc.stderr.read()
-        )  # drained alongside so it never blocks
+        # stderr is drained alongside so it never blocks
+        stderr_task = asyncio.create_task(proc.stderr.read())
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.turn_timeout
         usage: dict[str, int] | None = None
@@ -264,9 +359,8 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
                     break  # end of output
                 for chunk in self._chunks_from_line(line.decode().strip()):
                     if chunk.type == "done":
-                        usage = (
-                            chunk.usage
-                        )  # held back until the process has exited cleanly
+                        # held back until the process has exited cleanly
+                        usage = chunk.usage
                     else:
                         yield chunk
             try:
@@ -285,9 +379,8 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             if usage is None:
                 raise CliTurnError("the CLI ended without a turn.completed event")
         finally:
-            if (
-                proc.returncode is None
-            ):  # timed out, failed or the consumer stopped early
+            # timed out, failed or the consumer stopped early
+            if proc.returncode is None:
                 proc.kill()
                 await proc.wait()
             stderr_task.cancel()
@@ -341,8 +434,8 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             and item.get("type") == "mcp_tool_call"
             and item.get("server") == WORKFLOW_SERVER
         ):
-            # The CLI reports server and tool separately: match the server, then read
-            # the echoed call back.
+            # The CLI reports server and tool separately: match the server, then
+            # read the echoed call back.
             try:
                 call = extract_workflow_tool_call(
                     json.loads(item.get("result") or "{}")

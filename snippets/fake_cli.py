@@ -1,28 +1,26 @@
-"""A small fake coding-agent CLI that prints JSONL events, for the stateful CLI wrapper
-example.
+"""A small fake coding-agent CLI that prints JSONL events, for the stateful CLI
+wrapper example.
 
 It stands in for a real agent CLI (MassGen's `codex` backend drives `codex exec
---json`). The event
-names follow the same shape: a `thread.started` event carrying the session id, `item.*`
-events
-wrapping a nested `item` with its own `type`, and a closing `turn.completed` carrying
-usage or a
-`turn.failed` carrying an error. The details (text deltas, the flags, the state files)
-are our own.
+--json`). The event names follow the same shape: a `thread.started` event carrying the
+session id, `item.*` events wrapping a nested `item` with its own `type`, and a closing
+`turn.completed` carrying usage or a `turn.failed` carrying an error. The details (text
+deltas, the flags, the state files) are our own.
 
 Usage (always through the current interpreter):
 
-    python snippets/fake_cli.py --state-dir DIR [--resume SESSION_ID] [--scenario
-    text|reasoning|tool]
-                                [--fault exit|malformed|hang|turn-failed|no-completion]
-                                [--model M] PROMPT
+    python snippets/fake_cli.py --state-dir DIR [--workspace DIR]
+        [--resume SESSION_ID] [--scenario text|reasoning|tool|file|hook]
+        [--fault exit|malformed|hang|turn-failed|no-completion] [--model M] PROMPT
 
 A PROMPT of "-" is read from stdin. The environment variables FAKE_CLI_SCENARIO and
-FAKE_CLI_FAULT
-select a scenario or fault when the flag is not given. Exit codes: 0 after a completed
-turn,
-2 for bad arguments, 3 for the `exit` and `turn-failed` faults, 4 for an unknown session
-id.
+FAKE_CLI_FAULT select a scenario or fault when the flag is not given. Exit codes: 0
+after a completed turn, 2 for bad arguments, 3 for the `exit` and `turn-failed` faults
+and for a turn that cannot do its work, 4 for an unknown session id.
+
+Its one native tool, `shell`, runs a command in the workspace. When the config file
+lists it under `denied_tools`, the CLI runs the command through the `execute_command`
+tool of MassGen's `command_line` MCP server instead.
 """
 
 from __future__ import annotations
@@ -32,12 +30,15 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-SCENARIOS = ("text", "reasoning", "tool")
+SCENARIOS = ("text", "reasoning", "tool", "file", "hook")
+ANSWER = "Four. (the fake CLI's answer)"
 FAULTS = ("exit", "malformed", "hang", "turn-failed", "no-completion")
 
 
@@ -77,10 +78,8 @@ def save_session(state_dir: Path, session: dict) -> None:
 
 
 def read_config(state_dir: Path) -> dict:
-    """The workspace config file the wrapper writes.
-
-    It holds the instructions and the names of the tools we may call.
-    """
+    """The workspace config file the wrapper writes: the instructions, the names of
+    the tools we may call, the MCP servers and the denied native tools."""
     config = state_dir / "config.json"
     return json.loads(config.read_text()) if config.exists() else {}
 
@@ -93,15 +92,15 @@ def read_instructions(state_dir: Path) -> str:
 
 
 # --8<-- [start:mcp]
-async def call_workflow_tool(server: dict, prompt: str) -> tuple[str, dict, str]:
-    """As a real MCP client (the `mcp` package): start the server from the config, read
-    its tools, vote for
-    the first answer once the prompt shows answers, else submit a new answer."""
+async def call_mcp_tool(server: dict, pick) -> tuple[str, dict, str]:
+    """As a real MCP client (the `mcp` package): start the server from its config
+    entry, list its tools, let `pick(schemas)` choose a call, make it, and return
+    the tool name, the arguments and the result's text."""
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
-    # The entry names a program (MassGen's is `fastmcp`); look beside this interpreter
-    # when it is not on PATH.
+    # The entry names a program (MassGen's is `fastmcp`); look beside this
+    # interpreter when it is not on PATH.
     command = shutil.which(server["command"]) or str(
         Path(sys.executable).parent / server["command"]
     )
@@ -109,40 +108,69 @@ async def call_workflow_tool(server: dict, prompt: str) -> tuple[str, dict, str]
         command=command,
         args=server["args"],
         env={**os.environ, **server.get("env", {})},
+        cwd=server.get("cwd"),
     )
     async with stdio_client(params, errlog=open(os.devnull, "w")) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
-            schemas = {
-                t.name: t.inputSchema for t in (await session.list_tools()).tools
-            }
-            choices = schemas.get("vote", {}).get("properties", {}).get(
-                "agent_id", {}
-            ).get("enum") or ["agent1"]
-            if (
-                "vote" in schemas and "no answers available yet" not in prompt
-            ):  # the prompt shows answers
-                name, arguments = (
-                    "vote",
-                    {
-                        "agent_id": choices[0],
-                        "reason": "the fake CLI votes for the first answer",
-                    },
-                )
-            else:
-                name, arguments = (
-                    "new_answer",
-                    {"content": "Four. (the fake CLI's answer)"},
-                )
+            listed = (await session.list_tools()).tools
+            name, arguments = pick({t.name: t.inputSchema for t in listed})
             result = await session.call_tool(name, arguments)
-    return (
-        name,
-        arguments,
-        "".join(part.text for part in result.content if part.type == "text"),
-    )
+    text = "".join(part.text for part in result.content if part.type == "text")
+    return name, arguments, text
+
+
+def workflow_call(prompt: str):
+    """Vote for the first answer once the prompt shows answers, else answer."""
+
+    def pick(schemas: dict) -> tuple[str, dict]:
+        agent_ids = schemas.get("vote", {}).get("properties", {}).get("agent_id", {})
+        choices = agent_ids.get("enum") or ["agent1"]
+        if "vote" in schemas and "no answers available yet" not in prompt:
+            reason = "the fake CLI votes for the first answer"
+            return "vote", {"agent_id": choices[0], "reason": reason}
+        return "new_answer", {"content": ANSWER}
+
+    return pick
+
+
+def list_jobs(schemas: dict) -> tuple[str, dict]:
+    """Pick the custom-tools server's tool that lists background jobs."""
+    return next(n for n in schemas if n.endswith("list_background_tools")), {}
+
+
+def find_server(config: dict, name: str) -> dict | None:
+    servers = config.get("mcp_servers", [])
+    return next((s for s in servers if s.get("name") == name), None)
 
 
 # --8<-- [end:mcp]
+
+
+# --8<-- [start:shell]
+def run_shell(command: str, workspace: Path, config: dict) -> dict:
+    """Run a command with the native `shell` tool, or, when the wrapper denied it,
+    through `execute_command` on MassGen's `command_line` MCP server. Returns the
+    record of the call; raises RuntimeError when neither route is open."""
+    if "shell" not in config.get("denied_tools", []):
+        done = subprocess.run(["sh", "-c", command], cwd=workspace, timeout=60)
+        return {"type": "command_execution", "tool": "shell", "exit": done.returncode}
+    server = find_server(config, "command_line")
+    if server is None:
+        raise RuntimeError("shell is denied and no MCP server offers execute_command")
+    arguments = {"command": command, "work_dir": str(workspace)}
+    _, _, text = asyncio.run(
+        call_mcp_tool(server, lambda schemas: ("execute_command", arguments))
+    )
+    return {
+        "type": "mcp_tool_call",
+        "server": server["name"],
+        "tool": "execute_command",
+        "result": text,
+    }
+
+
+# --8<-- [end:shell]
 
 
 def count_tokens(text: str) -> int:
@@ -216,19 +244,44 @@ def run(args: argparse.Namespace) -> int:
         )
         output_text += thought + " "
     config = read_config(state_dir)
-    name = None  # the tool called this turn, if any
-    workflow = next(
-        (
-            s
-            for s in config.get("mcp_servers", [])
-            if s.get("name") == "massgen_workflow_tools"
-        ),
-        None,
-    )
+    name = None  # the tool the wrapper must run, if any
+    calls: list[dict] = []  # the tools this CLI ran itself this turn
+    workspace = Path(args.workspace) if args.workspace else None
+    workflow = find_server(config, "massgen_workflow_tools")
+    try:
+        if workspace is not None and (
+            scenario == "file"
+            or (scenario == "tool" and "no answers available yet" in prompt)
+        ):
+            # Work in the workspace: save the answer with the shell tool.
+            command = f"printf %s {shlex.quote(ANSWER)} > answer.txt"
+            calls.append(run_shell(command, workspace, config))
+        if scenario == "hook":
+            # Call a tool of MassGen's custom-tools server; its hook middleware
+            # appends any pending payload to the result.
+            server = find_server(config, "massgen_custom_tools")
+            if server is None:
+                raise RuntimeError("no massgen_custom_tools server in the config")
+            tool, _, text = asyncio.run(call_mcp_tool(server, list_jobs))
+            calls.append(
+                {
+                    "type": "mcp_tool_call",
+                    "server": server["name"],
+                    "tool": tool,
+                    "result": text,
+                }
+            )
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        emit({"type": "turn.failed", "error": {"message": str(exc)}})
+        return 3
+    for i, call in enumerate(calls):
+        emit({"type": "item.completed", "item": {"id": f"cmd_{i}", **call}})
     if scenario == "tool" and workflow is not None:
-        # A workflow tool offered over MCP: call it on the server and report server,
-        # tool and result apart.
-        name, arguments, result = asyncio.run(call_workflow_tool(workflow, prompt))
+        # A workflow tool offered over MCP: call it on the server and report
+        # server, tool and result apart.
+        name, arguments, result = asyncio.run(
+            call_mcp_tool(workflow, workflow_call(prompt))
+        )
         emit(
             {
                 "type": "item.completed",
@@ -266,7 +319,8 @@ def run(args: argparse.Namespace) -> int:
         reply = ""
     else:
         prefix = "[instructed] " if instructions else ""
-        reply = f"{prefix}Turn {turn_number}: {prompt}"
+        said = calls[-1]["result"] if scenario == "hook" else prompt
+        reply = f"{prefix}Turn {turn_number}: {said}"
         for delta in text_deltas(reply):
             emit(
                 {
@@ -281,9 +335,12 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     output_text += reply
-    session["turns"].append(
-        {"prompt": prompt, "reply": reply, **({"tool": name} if name else {})}
-    )
+    record = {"prompt": prompt, "reply": reply}
+    if name:
+        record["tool"] = name
+    if calls:
+        record["calls"] = calls
+    session["turns"].append(record)
     save_session(state_dir, session)
 
     if fault == "no-completion":
@@ -317,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--resume", metavar="SESSION_ID", help="continue an earlier session"
     )
+    parser.add_argument("--workspace", help="the directory the CLI works in")
     parser.add_argument("--scenario", choices=SCENARIOS)
     parser.add_argument("--fault", choices=FAULTS)
     parser.add_argument("--model", default="fake-model-1")

@@ -132,6 +132,7 @@ def _edits(spec: Spec, tree: Tree, root: Path) -> list[edits.TextEdit]:
                          render.capabilities_entry(spec, edits.dict_indent(cap, "<module>", "BACKEND_CAPABILITIES")),
                          f'BACKEND_CAPABILITIES["{spec.name}"]')
     _listing_sites(spec, tree, get)
+    _folder_sites(spec, get)
     if spec.prices:
         price = get(PRICING)
         scope = "<module>"  # the class holding it (TokenCostCalculator in 0.1.97) is found by walking the module
@@ -154,6 +155,17 @@ def _listing_sites(spec: Spec, tree: Tree, get) -> None:  # type: ignore[no-unty
         element = spec.fill(data.site_elements[key])
         first = element.strip("()").split(",")[0].strip().strip('"')
         edits.add_site_element(get(path), scope, what, element, first, f"{what} ({explained.requires} site)")
+
+
+def _folder_sites(spec: Spec, get) -> None:  # type: ignore[no-untyped-def]
+    """The workspace-folder sets of data/scaffold.yaml (`folder_sites:`), for a kind that writes a workspace folder."""
+    if not spec.kind.workspace_folder:
+        return
+    folder = spec.fill(spec.kind.workspace_folder)
+    for key, site in scaffold_data().folder_sites.items():
+        path, scope, what = key.split("::", 2)
+        element = site["element"].replace("{folder}", folder)
+        edits.add_site_element(get(path), scope, what, element, folder, f"{what} gets {folder}")
 
 
 # ---------------------------------------------------------------------------------------------- writing

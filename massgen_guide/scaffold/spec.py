@@ -41,6 +41,8 @@ class Kind:
     test: str
     default_base_url: str | None
     pricing_key: str
+    workspace_folder: str | None = None
+    """The folder the backend writes into its workspace (`{name}` filled), for the folder sites."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class ScaffoldData:
     config_folder: str
     site_elements: dict[str, str]
     kinds: dict[str, Kind]
+    folder_sites: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Sets of workspace folder names (`path::scope::name`) -> element, what, why."""
 
 
 @lru_cache(maxsize=1)
@@ -58,9 +62,9 @@ def scaffold_data() -> ScaffoldData:
         kinds[kid] = Kind(kid, k["title"], tuple(k["requires"]), bool(k["api_key"]), tuple(k["capabilities"]),
                           k["filesystem_support"], k["notes"], dict(k["names"]), tuple(k["files"]),
                           dict(k.get("rewrites") or {}), k.get("branch"), k["test"], k.get("default_base_url"),
-                          k.get("pricing_key", "{Provider}"))
+                          k.get("pricing_key", "{Provider}"), k.get("workspace_folder"))
     elements = {key: v["element"] for key, v in (raw.get("sites") or {}).items()}
-    return ScaffoldData(raw["config_folder"], elements, kinds)
+    return ScaffoldData(raw["config_folder"], elements, kinds, dict(raw.get("folder_sites") or {}))
 
 
 @dataclass(frozen=True)

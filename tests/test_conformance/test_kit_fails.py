@@ -49,11 +49,11 @@ def test_filesystem_support_disagreeing_with_the_entry(cli) -> None:
     from massgen.backend.base import FilesystemSupport
 
     base, caps, factory_for = cli
-    broken = type("McpClaimingBackend", (base,), {"get_filesystem_support": lambda self: FilesystemSupport.MCP})
+    broken = type("NoneClaimingBackend", (base,), {"get_filesystem_support": lambda self: FilesystemSupport.NONE})
     with pytest.raises(ConformanceError) as info:
         kit_for(broken, caps).test_filesystem_support_matches_capabilities(factory_for(broken))
-    assert str(info.value) == ("get_filesystem_support() returned FilesystemSupport.MCP but the capabilities entry "
-                               "'fake_cli' has filesystem_support='none'")
+    assert str(info.value) == ("get_filesystem_support() returned FilesystemSupport.NONE but the capabilities entry "
+                               "'fake_cli' has filesystem_support='mcp'")
     broken = type("StringBackend", (base,), {"get_filesystem_support": lambda self: "none"})
     with pytest.raises(ConformanceError) as info:
         kit_for(broken, caps).test_filesystem_support_matches_capabilities(factory_for(broken))

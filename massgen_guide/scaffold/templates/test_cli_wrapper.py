@@ -55,3 +55,22 @@ def test_scenarios(tmp_path, scenario) -> None:
     types = {c.type for c in chunks}
     assert ("reasoning" if scenario == "reasoning" else "tool_calls") in types
     assert "error" not in types
+
+
+def test_the_config_folder_is_workspace_metadata(tmp_path) -> None:
+    """The folder the backend writes into its workspace is in both lists of the filesystem manager: a workspace
+    holding only that folder counts as empty, and the folder stays out of other agents' views of an answer."""
+    from types import SimpleNamespace
+
+    from massgen.backend.{{name}} import CONFIG_DIR
+    from massgen.filesystem_manager import _filesystem_manager as fsm
+
+    snapshot = tmp_path / "snapshot"
+    (snapshot / CONFIG_DIR).mkdir(parents=True)
+    (snapshot / CONFIG_DIR / "config.json").write_text("{}")
+    assert fsm.has_meaningful_content(snapshot) is False
+    (snapshot / "answer.txt").write_text("4")
+    peer = SimpleNamespace(agent_temporary_workspace=tmp_path / "temp",
+                           _normalize_media_call_ledger_paths=lambda **_: None)
+    view = fsm.FilesystemManager._copy_snapshots_to_temp_workspace_sync(peer, {"a": snapshot}, {"a": "agent1"})
+    assert sorted(p.name for p in (view / "agent1").iterdir()) == ["answer.txt"]
