@@ -322,7 +322,7 @@ def bench_listing() -> dict[str, float]:
         warm = min(r["seconds"] for r in runs[1:])
         line("listing-site discovery, warm cache, new process (s)", warm, " s")
         os.environ["MASSGEN_GUIDE_CACHE"] = cache
-        from massgen_guide import audit as audit_module
+        from massgen_guide.audit import auditor as audit_module
 
         totals: dict[str, float] = {}
         original = audit_module.CHECKS["listing_sites"]

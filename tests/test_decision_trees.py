@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from massgen_guide import decision_trees as dt
+from massgen_guide.site import decision_trees as dt
 from massgen_guide.errors import GuideError
 from massgen_guide.site.directives import expand_directives
 
