@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import griffe
 import yaml

@@ -13,10 +13,5 @@
 - `price_map`: LiteLLM's price map as the audited tree's environment sees it.
 
 May import `source` only (and `errors`, `paths`). The checks of the pages against these facts live in `checks`.
+Importing the package imports none of its modules, so the audit reads `tree` and `checklist` without griffe.
 """
-
-from __future__ import annotations
-
-from massgen_guide.facts.loading import LoadedMassGen, load_massgen
-
-__all__ = ["LoadedMassGen", "load_massgen"]

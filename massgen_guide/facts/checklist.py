@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from massgen_guide.errors import GuideError
+from massgen_guide.facts.data_files import load_yaml
 from massgen_guide.paths import DATA_DIR, DOCS_DIR
 
 DATA_FILE = DATA_DIR / "checklist.yaml"
@@ -297,7 +298,7 @@ def _load(path_text: str) -> Checklist:
     except OSError as exc:
         raise GuideError(f"{path}: cannot read the checklist ({exc.strerror or exc})") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

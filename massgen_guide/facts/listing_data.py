@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from massgen_guide.errors import GuideError
-from massgen_guide.facts.explanations import DATA_DIR, read_yaml
+from massgen_guide.facts.data_files import data_name, read_yaml
 from massgen_guide.facts.listing_sites import (
     KEYS_THRESHOLD,
     NAMES_THRESHOLD,
@@ -27,6 +27,7 @@ from massgen_guide.facts.listing_sites import (
     vocabulary_of,
 )
 from massgen_guide.facts.tree import Tree
+from massgen_guide.paths import DATA_DIR
 from massgen_guide.source.selection import MassGenSource
 
 LISTING_SITES_FILE = DATA_DIR / "listing_sites.yaml"
@@ -84,10 +85,6 @@ class ExplainedSite:
         return self.explanation.requires
 
 
-def _data_name(path: Path) -> str:
-    return f"massgen_guide/data/{path.name}"
-
-
 def listing_data(path: Path = LISTING_SITES_FILE) -> ListingData:
     """The data file, validated (a one-line `GuideError` naming the entry on bad data); parsed once per version of
     the file (the audit asks for it once per point and backend type)."""
@@ -102,7 +99,7 @@ def listing_data(path: Path = LISTING_SITES_FILE) -> ListingData:
 def _parsed(path_text: str, _stamp: int) -> ListingData:
     path = Path(path_text)
     raw = read_yaml(path)
-    name = _data_name(path)
+    name = data_name(path)
     requirements: dict[str, Requirement] = {}
     for rid, entry in (raw.get("requirements") or {}).items():
         if rid not in REQUIREMENTS or not isinstance(entry, dict) or "title" not in entry:
@@ -159,7 +156,7 @@ def check_listing_sites(discovery: Discovery, data: ListingData, page: str = LIS
     `covered` sites naming a checklist point that does not exist."""
     from massgen_guide.facts.checklist import load_checklist
 
-    name = _data_name(path)
+    name = data_name(path)
     found = discovery.by_key()
     problems = [f"{page}: MassGen lists providers at {site.location} ({_describe(site)}), which {name} does not "
                 f"explain: add `{site.key}` with role, requires, what and why"

@@ -5,36 +5,8 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from typing import Any
 
 from massgen_guide.errors import GuideError
-
-
-def register(subparsers: Any) -> None:
-    from massgen_guide.scaffold.spec import scaffold_data
-
-    kinds = "|".join(scaffold_data().kinds)
-    parser = subparsers.add_parser(
-        "new", help="scaffold a complete backend into a MassGen tree (a diff unless --write)",
-        description="Scaffold a backend of one kind into a MassGen tree: the backend module (rendered from the "
-        "guide's worked example), exports, create_backend branch, capabilities entry, listing sites, pricing, an "
-        "example config and offline tests. Prints a unified diff and changes nothing unless --write.")
-    parser.add_argument("name", metavar="NAME", help="the new backend type, a lowercase identifier, e.g. acme")
-    parser.add_argument("--kind", required=True, metavar=kinds,
-                        help=f"one of {', '.join(scaffold_data().kinds)}")
-    parser.add_argument("--massgen", metavar="PATH", help="the MassGen tree to write into (a checkout or its "
-                        "massgen/ folder); default: the MassGen chosen by MASSGEN_SOURCE")
-    parser.add_argument("--provider-name", metavar="NAME", help="display name (default: the type in CamelCase)")
-    parser.add_argument("--env-var", metavar="VAR", help="API-key variable (default: NAME_API_KEY; API kinds only)")
-    parser.add_argument("--base-url", metavar="URL", help="the provider's default base URL (API kinds only)")
-    parser.add_argument("--model", action="append", metavar="ID", dest="models",
-                        help="a model id (repeat; the first is the default model)")
-    parser.add_argument("--price", action="append", metavar="MODEL=INPUT/OUTPUT", dest="prices",
-                        help="USD per million input/output tokens, added to PROVIDER_PRICING (repeat)")
-    parser.add_argument("--write", action="store_true", help="write the files (default: print the diff only)")
-    parser.add_argument("--force", action="store_true",
-                        help="write into the installed package, or over uncommitted changes")
-    parser.set_defaults(run=main)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -10,9 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from massgen_guide.errors import GuideError
+from massgen_guide.facts.data_files import load_yaml
 from massgen_guide.paths import DATA_DIR, PROJECT_ROOT
 
 ROOT = PROJECT_ROOT
@@ -56,7 +55,7 @@ class ScaffoldData:
 
 @lru_cache(maxsize=1)
 def scaffold_data() -> ScaffoldData:
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    raw = load_yaml(DATA_FILE.read_text(encoding="utf-8"))
     kinds = {}
     for kid, k in raw["kinds"].items():
         kinds[kid] = Kind(kid, k["title"], tuple(k["requires"]), bool(k["api_key"]), tuple(k["capabilities"]),

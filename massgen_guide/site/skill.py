@@ -19,14 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from massgen_guide.errors import GuideError
+from massgen_guide.facts.data_files import load_yaml
 from massgen_guide.paths import DATA_DIR, PROJECT_ROOT
 from massgen_guide.site import install
 from massgen_guide.site.install import install_commands
 from massgen_guide.site_urls import page_url, site_url
-from massgen_guide.source.selection import add_massgen_option
 
 if TYPE_CHECKING:
     from massgen_guide.source.selection import MassGenSource
@@ -64,7 +62,7 @@ class Link:
 
 
 def topic_links(root: Path, base: str) -> list[Link]:
-    data = yaml.safe_load((DATA / "skill_topics.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((DATA / "skill_topics.yaml").read_text(encoding="utf-8"))
     links = []
     for topic in data["topics"]:
         if not (root / "docs" / topic["page"]).is_file():
@@ -262,11 +260,3 @@ def run(args: argparse.Namespace) -> int:
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target} ({text.count(chr(10))} lines, {len(links_of(text))} links)")
     return 0
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("skill", help="generate the Claude skill file (SKILL.md) from the guide")
-    parser.add_argument("--output", "-o", help=f"where to write it (default: {SKILL_PATH.relative_to(ROOT)})")
-    parser.add_argument("--check", action="store_true", help="exit 1 when the file differs from a fresh generation")
-    add_massgen_option(parser)
-    parser.set_defaults(run=run)

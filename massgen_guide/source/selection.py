@@ -13,7 +13,6 @@ Nothing here imports MassGen: every reader works on the files.
 
 from __future__ import annotations
 
-import argparse
 import errno
 import importlib.util
 import os
@@ -224,10 +223,3 @@ def chosen_source(massgen: str | None) -> MassGenSource:
     if is_massgen_checkout(here):
         return resolve_source(str(here))
     return current_source()
-
-
-def add_massgen_option(parser: "argparse.ArgumentParser") -> None:
-    """The `--massgen PATH` option every command that reads MassGen's source takes."""
-    parser.add_argument("--massgen", metavar="PATH",
-                        help="a MassGen git checkout (or its massgen/ folder); default: MASSGEN_SOURCE, else the "
-                        "current directory when it is a MassGen checkout, else the installed massgen package")

@@ -18,7 +18,7 @@ from massgen_guide.checks.claims.classify import (
     classify,
 )
 from massgen_guide.checks.claims.index import PackageIndex, build_index, index_for
-from massgen_guide.checks.claims.markdown import CLAIM_RE, iter_prose_lines
+from massgen_guide.checks.claims.markdown import iter_prose_lines
 from massgen_guide.checks.claims.references import FAILED, UNCHECKABLE, VERIFIED, verify_reference
 from massgen_guide.checks.claims.relations import verify_claim
 from massgen_guide.checks.claims.syntax import Claim, parse_claim

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from massgen_guide import md_text
-from massgen_guide.checks.claims.check import Finding, PageReport
+from massgen_guide.checks.claims.check import PageReport
 from massgen_guide.checks.claims.classify import IGNORE_RULES, KIND_RULES
 from massgen_guide.checks.claims.references import FAILED, UNCHECKABLE, VERIFIED
 from massgen_guide.checks.claims.syntax import PATTERNS

@@ -9,10 +9,9 @@ import time
 from typing import Any
 
 from massgen_guide.checks.facts_in_docs import check_facts
-from massgen_guide.errors import GuideError
 from massgen_guide.facts import backends, chunks, registries
 from massgen_guide.facts.loading import load_massgen
-from massgen_guide.source.selection import MassGenSource, add_massgen_option, chosen_source, current_source
+from massgen_guide.source.selection import MassGenSource, chosen_source, current_source
 
 
 def summary(source: MassGenSource | None = None) -> dict[str, Any]:
@@ -73,14 +72,4 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("facts", help="print what the guide reads from MassGen's source",
-                                   description=__doc__)
-    add_massgen_option(parser)
-    parser.add_argument("--json", action="store_true", help="print the whole summary as JSON")
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 when a data file or an API entry is out of step with MassGen")
-    parser.set_defaults(run=run)
-
-
-__all__ = ["GuideError", "register", "run", "summary"]
+__all__ = ["run", "summary"]

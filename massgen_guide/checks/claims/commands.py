@@ -48,9 +48,9 @@ def run_upstream(args) -> int:
 
 
 def run_versions(args) -> int:
-    from massgen_guide.checks.claims.versions import markdown_versions, run_versions
+    from massgen_guide.checks.claims.versions import DEFAULT_RELEASES, run_versions
 
-    releases = args.releases
+    releases = args.releases or list(DEFAULT_RELEASES)
     for release in releases:
         if not release[0].isdigit():
             raise GuideError(f"--releases: {release!r} is not a release version such as 0.1.97")
@@ -73,31 +73,3 @@ def run_versions(args) -> int:
         if args.output:
             print(f"wrote {args.output}")
     return 0
-
-
-def register(subparsers) -> None:
-    from massgen_guide.checks.claims.versions import DEFAULT_RELEASES
-    from massgen_guide.source.selection import add_massgen_option
-
-    claims = subparsers.add_parser("claims", help="check every code reference and claim in the guide's pages "
-                                   "against the selected MassGen")
-    add_massgen_option(claims)
-    claims.add_argument("--format", choices=("text", "json"), default="text")
-    claims.add_argument("--docs", help="the docs folder to check (default: this guide's docs/)")
-    claims.set_defaults(run=run_claims)
-
-    upstream = subparsers.add_parser("upstream", help="check the backend-integrator SKILL.md shipped inside the "
-                                     "selected MassGen")
-    add_massgen_option(upstream)
-    upstream.add_argument("--format", choices=("text", "json"), default="text")
-    upstream.add_argument("--strict", action="store_true", help="exit 1 when anything in it is out of date")
-    upstream.set_defaults(run=run_upstream)
-
-    versions = subparsers.add_parser("versions", help="run the checks against several MassGen releases from PyPI "
-                                     "(wheels downloaded without dependencies into the cache)")
-    versions.add_argument("--releases", nargs="+", default=list(DEFAULT_RELEASES), metavar="VERSION")
-    versions.add_argument("--output", help="write the results as JSON here (the versions page renders "
-                          "massgen_guide/data/versions_report.json)")
-    versions.add_argument("--format", choices=("text", "json"), default="text")
-    versions.add_argument("--docs", help="the docs folder to check (default: this guide's docs/)")
-    versions.set_defaults(run=run_versions)
