@@ -70,6 +70,7 @@ from massgen_guide.audit.results import (
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.checklist import Check, Checklist, Point, load_checklist
 from massgen_guide.facts.tree import BASE_MODULES, FRAMEWORK_MODULES, ClassInfo, Evidence, Tree
+from massgen_guide.progress import progress
 from massgen_guide.source.selection import MassGenSource, chosen_source, current_source
 
 
@@ -271,8 +272,8 @@ def source_for(massgen: str | None) -> MassGenSource:
 
 
 def run_audit(source: MassGenSource, backend_type: str | None, all_types: bool = False,
-              checklist: Checklist | None = None) -> AuditRun:
-    """Audit one type (or every registered type) of a MassGen tree."""
+              checklist: Checklist | None = None, *, quiet: bool = True) -> AuditRun:
+    """Audit one type (or every registered type) of a MassGen tree; `quiet=False` shows progress on stderr."""
     tree = Tree(source)
     auditor = Auditor(tree, checklist)
     if all_types:
@@ -283,7 +284,11 @@ def run_audit(source: MassGenSource, backend_type: str | None, all_types: bool =
         assert backend_type is not None
         auditor.check_type(backend_type)
         types = [backend_type]
-    reports = [auditor.audit(t) for t in types]
+    reports = []
+    with progress(len(types), "auditing", quiet=quiet or len(types) == 1) as step:
+        for backend in types:
+            step(backend)
+            reports.append(auditor.audit(backend))
     return AuditRun(tree, auditor.checklist, reports)
 
 

@@ -23,7 +23,7 @@ def main(args: argparse.Namespace) -> int:
     if not args.all_types and not args.backend_type:
         raise GuideError("give a BACKEND_TYPE (e.g. claude) or --all")
     source = source_for(args.massgen)
-    run = run_audit(source, args.backend_type, all_types=args.all_types)
+    run = run_audit(source, args.backend_type, all_types=args.all_types, quiet=args.quiet)
     print_warnings(run.tree)
     sys.stdout.write(render(run, args.format))
     return run.exit_code

@@ -54,7 +54,7 @@ def run_versions(args) -> int:
     for release in releases:
         if not release[0].isdigit():
             raise GuideError(f"--releases: {release!r} is not a release version such as 0.1.97")
-    data = run_versions(releases, _docs_dir(args))
+    data = run_versions(releases, _docs_dir(args), quiet=args.quiet)
     if args.output:
         output = Path(args.output)
         if not output.parent.is_dir():

@@ -11,6 +11,7 @@ from massgen_guide.checks.claims.index import index_for
 from massgen_guide.checks.claims.upstream import check_upstream
 from massgen_guide.errors import GuideError
 from massgen_guide.paths import DATA_DIR
+from massgen_guide.progress import progress
 from massgen_guide.source.selection import MassGenSource, release_package_dir
 
 DEFAULT_RELEASES = ("0.1.97", "0.1.90", "0.1.80", "0.1.70", "0.1.55", "0.1.40")
@@ -50,15 +51,17 @@ def results_for(source: MassGenSource, docs_dir: Path) -> dict:
     return out
 
 
-def run_versions(releases: list[str], docs_dir: Path) -> dict:
+def run_versions(releases: list[str], docs_dir: Path, *, quiet: bool = True) -> dict:
     data = {
         "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "releases": list(releases),
         "results": {},
     }
-    for release in releases:
-        source = MassGenSource(release_package_dir(release), "release", release)
-        data["results"][release] = results_for(source, docs_dir)
+    with progress(len(releases), "releases", quiet=quiet) as step:
+        for release in releases:
+            step(f"massgen {release}: download (once, into the cache) and check")
+            source = MassGenSource(release_package_dir(release), "release", release)
+            data["results"][release] = results_for(source, docs_dir)
     return data
 
 
