@@ -810,6 +810,7 @@ class Reading:
     screens: dict[str, dict[str, float]] = field(default_factory=dict)  # page -> {"1440": n, "390": n}
     code_blocks: list[int] = field(default_factory=lambda: [0, 0])  # [overflowing, all] at 1440 px
     seconds: float = 0.0  # the pass's wall time, for the record
+    languages: dict[str, int] = field(default_factory=dict)  # code blocks per language (1440 px)
 
     def add(self, check: str, page: str, problems: list[str]) -> None:
         self.findings.setdefault(check, []).extend(f"{page or '(home)'}: {p}" for p in problems)
@@ -937,6 +938,8 @@ def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, bas
         result.add("table code breaks", path, facts["tableBreaks"])
         result.add("escaping", path, facts["escaping"])
         result.findings.setdefault("code width", []).extend(wide_code_blocks(path, facts["codeBlocks"], known))
+        for block in facts["codeBlocks"]:
+            result.languages[block["lang"]] = result.languages.get(block["lang"], 0) + 1
         result.add("one view per tree", path, facts["treeViews"])
         result.add("no blank band", path, facts["blankBands"])
         result.content[path] = facts["content"]
@@ -980,6 +983,13 @@ def _write_figures(result: Reading) -> None:
 def test_reading_check_finds_nothing(reading: Reading, check: str) -> None:
     problems = reading.findings.get(check, [])
     assert not problems, f"{check}: {len(problems)} problem(s):\n" + "\n".join(problems[:40])
+
+
+def test_code_blocks_carry_their_language(reading: Reading) -> None:
+    # The code-width check knows example code by its language (pymdownx.highlight's pygments_lang_class): without
+    # it every block would be skipped and the check would pass on anything.
+    assert reading.languages.get("python", 0) >= 50 and reading.languages.get("bash", 0) >= 5, reading.languages
+    assert reading.languages.get("", 0) <= reading.languages.get("python", 0) // 4, reading.languages
 
 
 def test_full_page_screenshots_are_written(reading: Reading) -> None:
