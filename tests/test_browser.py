@@ -1,8 +1,11 @@
 """The built site in a real browser: Debian's Chromium, headless, driven by playwright, served on 127.0.0.1.
 
-One browser for the module. Every page is loaded once (by the `visits` fixture) and the per-page facts
-(status, title, console errors, every request made) are asserted by separate tests; the decision-tree,
-diagram, search and screenshot tests reuse one page each.
+One browser for the module, one context per width. Every page is loaded once at 1440 px and once at 390 px (by
+the `site_pass` fixture), and everything checked on a page is read in that one visit: the per-page facts (status,
+title, console errors, every request made), the reading checks, the content placement facts and axe-core's
+results (light and dark). axe runs inside the page, started without waiting for it, on several tabs at once; its
+results are collected when the tab comes round again. The decision-tree, diagram, search and screenshot tests
+reuse one page of the 1440 px context.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ CHROMIUM_ARGS = [
     "--no-default-browser-check",
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
+DESKTOP = {"width": 1440, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+TABS = 3  # tabs of the 1440 px pass: while axe runs in some, the next page loads in another
 # Material renders mermaid into a *closed* shadow root; open it so the test can see the SVG inside.
 OPEN_SHADOW_ROOTS = """
 (() => {
@@ -134,21 +140,44 @@ def recorder() -> Recorder:
     return Recorder()
 
 
-@pytest.fixture(scope="module")
-def context(browser, recorder: Recorder):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def _new_context(browser, viewport: dict[str, int], recorder: Recorder):
+    context = browser.new_context(viewport=viewport)
     context.add_init_script(OPEN_SHADOW_ROOTS)
     context.route("**/*", recorder.route)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(20_000)
+    return context
+
+
+@pytest.fixture(scope="module")
+def context(browser, recorder: Recorder):
+    """The 1440 px context: the site pass's tabs and the `page` fixture's. axe-core is in every page of it (an
+    init script, so nothing is requested and the site never loads it)."""
+    context = _new_context(browser, DESKTOP, recorder)
+    context.add_init_script(AXE.read_text(encoding="utf-8"))
     yield context
     context.close()
 
 
 @pytest.fixture(scope="module")
-def page(context):
-    page = context.new_page()
+def page(context, small_index: str):
+    """A tab of the 1440 px context with the one-entry search index (the search test opens its own tab)."""
+    page = _small_index_tab(context, small_index)
     yield page
     page.close()
+
+
+@pytest.fixture(scope="module")
+def small_index(built_site: Path) -> str:
+    return small_search_index(built_site)
+
+
+def _small_index_tab(context, small_index: str):
+    """A new tab whose search index is the one-entry index: Material's search worker builds the index on every
+    full page load, seconds of CPU that only the search test needs."""
+    tab = context.new_page()
+    tab.route("**/search/search_index.json",
+              lambda route: route.fulfill(status=200, content_type="application/json", body=small_index))
+    return tab
 
 
 def site_pages(site: Path) -> list[str]:
@@ -186,43 +215,8 @@ def small_search_index(site: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def visits(context, built_site: Path, base_url: str) -> list[Visit]:
-    """Load every page of the site once, in one tab, recording what each did.
-
-    Material's search worker rebuilds the search index on every full page load, which would be a third of this
-    fixture's time; this tab gets a one-entry index instead (the search test uses the real one).
-    """
-    pages = site_pages(built_site)
-    assert len(pages) >= 10, f"sitemap.xml lists only {len(pages)} pages"
-    tab = context.new_page()
-    small_index = small_search_index(built_site)
-    tab.route("**/search/search_index.json",
-              lambda route: route.fulfill(status=200, content_type="application/json", body=small_index))
-    errors: list[str] = []
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    tab.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
-    requested: list[str] = []
-    tab.on("request", lambda request: requested.append(request.url))
-    results = []
-    for path in pages:
-        errors.clear()
-        requested.clear()
-        response = tab.goto(urljoin(base_url, path), wait_until="load")
-        if tab.locator("pre.mermaid").count():
-            # Let mermaid finish so its errors, if any, land on this page's record.
-            try:
-                tab.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=20_000)
-            except PlaywrightTimeout:
-                errors.append("a mermaid diagram was not rendered within 20 s")
-        h1 = tab.evaluate(
-            "() => { const h = document.querySelector('article h1'); if (!h || !h.checkVisibility()) return '';"
-            " const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());"
-            " return c.textContent.trim(); }"
-        )
-        results.append(Visit(path, response.status if response else None, tab.title(), h1, list(errors),
-                             list(requested)))
-    tab.close()
-    return results
+def visits(site_pass) -> list[Visit]:
+    return site_pass.visits
 
 
 def nav_titles() -> dict[str, str]:
@@ -370,6 +364,16 @@ def test_diagrams_render_as_svg(page, trees, base_url: str) -> None:
     page.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0")
     svgs = page.locator("div.mermaid svg")
     assert svgs.count() == len(trees), f"{svgs.count()} mermaid SVGs for {len(trees)} trees"
+    # Each diagram is a view of its widget: hidden at first, shown by "Show diagram", which closes "all paths".
+    assert not any(svgs.nth(index).is_visible() for index in range(svgs.count()))
+    widget = page.locator('.guide-dt[data-tree="base-class"]')
+    widget.locator(".guide-dt-expand").click()
+    assert widget.locator(":scope > .guide-dt-node").is_visible()
+    widget.locator(".guide-dt-diagram-toggle").click()
+    assert not widget.locator(":scope > .guide-dt-node").is_visible()
+    assert widget.locator(".guide-dt-expand").get_attribute("aria-expanded") == "false"
+    assert widget.locator(".guide-dt-diagram-toggle").inner_text() == "Hide diagram"
+    page.evaluate(OPEN_DIAGRAMS_JS)
     for index in range(svgs.count()):
         box = svgs.nth(index).bounding_box()
         assert box and box["width"] > 50 and box["height"] > 50, f"diagram {index + 1} is empty: {box}"
@@ -390,23 +394,27 @@ def test_tree_is_readable_without_javascript(browser, trees, base_url: str) -> N
             assert {_plain(leaf.title) for leaf in tree.leaves()} <= set(leaf_titles), tree.id
             assert widget.locator(".guide-dt-leaf").first.is_visible()
             assert widget.locator(".guide-dt-leaf .guide-dt-links a").first.is_visible()
+            # the nested text is the tree without JavaScript; the diagram (mermaid needs JavaScript) is hidden
+            assert widget.locator(".guide-dt-diagram").count() == 1
+            assert not widget.locator(".guide-dt-diagram").is_visible()
     finally:
         context.close()
     assert not recorder.outside, recorder.outside
 
 
-def test_search_finds_the_page_explaining_stream_with_tools(page, built_site: Path, base_url: str) -> None:
+def test_search_finds_the_page_explaining_stream_with_tools(context, built_site: Path, base_url: str) -> None:
     errors: list[str] = []
 
     def on_console(message) -> None:
         if message.type == "error":
             errors.append(message.text)
 
+    page = context.new_page()  # with the real search index
     page.on("console", on_console)
     try:
         _search_for_stream_with_tools(page, built_site, base_url)
     finally:
-        page.remove_listener("console", on_console)
+        page.close()
     assert not errors, f"console errors while searching with the real index: {errors}"
 
 
@@ -431,30 +439,9 @@ def _page_text(site: Path, path: str) -> str:
     return file.read_text(encoding="utf-8") if file.is_file() else ""
 
 
-def test_screenshot_of_the_base_class_decision_page(page, base_url: str) -> None:
-    # Tests write only to temp dirs: the artifact goes to the run's temp dir (its path is printed at the end of
-    # the run), or to GUIDE_ARTIFACTS when set.
-    artifacts = Path(os.environ.get("GUIDE_ARTIFACTS") or Path(os.environ["MASSGEN_GUIDE_TEST_TMP"]) / "artifacts")
-    artifacts.mkdir(parents=True, exist_ok=True)
-    target = artifacts / "choose-base-class.png"
-    if target.exists():
-        target.unlink()
-    page.goto(urljoin(base_url, "choose-base-class/"))
-    page.locator('.guide-dt[data-tree="base-class"] .guide-dt-panel').wait_for()
-    page.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0")
-    started = time.monotonic()
-    page.screenshot(path=str(target), full_page=True)
-    data = target.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "the screenshot is not a PNG"
-    assert len(data) > 10_000, f"the screenshot is suspiciously small ({len(data)} bytes)"
-    assert time.monotonic() - started < 30
-
-
 # ================================================================================================ reading checks
 # Each check is a function run in the page (or on what it returns) that lists what is wrong; every check also runs
 # on a page built to break it (the `test_*_fails_on_*` tests), so each can fail.
-DESKTOP = {"width": 1440, "height": 900}
-MOBILE = {"width": 390, "height": 844}
 SNIPPET_WIDTH = 88
 AXE = ROOT / "tests" / "vendor" / "axe.min.js"
 SCREENSHOT_PAGES = {"home": "", "choose-base-class": "choose-base-class/", "coverage": "reference/coverage/",
@@ -518,13 +505,109 @@ PROSE_OVERFLOW_JS = r"""() => {
   return bad;
 }"""
 
-# Every code block's text (for the snippet-width check, done in Python).
-# The text of each code block as its source shows it: Material moves a code annotation's explanation into the code
-# element once its script has run, so annotations are taken out first (their marker stays a comment in the file).
+# Every code block's language and text (for the code-width check, done in Python). The text of each code block as
+# its source shows it: Material moves a code annotation's explanation into the code element once its script has
+# run, so annotations are taken out first (their marker stays a comment in the file). Blocks mkdocstrings
+# generates (signatures) are marked: they are MassGen's own code, not examples.
 CODE_BLOCKS_JS = """() => Array.from(document.querySelectorAll("article pre > code"), code => {
   const copy = code.cloneNode(true);
   copy.querySelectorAll(".md-annotation, .md-tooltip, .md-annotation__index").forEach(node => node.remove());
-  return copy.textContent;
+  const box = code.closest("[class*='language-']");
+  const lang = box ? (Array.from(box.classList).find(c => c.startsWith("language-")) || "").slice(9) : "";
+  return { lang, text: copy.textContent, generated: !!code.closest(".doc-signature, .doc") };
+})"""
+
+# Code blocks whose text is wider than their box at this width: [overflowing, all] (a figure for the record).
+OVERFLOWING_CODE_JS = """() => { const codes = Array.from(document.querySelectorAll("article pre > code"))
+  .filter(c => c.checkVisibility());
+  return [codes.filter(c => c.scrollWidth > c.clientWidth + 1).length, codes.length]; }"""
+
+# A decision tree is shown once: the stepper (JavaScript), or its nested text (without it), or its diagram. Counts
+# each tree's visible views: the widget's panel, its nested text, and any drawn diagram holding its first question.
+TREE_VIEWS_JS = r"""(labels) => {
+  const squash = (s) => s.replace(/\s+/g, "");
+  const shown = (el) => !!el && el.checkVisibility() && el.getBoundingClientRect().height > 0;
+  const diagrams = Array.from(document.querySelectorAll("article .mermaid")).filter(shown)
+    .map(d => squash((d.shadowRoot ? d.shadowRoot.textContent : "") + d.textContent));
+  const bad = [];
+  const ids = new Set(Array.from(document.querySelectorAll("article .guide-dt[data-tree]"), w => w.dataset.tree));
+  for (const id of ids) {
+    const views = [];
+    for (const widget of document.querySelectorAll("article .guide-dt[data-tree]")) {
+      if (widget.dataset.tree !== id) continue;
+      if (shown(widget.querySelector(".guide-dt-panel"))) views.push("widget");
+      if (Array.from(widget.children).some(c => c.classList.contains("guide-dt-node") && shown(c))) views.push("text");
+    }
+    const label = labels[id] ? squash(labels[id]) : null;
+    for (const text of diagrams) if (label && text.includes(label)) views.push("diagram");
+    if (views.length !== 1) bad.push("tree " + id + " is shown " + views.length + " times (" + views.join(", ") + ")");
+  }
+  return bad;
+}"""
+
+# Inside a decision-tree widget, an element with nothing to show (no text, no control) that still takes space: the
+# empty trail before the first answer is the case this guards.
+BLANK_BANDS_JS = r"""() => {
+  const bad = [];
+  for (const panel of document.querySelectorAll("article .guide-dt-panel")) {
+    for (const el of panel.querySelectorAll("*")) {
+      if (!el.checkVisibility() || el.textContent.trim() || el.querySelector("img, svg, input, button, a")) continue;
+      if (["BR", "WBR"].includes(el.tagName)) continue;
+      const style = getComputedStyle(el);
+      const band = el.getBoundingClientRect().height + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+      if (band > 2) bad.push(el.tagName.toLowerCase() + "." + el.className.trim().split(/\s+/).join(".") +
+                              " is empty but takes " + Math.round(band) + " px");
+    }
+  }
+  return bad;
+}"""
+
+# Open every decision tree's diagram view (its "Show diagram" button), so the diagrams can be measured.
+OPEN_DIAGRAMS_JS = """() => document.querySelectorAll(".guide-dt-diagram-toggle[aria-expanded=false]")
+  .forEach(button => button.click())"""
+
+# A drawn diagram keeps its labels readable: it is not scaled below MIN_DIAGRAM_SCALE of its natural size (it
+# scrolls in its box instead), and a diagram wider than its box scrolls there.
+MIN_DIAGRAM_SCALE = 0.9
+DIAGRAM_SCALE_JS = r"""() => {
+  const bad = [];
+  for (const host of document.querySelectorAll("article .mermaid")) {
+    if (!host.checkVisibility()) continue;
+    const svg = (host.shadowRoot || host).querySelector("svg");
+    if (!svg) { bad.push("a diagram was not drawn"); continue; }
+    const view = svg.viewBox && svg.viewBox.baseVal;
+    const box = svg.getBoundingClientRect();
+    if (!view || !view.width || !box.width) continue;
+    const scale = box.width / view.width;
+    const label = svg.querySelector(".nodeLabel, text");
+    const font = label ? parseFloat(getComputedStyle(label).fontSize) : 16;
+    if (scale < %s) bad.push("a diagram is drawn at " + Math.round(scale * 100) + "%% of its size (labels " +
+                              (font * scale).toFixed(1) + " px)");
+    if (box.width > host.clientWidth + 1 && !/(auto|scroll)/.test(getComputedStyle(host).overflowX)) {
+      bad.push("a diagram wider than its box (" + Math.round(box.width) + " px) does not scroll");
+    }
+  }
+  return bad;
+}""" % MIN_DIAGRAM_SCALE
+
+# Where content sits (judged in Python by content_placement): the contributor set-up (a `python3 dev.py` command,
+# a "Quick start"/"Set-up" heading), the tables (header and first-column keys) and links of the page, and the
+# primary navigation's sections.
+CONTENT_FACTS_JS = r"""() => ({
+  setup: Array.from(document.querySelectorAll("article pre code"), c => c.textContent)
+    .filter(t => /^\s*(python3?\s+)?dev\.py\b/m.test(t)).map(t => t.trim().split("\n")[0]),
+  setupHeadings: Array.from(document.querySelectorAll("article h2, article h3"), h => h.textContent.trim())
+    .filter(t => /^(quick ?start|(development |contributor )?set[- ]?up|contributing)\s*¶?$/i.test(t)),
+  tables: Array.from(document.querySelectorAll("article table"), t => ({
+    head: Array.from(t.querySelectorAll("thead th"), th => th.textContent.trim()),
+    keys: Array.from(t.querySelectorAll("tbody tr"), r => r.cells.length ? r.cells[0].textContent.trim() : ""),
+  })),
+  links: Array.from(document.querySelectorAll("article a[href]"), a => new URL(a.href).pathname),
+  nav: Array.from(document.querySelectorAll("nav.md-nav--primary > ul > li"), li => {
+    const label = li.querySelector(":scope > label.md-nav__link, :scope > a.md-nav__link, :scope > div.md-nav__link");
+    return { section: label ? label.textContent.trim() : "",
+             links: Array.from(li.querySelectorAll("a.md-nav__link[href]"), a => new URL(a.href).pathname) };
+  }),
 })"""
 
 # A literal `\\|` inside <code>, and a <strong> or <em> holding a dunder name's core (`__init__` rendered as
@@ -603,11 +686,78 @@ SCHEME_JS = """(scheme) => { document.body.setAttribute("data-md-color-scheme", 
 NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
 
+BUILD_CHECK_PAGES = ["reference/claims-report/", "reference/upstream-skill/", "reference/versions/"]
+CONTRIBUTING_PAGE = "contributing/"
+STREAM_REFERENCE_PAGE = "reference/stream-chunks/"
+
+
+def content_placement(content: dict[str, dict]) -> list[str]:
+    """Reader and maintainer content apart, and the phase pages summarising rather than repeating the reference:
+
+    - the contributor set-up (`python3 dev.py ...`, a "Quick start" heading) is on the contributing page only;
+    - the build-check report pages sit in the navigation's "Build checks" section, none of them under "Reference";
+    - no phase page has a table sharing 3 or more rows with a table of the StreamChunk reference page, and the
+      backend-class phase links to that page.
+    """
+    bad = []
+    for path, facts in content.items():
+        if path != CONTRIBUTING_PAGE and (facts["setup"] or facts["setupHeadings"]):
+            bad.append(f"{path or '(home)'}: contributor set-up outside the contributing page: "
+                       f"{(facts['setup'] + facts['setupHeadings'])[0]}")
+    if CONTRIBUTING_PAGE in content and not content[CONTRIBUTING_PAGE]["setup"]:
+        bad.append(f"{CONTRIBUTING_PAGE}: no `python3 dev.py` set-up command")
+    nav = next(iter(content.values()))["nav"] if content else []
+    for page in BUILD_CHECK_PAGES:
+        sections = [section["section"] for section in nav
+                    if any(link.rstrip("/").endswith("/" + page.rstrip("/")) for link in section["links"])]
+        if sections != ["Build checks"]:
+            bad.append(f"nav: {page} is under {sections or 'no section'}, not under 'Build checks' alone")
+    reference = content.get(STREAM_REFERENCE_PAGE, {"tables": []})["tables"]
+    for path, facts in content.items():
+        if not path.startswith("phases/"):
+            continue
+        for table in facts["tables"]:
+            for ref in reference:
+                shared = set(table["keys"]) & set(ref["keys"]) - {""}
+                if len(shared) >= 3:
+                    bad.append(f"{path}: a table repeats {len(shared)} rows of the {ref['head'][:1]} table of "
+                               f"{STREAM_REFERENCE_PAGE} (e.g. {sorted(shared)[:3]}): summarise and link instead")
+    backend_class = content.get("phases/backend-class/")
+    if backend_class is not None and not any(link.rstrip("/").endswith(STREAM_REFERENCE_PAGE.rstrip("/"))
+                                             for link in backend_class["links"]):
+        bad.append(f"phases/backend-class/: no link to {STREAM_REFERENCE_PAGE}")
+    return bad
+
+
 def snippet_lines() -> set[str]:
     lines: set[str] = set()
     for path in (ROOT / "snippets").glob("*.py"):
         lines |= {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 12}
     return lines
+
+
+EXAMPLE_LANGUAGES = {"python", "py", "pycon", "bash", "sh", "shell", "console", "yaml", "yml", "toml"}
+
+
+def wide_code_blocks(page: str, blocks: list[dict], known: set[str]) -> list[str]:
+    """Example code wider than SNIPPET_WIDTH characters: blocks shown from snippets/ (whatever their language), and
+    the page's own Python, shell, YAML and TOML blocks. Program output, diffs of MassGen's files and the
+    signatures mkdocstrings generates from MassGen's source are not examples and are not held to the width."""
+    bad = []
+    for block in blocks:
+        if _from_snippets(block["text"], known):
+            bad.extend(wide_snippet_blocks(page, [block["text"]], known))
+        elif not block["generated"] and block["lang"] in EXAMPLE_LANGUAGES:
+            widest = max(block["text"].splitlines() or [""], key=len)
+            if len(widest) > SNIPPET_WIDTH:
+                bad.append(f"{page or '(home)'}: a {block['lang']} code block has a line of {len(widest)} "
+                           f"characters (limit {SNIPPET_WIDTH}): {widest.strip()[:60]}")
+    return bad
+
+
+def _from_snippets(block: str, known: set[str]) -> bool:
+    lines = [line for line in block.splitlines() if len(line.strip()) >= 12]
+    return len(lines) >= 3 and sum(line.strip() in known for line in lines) * 2 >= len(lines)
 
 
 def wide_snippet_blocks(page: str, blocks: list[str], known: set[str]) -> list[str]:
@@ -655,62 +805,191 @@ def _artifacts() -> Path:
 class Reading:
     findings: dict[str, list[str]] = field(default_factory=dict)
     screenshots: list[Path] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+    content: dict[str, dict] = field(default_factory=dict)  # page -> CONTENT_FACTS_JS's answer (1440 px)
+    screens: dict[str, dict[str, float]] = field(default_factory=dict)  # page -> {"1440": n, "390": n}
+    code_blocks: list[int] = field(default_factory=lambda: [0, 0])  # [overflowing, all] at 1440 px
+    seconds: float = 0.0  # the pass's wall time, for the record
+    languages: dict[str, int] = field(default_factory=dict)  # code blocks per language (1440 px)
 
     def add(self, check: str, page: str, problems: list[str]) -> None:
         self.findings.setdefault(check, []).extend(f"{page or '(home)'}: {p}" for p in problems)
 
 
-def _wait_for_diagrams(tab) -> None:
+def _wait_for_diagrams(tab) -> list[str]:
     if tab.locator("pre.mermaid").count():
-        tab.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=20_000)
+        try:
+            tab.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=20_000)
+        except PlaywrightTimeout:
+            return ["a mermaid diagram was not rendered within 20 s"]
+    return []
+
+
+def tree_labels(trees) -> dict[str, str]:
+    """Tree id -> its first question as the diagram labels it (what TREE_VIEWS_JS looks for in a diagram)."""
+    return {tree.id: _plain(tree.nodes[tree.start].short or tree.nodes[tree.start].question) for tree in trees}
+
+
+# Everything read from a page at 1440 px, in one round trip.
+DESKTOP_JS = """(labels) => ({
+  h1: (() => { const h = document.querySelector('article h1'); if (!h || !h.checkVisibility()) return '';
+    const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());
+    return c.textContent.trim(); })(),
+  tableBreaks: (%s)(), escaping: (%s)(), codeBlocks: (%s)(), treeViews: (%s)(labels), blankBands: (%s)(),
+  content: (%s)(), overflowing: (%s)(),
+  screens: (%s)(),
+})"""
+SCREENS_JS = "() => document.documentElement.scrollHeight / window.innerHeight"
+
+# Start axe-core on the page without waiting for it: the light scheme with every WCAG 2.x A/AA rule, then the dark
+# scheme with the rules whose outcome depends on colours. `window.__guideAxe` is the promise of both results.
+AXE_START_JS = """(args) => {
+  const pick = (r) => r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => v.impact + " " + v.id + ": " + v.help + " (" + v.nodes.length + "x, e.g. " +
+         v.nodes[0].target.join(" ") + ")");
+  window.__guideAxe = (async () => {
+    const light = pick(await axe.run(document, { runOnly: args.all, resultTypes: ["violations"] }));
+    // Material animates colour changes; the dark scheme must be measured after, not during, them.
+    const style = document.createElement("style");
+    style.textContent = args.noTransitions;
+    document.head.appendChild(style);
+    document.body.setAttribute("data-md-color-scheme", "slate");
+    const dark = pick(await axe.run(document, { runOnly: args.colour, resultTypes: ["violations"] }));
+    document.body.setAttribute("data-md-color-scheme", "default");  // transitions stay off: screenshots follow
+    return { light, dark };
+  })();
+}"""
+AXE_ALL = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 
 
 @pytest.fixture(scope="module")
-def reading(browser, built_site: Path, base_url: str) -> Reading:
-    """Every page at 1440 px (light and dark) and at 390 px, once, with every reading check run on it; and the
-    full-page screenshots (home, base-class, coverage, backend-class at both widths) as test artifacts."""
+def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, base_url: str) -> Reading:
+    """Every page loaded once, at 1440 px, with every per-page fact and reading check taken in that visit, axe
+    (light and dark) included; then, once axe is done, the same page resized to 390 px for the narrow-screen
+    checks (a resize: Material's layout is CSS media queries, which apply without a reload). And the full-page
+    screenshots (home, base-class, coverage, backend-class at both widths) as test artifacts.
+
+    Material's search worker rebuilds the search index on every full page load, which would be a third of the
+    time; these tabs get a one-entry index instead (the search test uses the real one).
+    """
     result = Reading()
     pages = site_pages(built_site)
+    assert len(pages) >= 10, f"sitemap.xml lists only {len(pages)} pages"
     known = snippet_lines()
     artifacts = _artifacts()
+    for old in artifacts.glob("*-1440.png"):
+        old.unlink()
     small_index = small_search_index(built_site)
-    for name, viewport in (("1440", DESKTOP), ("390", MOBILE)):
-        context = browser.new_context(viewport=viewport)
-        context.route("**/*", Recorder().route)
-        context.route("**/search/search_index.json",
-                      lambda route: route.fulfill(status=200, content_type="application/json", body=small_index))
-        context.set_default_timeout(20_000)
+    labels = tree_labels(trees)
+    desktop_js = DESKTOP_JS % (TABLE_CODE_BREAKS_JS, ESCAPING_JS, CODE_BLOCKS_JS, TREE_VIEWS_JS, BLANK_BANDS_JS,
+                               CONTENT_FACTS_JS, OVERFLOWING_CODE_JS, SCREENS_JS)
+    axe_args = {"all": AXE_ALL, "colour": {"type": "rule", "values": COLOUR_RULES}, "noTransitions": NO_TRANSITIONS}
+
+    def screenshot(tab, path: str, width: str) -> None:
+        for shot, shot_path in SCREENSHOT_PAGES.items():
+            if shot_path == path:
+                target = artifacts / f"{shot}-{width}.png"
+                tab.screenshot(path=str(target), full_page=True)
+                result.screenshots.append(target)
+
+    # ---- 1440 px: several tabs; a tab's axe results are collected when it comes round again
+    tabs = []
+    for _ in range(min(TABS, len(pages))):
         tab = context.new_page()
-        for path in pages:
-            tab.goto(urljoin(base_url, path), wait_until="load")
-            _wait_for_diagrams(tab)
-            if name == "1440":
-                result.add("table code breaks", path, tab.evaluate(TABLE_CODE_BREAKS_JS))
-                result.add("escaping", path, tab.evaluate(ESCAPING_JS))
-                result.findings.setdefault("snippet width", []).extend(
-                    wide_snippet_blocks(path, tab.evaluate(CODE_BLOCKS_JS), known))
-                result.add("axe light", path, run_axe(tab))
-                # Material animates colour changes; the scheme switch must be measured after, not during, them.
-                tab.add_style_tag(content=NO_TRANSITIONS)
-                tab.evaluate(SCHEME_JS, "slate")
-                result.add("axe dark", path, run_axe(tab, COLOUR_RULES))
-                tab.evaluate(SCHEME_JS, "default")
-            else:
-                result.add("prose overflow", path, tab.evaluate(PROSE_OVERFLOW_JS))
-            for shot, shot_path in SCREENSHOT_PAGES.items():
-                if shot_path == path:
-                    target = artifacts / f"{shot}-{name}.png"
-                    tab.screenshot(path=str(target), full_page=True)
-                    result.screenshots.append(target)
-        context.close()
+        tab.route("**/search/search_index.json",
+                  lambda route: route.fulfill(status=200, content_type="application/json", body=small_index))
+        record = {"errors": [], "requests": []}
+        tab.on("console", lambda message, r=record: r["errors"].append(message.text)
+               if message.type == "error" else None)
+        tab.on("pageerror", lambda exc, r=record: r["errors"].append(f"uncaught: {exc}"))
+        tab.on("request", lambda request, r=record: r["requests"].append(request.url))
+        tabs.append((tab, record))
+    running: dict[int, str] = {}
+
+    def finish(slot: int) -> None:
+        """The tab's axe results; then the same page at 390 px (the viewport resized, not the page reloaded)."""
+        tab = tabs[slot][0]
+        path = running.pop(slot)
+        outcome = tab.evaluate("() => window.__guideAxe")
+        result.add("axe light", path, outcome["light"])
+        result.add("axe dark", path, outcome["dark"])
+        tab.set_viewport_size(MOBILE)
+        result.screens[path]["390"] = tab.evaluate(SCREENS_JS)
+        screenshot(tab, path, "390")
+        tab.evaluate(OPEN_DIAGRAMS_JS)  # the diagram views open, to measure the diagrams
+        result.add("prose overflow", path, tab.evaluate(PROSE_OVERFLOW_JS))
+        result.add("diagram scale", path, tab.evaluate(DIAGRAM_SCALE_JS))
+
+    started = time.monotonic()
+    for index, path in enumerate(pages):
+        slot = index % len(tabs)
+        if slot in running:
+            finish(slot)
+        tab, record = tabs[slot]
+        tab.set_viewport_size(DESKTOP)
+        record["errors"].clear()
+        record["requests"].clear()
+        response = tab.goto(urljoin(base_url, path), wait_until="load")
+        errors = _wait_for_diagrams(tab)  # so mermaid's errors, if any, land on this page's record
+        result.add("diagrams drawn", path, errors)
+        facts = tab.evaluate(desktop_js, labels)
+        result.visits.append(Visit(path, response.status if response else None, tab.title(), facts["h1"],
+                                   list(record["errors"]), list(record["requests"])))
+        result.add("table code breaks", path, facts["tableBreaks"])
+        result.add("escaping", path, facts["escaping"])
+        result.findings.setdefault("code width", []).extend(wide_code_blocks(path, facts["codeBlocks"], known))
+        for block in facts["codeBlocks"]:
+            result.languages[block["lang"]] = result.languages.get(block["lang"], 0) + 1
+        result.add("one view per tree", path, facts["treeViews"])
+        result.add("no blank band", path, facts["blankBands"])
+        result.content[path] = facts["content"]
+        result.screens[path] = {"1440": facts["screens"]}
+        result.code_blocks[0] += facts["overflowing"][0]
+        result.code_blocks[1] += facts["overflowing"][1]
+        screenshot(tab, path, "1440")
+        tab.evaluate(AXE_START_JS, axe_args)
+        running[slot] = path
+    for slot in list(running):
+        finish(slot)
+    for tab, _ in tabs:
+        tab.close()
+    result.seconds = time.monotonic() - started
+    result.findings["content placement"] = content_placement(result.content)
+    _write_figures(result)
     return result
 
 
-@pytest.mark.parametrize("check", ["table code breaks", "prose overflow", "snippet width", "escaping", "axe light",
-                                   "axe dark"])
+@pytest.fixture(scope="module")
+def reading(site_pass) -> Reading:
+    return site_pass
+
+
+def _write_figures(result: Reading) -> None:
+    """Page lengths in screens and the overflowing code blocks, for the record (an artifact, not a check)."""
+    longest = sorted(result.screens.items(), key=lambda item: -item[1]["1440"])
+    figures = {
+        "longest pages (screens at 1440x900 / 390x844)": {
+            (path or "(home)"): [round(v["1440"], 1), round(v.get("390", 0), 1)] for path, v in longest[:5]},
+        "code blocks overflowing at 1440 px": f"{result.code_blocks[0]} of {result.code_blocks[1]}",
+        "pass wall time (s)": round(result.seconds, 1),
+    }
+    (_artifacts() / "reading-figures.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    print(json.dumps(figures, indent=2))
+
+
+@pytest.mark.parametrize("check", ["table code breaks", "prose overflow", "code width", "escaping", "axe light",
+                                   "axe dark", "one view per tree", "no blank band", "diagram scale",
+                                   "diagrams drawn", "content placement"])
 def test_reading_check_finds_nothing(reading: Reading, check: str) -> None:
     problems = reading.findings.get(check, [])
     assert not problems, f"{check}: {len(problems)} problem(s):\n" + "\n".join(problems[:40])
+
+
+def test_code_blocks_carry_their_language(reading: Reading) -> None:
+    # The code-width check knows example code by its language (pymdownx.highlight's pygments_lang_class): without
+    # it every block would be skipped and the check would pass on anything.
+    assert reading.languages.get("python", 0) >= 50 and reading.languages.get("bash", 0) >= 5, reading.languages
+    assert reading.languages.get("", 0) <= reading.languages.get("python", 0) // 4, reading.languages
 
 
 def test_full_page_screenshots_are_written(reading: Reading) -> None:
@@ -720,11 +999,9 @@ def test_full_page_screenshots_are_written(reading: Reading) -> None:
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, target
 
 
-def test_coverage_matrix_first_column_stays_visible(browser, base_url: str) -> None:
-    context = browser.new_context(viewport=DESKTOP)
-    context.route("**/*", Recorder().route)
+def test_coverage_matrix_first_column_stays_visible(context, small_index: str, base_url: str) -> None:
+    tab = _small_index_tab(context, small_index)
     try:
-        tab = context.new_page()
         tab.goto(urljoin(base_url, "reference/coverage/"))
         tab.evaluate("document.querySelector('.guide-matrix-scroll').style.maxWidth = '600px'")  # force scrolling
         assert tab.evaluate(MATRIX_FIRST_COLUMN_JS) == []
@@ -743,10 +1020,10 @@ def test_coverage_matrix_first_column_stays_visible(browser, base_url: str) -> N
         detail = tab.locator(".guide-cell--missing .guide-cell-detail").first
         assert detail.is_visible() and "How:" in detail.inner_text()
     finally:
-        context.close()
+        tab.close()
 
 
-WIDGET_BUTTONS = [".guide-dt-back", ".guide-dt-restart", ".guide-dt-expand"]
+WIDGET_BUTTONS = [".guide-dt-back", ".guide-dt-restart", ".guide-dt-expand", ".guide-dt-diagram-toggle"]
 
 
 def widget_contrasts(tab) -> dict[str, float]:
@@ -780,17 +1057,15 @@ def widget_contrasts(tab) -> dict[str, float]:
     return results
 
 
-def test_widget_buttons_meet_contrast_in_every_state(browser, base_url: str) -> None:
-    context = browser.new_context(viewport=DESKTOP)
-    context.route("**/*", Recorder().route)
+def test_widget_buttons_meet_contrast_in_every_state(context, small_index: str, base_url: str) -> None:
+    tab = _small_index_tab(context, small_index)
     try:
-        tab = context.new_page()
         tab.goto(urljoin(base_url, "choose-base-class/"))
         tab.locator('.guide-dt[data-tree="base-class"] .guide-dt-panel').wait_for()
         tab.add_style_tag(content=NO_TRANSITIONS)
         contrasts = widget_contrasts(tab)
     finally:
-        context.close()
+        tab.close()
     for scheme in ("default", "slate"):
         assert sum(key.startswith(scheme) and key.endswith("disabled") for key in contrasts) >= 1, contrasts
         assert sum(key.startswith(scheme) and not key.endswith("disabled") for key in contrasts) == 3 * len(WIDGET_BUTTONS)
@@ -798,11 +1073,11 @@ def test_widget_buttons_meet_contrast_in_every_state(browser, base_url: str) -> 
     assert not low, f"below 4.5:1: {low}"
 
 
-def test_checklist_ticks_survive_a_reload_and_reset(browser, base_url: str) -> None:
-    context = browser.new_context(viewport=DESKTOP)
+def test_checklist_ticks_survive_a_reload_and_reset(browser, small_index: str, base_url: str) -> None:
+    context = browser.new_context(viewport=DESKTOP)  # its own storage: the ticks start empty
     context.route("**/*", Recorder().route)
     try:
-        tab = context.new_page()
+        tab = _small_index_tab(context, small_index)
         tab.goto(urljoin(base_url, "checklist/"))
         boxes = tab.locator("article .task-list-control input[type=checkbox]")
         assert boxes.count() >= 20
@@ -930,3 +1205,115 @@ def test_axe_fails_on_an_inaccessible_page(browser) -> None:
         context.close()
     ids = sorted(problem.split(":")[0] for problem in problems)
     assert ids == ["critical button-name", "critical image-alt", "serious color-contrast"], problems
+
+
+def test_tree_views_check_fails_when_a_tree_is_shown_three_times(browser, trees) -> None:
+    labels = tree_labels(trees)
+    question = labels["base-class"]
+    # The old page: the stepper's panel, the nested text beside it and the diagram after it, all visible.
+    page = ("<article><div class='guide-dt' data-tree='base-class'><div class='guide-dt-panel'><p>%s</p>"
+            "<button>HTTP</button></div><div class='guide-dt-node' %s><p>%s</p></div>%s</div>%s</article>")
+    diagram = f"<div class='mermaid'><svg width='300' height='200'><text y='20'>{question}</text></svg></div>"
+    context, tab = _fixture_page(browser, page % (question, "", question, "", diagram))
+    try:
+        assert tab.evaluate(TREE_VIEWS_JS, labels) == ["tree base-class is shown 3 times (widget, text, diagram)"]
+        # this guide's page: the text and the diagram are hidden views of the widget
+        tab.set_content(page % (question, "style='display: none'", question,
+                                f"<div class='guide-dt-diagram' style='display: none'>{diagram}</div>", ""))
+        assert tab.evaluate(TREE_VIEWS_JS, labels) == []
+        # ... and no view at all is as wrong as three
+        tab.set_content("<article><div class='guide-dt' data-tree='auth'></div></article>")
+        assert tab.evaluate(TREE_VIEWS_JS, labels) == ["tree auth is shown 0 times ()"]
+    finally:
+        context.close()
+
+
+def test_blank_band_check_fails_on_an_empty_trail(browser) -> None:
+    # Material's rule for lists outranks a bare `.guide-dt-trail:empty { display: none }`: the empty trail keeps
+    # its margins, a blank band at the top of the panel.
+    material = ".md-typeset ol:not([hidden]) { display: flow-root } .md-typeset ol { margin: 14px 0 }"
+    panel = ("<style>%s</style><article class='md-typeset'><div class='guide-dt-panel'><ol class='guide-dt-trail'>"
+             "</ol><div class='guide-dt-body'><p>Question?</p><button>Answer</button></div></div></article>")
+    context, tab = _fixture_page(browser, panel % (material + " .guide-dt-trail:empty { display: none }"))
+    try:
+        assert tab.evaluate(BLANK_BANDS_JS) == ["ol.guide-dt-trail is empty but takes 28 px"]
+        # the site's stylesheet, over the same Material rules: no band
+        guide_css = (ROOT / "docs" / "assets" / "stylesheets" / "guide.css").read_text(encoding="utf-8")
+        tab.set_content(panel % (material + guide_css))
+        assert tab.evaluate(BLANK_BANDS_JS) == []
+    finally:
+        context.close()
+
+
+def test_diagram_scale_check_fails_on_a_shrunk_or_overflowing_diagram(browser) -> None:
+    svg = "<svg viewBox='0 0 1200 400' width='%s' height='%s'><text x='10' y='20' font-size='16'>Label</text></svg>"
+    box = "<article><div class='mermaid' style='width: 300px; %s'>%s</div></article>"
+    context, tab = _fixture_page(browser, box % ("", svg % ("100%", "100")), MOBILE)
+    try:
+        # mermaid's default (useMaxWidth): the diagram shrinks to its box, its labels to 4 px
+        assert tab.evaluate(DIAGRAM_SCALE_JS) == ["a diagram is drawn at 25% of its size (labels 4.0 px)"]
+        tab.set_content(box % ("", svg % ("1200", "400")))
+        assert tab.evaluate(DIAGRAM_SCALE_JS) == ["a diagram wider than its box (1200 px) does not scroll"]
+        tab.set_content(box % ("overflow-x: auto", svg % ("1200", "400")))  # the site's rule: it scrolls
+        assert tab.evaluate(DIAGRAM_SCALE_JS) == []
+    finally:
+        context.close()
+
+
+def test_content_placement_check_fails_on_misplaced_content(browser) -> None:
+    site = "http://127.0.0.1:1/"
+
+    def nav(sections: dict[str, list[str]]) -> str:
+        items = "".join(
+            f"<li class='md-nav__item'><label class='md-nav__link'>{name}</label><nav class='md-nav'><ul>"
+            + "".join(f"<li><a class='md-nav__link' href='{site}{link}'>{link}</a></li>" for link in links)
+            + "</ul></nav></li>" for name, links in sections.items())
+        return f"<nav class='md-nav md-nav--primary'><ul>{items}</ul></nav>"
+
+    rows = ["content", "tool_calls", "reasoning", "done"]
+    table = ("<table><thead><tr><th>Type</th><th>Meaning</th></tr></thead><tbody>"
+             + "".join(f"<tr><td><code>{key}</code></td><td>...</td></tr>" for key in rows) + "</tbody></table>")
+    pages = {
+        "": "<h2>Quick start</h2><pre><code>python3 dev.py serve\n</code></pre>",
+        CONTRIBUTING_PAGE: "<p>How to change the guide.</p>",
+        STREAM_REFERENCE_PAGE: table,
+        "phases/backend-class/": "<p>The chunks:</p>" + table.replace("done", "error"),
+    }
+    wrong_nav = nav({"Reference": ["reference/api/", *BUILD_CHECK_PAGES[:2]], "Build checks": BUILD_CHECK_PAGES[2:]})
+    context, tab = _fixture_page(browser, "")
+    try:
+        content = {}
+        for path, article in pages.items():
+            tab.set_content(f"<body>{wrong_nav}<article>{article}</article></body>")
+            content[path] = tab.evaluate(CONTENT_FACTS_JS)
+        assert content_placement(content) == [
+            "(home): contributor set-up outside the contributing page: python3 dev.py serve",
+            "contributing/: no `python3 dev.py` set-up command",
+            "nav: reference/claims-report/ is under ['Reference'], not under 'Build checks' alone",
+            "nav: reference/upstream-skill/ is under ['Reference'], not under 'Build checks' alone",
+            "phases/backend-class/: a table repeats 3 rows of the ['Type'] table of reference/stream-chunks/ "
+            "(e.g. ['content', 'reasoning', 'tool_calls']): summarise and link instead",
+            "phases/backend-class/: no link to reference/stream-chunks/",
+        ]
+        # the same pages, content where it belongs
+        right_nav = nav({"Reference": ["reference/api/"], "Build checks": BUILD_CHECK_PAGES})
+        pages.update({"": "<p>Start here.</p>", CONTRIBUTING_PAGE: pages[""],
+                      "phases/backend-class/": f"<p>See <a href='{site}{STREAM_REFERENCE_PAGE}'>the chunks</a>.</p>"})
+        for path, article in pages.items():
+            tab.set_content(f"<body>{right_nav}<article>{article}</article></body>")
+            content[path] = tab.evaluate(CONTENT_FACTS_JS)
+        assert content_placement(content) == []
+    finally:
+        context.close()
+
+
+def test_code_width_check_covers_the_pages_own_example_code() -> None:
+    known = snippet_lines()
+    wide = "assert backend.config['model'] == 'm'  # " + "w" * 60
+    block = {"lang": "python", "text": "import x\n" + wide + "\n", "generated": False}
+    assert wide_code_blocks("p/", [block], known) == [
+        f"p/: a python code block has a line of {len(wide)} characters (limit 88): {wide[:60]}"]
+    # output, MassGen's signatures (mkdocstrings) and diffs are not example code
+    assert wide_code_blocks("p/", [{**block, "lang": "text"}, {**block, "generated": True},
+                                   {**block, "lang": "diff"}], known) == []
+    assert wide_code_blocks("p/", [{**block, "text": "import x\n" + wide[:88]}], known) == []

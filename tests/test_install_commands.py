@@ -38,7 +38,7 @@ def test_the_commands_read_the_repository_from_mkdocs_yml(tmp_path: Path) -> Non
     site_settings.cache_clear()
     assert install.pip_spec(tmp_path) == "git+https://git.test/guide"
     assert install.placeholder_note(tmp_path) == ""
-    assert install.install_commands(tmp_path)[0].startswith('pipx install "git+https://git.test/guide"')
+    assert install.install_commands(tmp_path)[0].splitlines()[1] == 'pipx install "git+https://git.test/guide"'
 
 
 def test_the_precommit_entry_names_this_repositorys_hook() -> None:

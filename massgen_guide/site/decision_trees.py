@@ -13,6 +13,9 @@ Rendering:
   recommendations, readable without JavaScript. `docs/assets/javascripts/decision-tree.js` turns it into a
   one-question-at-a-time stepper. Links are Markdown links relative to `page`, so MkDocs validates and rewrites
   them like any other link.
+- `render_tree(...)` with both: the diagram goes inside the widget's block (`.guide-dt-diagram`), so a tree is
+  shown once: the stepper, with "Show all paths" (the nested text) and "Show diagram" as alternatives the reader
+  switches to. Without JavaScript the nested text is the tree and the diagram (which needs JavaScript) is hidden.
 """
 
 from __future__ import annotations
@@ -403,8 +406,10 @@ def _one_line(markdown: str) -> str:
     return " ".join(markdown.split())
 
 
-def render_widget(tree: Tree, page: str) -> str:
-    """The tree as nested `md_in_html` blocks: a readable tree without JavaScript, a stepper with it."""
+def render_widget(tree: Tree, page: str, diagram: str = "") -> str:
+    """The tree as nested `md_in_html` blocks: a readable tree without JavaScript, a stepper with it.
+
+    `diagram` (Markdown, the tree's mermaid fence) goes in the same block, as the widget's diagram view."""
     out: list[str] = [
         f'<div class="guide-dt" data-tree="{_attr(tree.id)}" data-start="{_attr(tree.start)}" '
         f'data-title="{_attr(tree.title)}" markdown>',
@@ -453,21 +458,23 @@ def render_widget(tree: Tree, page: str) -> str:
         out.extend(["</div>", ""])
 
     emit(tree.start)
+    if diagram:
+        out.extend(['<div class="guide-dt-diagram" markdown>', "", diagram, "", "</div>", ""])
     out.extend(["</div>", ""])
     return "\n".join(out)
 
 
 def render_tree(tree: Tree, page: str, *, widget: bool = True, diagram: bool = True, intro: bool = False,
                 heading: str = "") -> str:
-    """Markdown for one tree on `page`: optional heading and intro, the widget, then the diagram."""
+    """Markdown for one tree on `page`: optional heading and intro, then the widget with the diagram as one of
+    its views (or whichever of the two is asked for alone)."""
     parts: list[str] = []
     if heading:
         parts.append(f"{heading} {tree.title}\n")
     if intro and tree.intro:
         parts.append(_one_line(tree.intro) + "\n")
     if widget:
-        parts.append(render_widget(tree, page))
-    if diagram:
-        parts.append('<p class="guide-dt-diagram-caption">The whole tree at a glance:</p>\n')
+        parts.append(render_widget(tree, page, render_mermaid(tree) if diagram else ""))
+    elif diagram:
         parts.append(render_mermaid(tree) + "\n")
     return "\n".join(parts)

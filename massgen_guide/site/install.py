@@ -42,18 +42,23 @@ def placeholder_note(root: Path = ROOT) -> str:
 
 
 def install_commands(root: Path = ROOT) -> list[str]:
-    """One command each: install with pipx, run once with uvx, or install into the current environment."""
+    """One command each, under a comment line: install with pipx, run once with uvx, or install into the current
+    environment. An entry may span lines: the code blocks showing them stay within 88 columns."""
     spec = pip_spec(root)
     return [
-        f'pipx install "{spec}"                                 # massgen-guide on your PATH',
-        f'uvx --from "{spec}" massgen-guide audit my_backend    # or run it once, installing nothing',
-        f'python3 -m pip install "{spec}"                       # or into the environment you work in',
+        f'# massgen-guide on your PATH\npipx install "{spec}"',
+        f'# or run it once, installing nothing\nuvx --from "{spec}" \\\n    massgen-guide audit my_backend',
+        f'# or into the environment you work in\npython3 -m pip install "{spec}"',
     ]
 
 
 def conformance_commands(root: Path = ROOT) -> list[str]:
     """The conformance kit runs MassGen: install the package with its extra where MassGen is installed."""
-    return [f'python3 -m pip install "{DISTRIBUTION}[conformance] @ {pip_spec(root)}"   # in your MassGen environment']
+    return [
+        "# in your MassGen environment",
+        f'GUIDE="{pip_spec(root)}"',
+        f'python3 -m pip install "{DISTRIBUTION}[conformance] @ $GUIDE"',
+    ]
 
 
 def wheel_commands() -> list[str]:
@@ -68,7 +73,7 @@ def checkout_commands() -> list[str]:
     """Running the audit in a MassGen checkout: the current directory is the tree read."""
     return [
         "cd ~/src/MassGen                                  # your MassGen checkout, any branch",
-        "massgen-guide audit my_backend                    # the tree read is the current directory",
+        "massgen-guide audit my_backend                    # reads the current directory",
         "massgen-guide audit my_backend --massgen ~/src/MassGen   # or name it from anywhere",
     ]
 
@@ -78,7 +83,7 @@ def precommit_config(root: Path = ROOT) -> str:
     return (
         "repos:\n"
         f"  - repo: {repository(root)}\n"
-        "    rev: main  # or a commit of this repository; `pre-commit autoupdate` pins the newest tag\n"
+        "    rev: main  # or a commit; `pre-commit autoupdate` pins the newest tag\n"
         "    hooks:\n"
         f"      - id: {HOOK_ID}\n"
     )
@@ -96,6 +101,6 @@ def actions_step(root: Path = ROOT) -> str:
         "    - name: Audit the backends this pull request touches\n"
         "      run: |\n"
         f'        pipx install "{pip_spec(root)}"\n'
-        '        massgen-guide audit --base "origin/${{ github.base_ref }}" '
-        '--changed $(git diff --name-only "origin/${{ github.base_ref }}...HEAD")\n'
+        '        massgen-guide audit --base "origin/${{ github.base_ref }}" \\\n'
+        '          --changed $(git diff --name-only "origin/${{ github.base_ref }}...HEAD")\n'
     )

@@ -10,9 +10,12 @@
  *         .guide-dt-node ...                  ... and where it leads
  *     .guide-dt-node.guide-dt-leaf[data-node]
  *       .guide-dt-title / .guide-dt-rec / .guide-dt-links
+ *     .guide-dt-diagram                       the same tree as a mermaid diagram (optional)
  * Without JavaScript that nesting is the readable tree. This script adds a panel that asks one question at a
  * time, with Back and Start over, and ends at the recommendation (its links are the page's own, already
  * resolved by MkDocs). It runs on every page load, including Material's instant navigation (document$).
+ * The tree is shown once: the stepper, or, on request, one of two whole-tree views ("Show all paths": the
+ * nested text; "Show diagram": the diagram). Opening one view closes the other.
  */
 (function () {
   "use strict";
@@ -63,11 +66,14 @@
     const back = make("button", "md-button guide-dt-back", "Back");
     const restart = make("button", "md-button guide-dt-restart", "Start over");
     const expand = make("button", "md-button guide-dt-expand", "Show all paths");
-    for (const button of [back, restart, expand]) {
+    const diagram = child(container, "guide-dt-diagram");
+    const showDiagram = diagram ? make("button", "md-button guide-dt-diagram-toggle", "Show diagram") : null;
+    for (const button of [back, restart, expand, showDiagram]) {
+      if (!button) continue;
       button.type = "button";
+      button.setAttribute("aria-expanded", "false");
       controls.appendChild(button);
     }
-    expand.setAttribute("aria-expanded", "false");
     panel.append(trail, body, controls);
     container.insertBefore(panel, container.firstChild);
 
@@ -84,6 +90,7 @@
         copyContent(answerLabel, item.appendChild(make("span", "guide-dt-step-a")));
         trail.appendChild(item);
       }
+      trail.hidden = steps.length < 2;
       body.replaceChildren();
       panel.dataset.node = current.dataset.node;
       if (current.classList.contains("guide-dt-leaf")) {
@@ -142,11 +149,25 @@
       render();
       focusFirst();
     });
-    expand.addEventListener("click", () => {
-      const open = container.classList.toggle("guide-dt--expanded");
-      expand.setAttribute("aria-expanded", open ? "true" : "false");
-      expand.textContent = open ? "Hide all paths" : "Show all paths";
-    });
+    back.removeAttribute("aria-expanded");
+    restart.removeAttribute("aria-expanded");
+
+    // The two whole-tree views; at most one is open.
+    const views = [[expand, "guide-dt--expanded", "all paths"]];
+    if (showDiagram) views.push([showDiagram, "guide-dt--diagram", "diagram"]);
+    function setView(openClass) {
+      for (const [button, className, name] of views) {
+        const open = className === openClass;
+        container.classList.toggle(className, open);
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        button.textContent = (open ? "Hide " : "Show ") + name;
+      }
+    }
+    for (const [button, className] of views) {
+      button.addEventListener("click", () => {
+        setView(container.classList.contains(className) ? null : className);
+      });
+    }
 
     steps = [{ node: root, answer: null }];
     render();

@@ -1,7 +1,10 @@
-# ---------------------------------------------------------------------------------------------- the fake provider
+# ----------------------------------------------------------------- the fake provider
 class FakeProvider(ThreadingHTTPServer):
-    """A tiny {{Provider}} stand-in on 127.0.0.1: answers each POST with text, or with a tool call when the request
-    offers the tool `get_weather` and has no tool result yet. Every request body is kept in `self.bodies`."""
+    """A tiny {{Provider}} stand-in on 127.0.0.1.
+
+    It answers each POST with text, or with a tool call when the request offers the tool
+    `get_weather` and has no tool result yet. Every request body is kept in `self.bodies`.
+    """
 
     daemon_threads = True
 
@@ -27,10 +30,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self) -> None:  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        body = json.loads(
+            self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
+        )
         self.server.bodies.append(body)
-        names = [t.get("name") or t.get("function", {}).get("name") for t in body.get("tools") or []]
-        answered = any(m.get("role") in ("tool", "tool_result") for m in body.get("messages", []))
+        names = [
+            t.get("name") or t.get("function", {}).get("name")
+            for t in body.get("tools") or []
+        ]
+        answered = any(
+            m.get("role") in ("tool", "tool_result") for m in body.get("messages", [])
+        )
         call = "get_weather" in names and not answered
         lines = _events(call, body.get("model", "{{model}}"))
         payload = b"".join(lines)

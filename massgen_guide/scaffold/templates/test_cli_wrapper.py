@@ -1,7 +1,10 @@
-"""Offline tests of the {{name}} backend ({{Provider}}, a CLI wrapper), driving the fake CLI beside this file.
+"""Offline tests of the {{name}} backend ({{Provider}}, a CLI wrapper), driving the fake
+CLI beside this file.
 
-Written by `massgen-guide new {{name}} --kind cli-wrapper`; they use only MassGen, pytest and the standard library.
-The fake CLI (massgen/tests/fake_{{name}}_cli.py) stands in for the real one: replace it when you wire up yours.
+Written by `massgen-guide new {{name}} --kind cli-wrapper`; they use only MassGen,
+pytest and the standard library.
+The fake CLI (massgen/tests/fake_{{name}}_cli.py) stands in for the real one: replace it
+when you wire up yours.
 """
 
 from __future__ import annotations
@@ -16,13 +19,17 @@ from massgen.cli.backends import create_backend
 
 def _collect(backend, messages, tools=()) -> list:
     async def run() -> list:
-        return [chunk async for chunk in backend.stream_with_tools(messages, list(tools))]
+        return [
+            chunk async for chunk in backend.stream_with_tools(messages, list(tools))
+        ]
 
     return asyncio.run(asyncio.wait_for(run(), timeout=60))
 
 
 def _backend(tmp_path, **extra):
-    return create_backend("{{name}}", model="{{model}}", state_dir=str(tmp_path), idle_timeout=20, **extra)
+    return create_backend(
+        "{{name}}", model="{{model}}", state_dir=str(tmp_path), idle_timeout=20, **extra
+    )
 
 
 def test_registered() -> None:
@@ -34,7 +41,10 @@ def test_registered() -> None:
 def test_streams_text_and_resumes_the_session(tmp_path) -> None:
     backend = _backend(tmp_path)
     assert backend.is_stateful()
-    chunks = _collect(backend, [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}])
+    chunks = _collect(
+        backend,
+        [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}],
+    )
     assert [c for c in chunks if c.type == "error"] == []
     assert "".join(c.content or "" for c in chunks if c.type == "content")
     assert chunks[-1].type == "done"
@@ -45,13 +55,18 @@ def test_streams_text_and_resumes_the_session(tmp_path) -> None:
 
 
 def test_a_failing_cli_is_one_error_chunk(tmp_path) -> None:
-    chunks = _collect(_backend(tmp_path, fault="exit"), [{"role": "user", "content": "Hi"}])
+    chunks = _collect(
+        _backend(tmp_path, fault="exit"), [{"role": "user", "content": "Hi"}]
+    )
     assert [c.type for c in chunks][-1] == "error"
 
 
 @pytest.mark.parametrize("scenario", ["reasoning", "tool"])
 def test_scenarios(tmp_path, scenario) -> None:
-    chunks = _collect(_backend(tmp_path, scenario=scenario), [{"role": "user", "content": "Weather in Paris?"}])
+    chunks = _collect(
+        _backend(tmp_path, scenario=scenario),
+        [{"role": "user", "content": "Weather in Paris?"}],
+    )
     types = {c.type for c in chunks}
     assert ("reasoning" if scenario == "reasoning" else "tool_calls") in types
     assert "error" not in types

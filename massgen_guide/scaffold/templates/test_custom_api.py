@@ -1,6 +1,8 @@
-"""Offline tests of the {{name}} backend ({{Provider}}, OpenAI-compatible): a fake chat-completions server on 127.0.0.1.
+"""Offline tests of the {{name}} backend ({{Provider}}, OpenAI-compatible): a fake
+chat-completions server on 127.0.0.1.
 
-Written by `massgen-guide new {{name}} --kind custom-api`; they use only MassGen, pytest and the standard library.
+Written by `massgen-guide new {{name}} --kind custom-api`; they use only MassGen, pytest
+and the standard library.
 """
 
 from __future__ import annotations
@@ -17,18 +19,42 @@ from massgen.cli.backends import create_backend
 from massgen.cli.config_loading import ConfigurationError
 
 CONTENT_TYPE = "application/x-ndjson"
-WEATHER_TOOL = {"type": "function", "function": {"name": "get_weather", "description": "Weather for a city",
-                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather for a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+    },
+}
 
 
 def _events(call: bool, model: str) -> list[bytes]:
     if call:
-        events = [{"event": "tool_use", "id": "tu_1", "name": "get_weather", "input": {"city": "Paris"}},
-                  {"event": "end", "stop_reason": "tool_use", "usage": {"input_tokens": 7, "output_tokens": 3}}]
+        events = [
+            {
+                "event": "tool_use",
+                "id": "tu_1",
+                "name": "get_weather",
+                "input": {"city": "Paris"},
+            },
+            {
+                "event": "end",
+                "stop_reason": "tool_use",
+                "usage": {"input_tokens": 7, "output_tokens": 3},
+            },
+        ]
     else:
-        events = [{"event": "thinking", "delta": "Hmm."}, {"event": "text", "delta": "Hello "},
-                  {"event": "text", "delta": "there."},
-                  {"event": "end", "stop_reason": "end_turn", "usage": {"input_tokens": 7, "output_tokens": 3}}]
+        events = [
+            {"event": "thinking", "delta": "Hmm."},
+            {"event": "text", "delta": "Hello "},
+            {"event": "text", "delta": "there."},
+            {
+                "event": "end",
+                "stop_reason": "end_turn",
+                "usage": {"input_tokens": 7, "output_tokens": 3},
+            },
+        ]
     return [json.dumps(e).encode() + b"\n" for e in events]
 
 
@@ -75,8 +101,14 @@ def test_streams_text(server, monkeypatch) -> None:
 
 
 def test_streams_a_tool_call(server) -> None:
-    backend = create_backend("{{name}}", api_key="test-key", model="{{model}}", base_url=server.url)
-    chunks = _collect(backend, [{"role": "user", "content": "Weather in Paris?"}], [WEATHER_TOOL])
-    calls = [call for c in chunks if c.type == "tool_calls" for call in c.tool_calls or []]
+    backend = create_backend(
+        "{{name}}", api_key="test-key", model="{{model}}", base_url=server.url
+    )
+    chunks = _collect(
+        backend, [{"role": "user", "content": "Weather in Paris?"}], [WEATHER_TOOL]
+    )
+    calls = [
+        call for c in chunks if c.type == "tool_calls" for call in c.tool_calls or []
+    ]
     assert [c["function"]["name"] for c in calls] == ["get_weather"]
     assert not [c for c in chunks if c.type == "error"]
