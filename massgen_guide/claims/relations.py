@@ -337,4 +337,6 @@ VERIFIERS = {
 
 
 def verify_claim(index: PackageIndex, claim: Claim) -> Outcome:
-    return VERIFIERS[claim.relation](index, claim)
+    from .behaviour import VERIFIERS as BEHAVIOUR
+
+    return {**VERIFIERS, **BEHAVIOUR}[claim.relation](index, claim)

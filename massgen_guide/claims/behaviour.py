@@ -1,0 +1,279 @@
+"""Verifying behaviour claims: what a function yields, calls and raises, its parameters' and config keys'
+defaults, and which methods a class overrides. Read statically from MassGen's source (see `code_reach`).
+
+- `yields`: a `...Chunk(type="T")` (or a `ChunkType` member with value T) is built in F or in a function F
+  reaches through its own calls; `never yields` is the opposite over the same reach.
+- `calls`: F, or a function it reaches, calls something named G (the last part of G's dotted name).
+- `raises`: F, or a function it reaches, has `raise E` or `raise E(...)` (or raises a subclass of E). The
+  "when ..." part of the statement is free text, for the reader: it is not checked.
+- `default`: the default written in F's signature for parameter P equals V (as a Python literal, or as written).
+- `config-default`: every `x.get("K", D)` outside MassGen's tests (in F, if the claim names one) has D == V
+  (a `get("K")` without a default counts as `None`).
+- `overrides`: C's own body defines M (`does not override`: it inherits M, or nobody defines it).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .code_reach import Located, MAX_DEPTH, Reached, describe_missing, find_function, reach
+from .index import PackageIndex
+from .references import FAILED, VERIFIED, Outcome, _closest
+from .syntax import Claim
+
+
+def _missing(index: PackageIndex, name: str) -> Outcome:
+    parts = name.removesuffix("()").split(".")
+    match = _closest(parts[-1], index.functions)
+    return Outcome(FAILED, describe_missing(index, name), match[0] if match else "")
+
+
+def _chunk_types(index: PackageIndex, node: ast.AST) -> list[tuple[str, int]]:
+    """(chunk type, line) for each chunk a function body builds."""
+    enum = {}
+    for cls in index.classes.get("ChunkType", []):
+        enum.update(cls.enum_values)
+    out = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name.endswith("Chunk"):
+                for keyword in sub.keywords:
+                    value = keyword.value
+                    if keyword.arg == "type" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        out.append((value.value, sub.lineno))
+                    elif keyword.arg == "type" and isinstance(value, ast.Attribute) and value.attr in enum:
+                        out.append((enum[value.attr], sub.lineno))
+    return out
+
+
+def _reach(index: PackageIndex, name: str) -> tuple[Located | None, list[Reached]]:
+    start = find_function(index, name)
+    return start, (reach(index, start) if start is not None else [])
+
+
+def _via(item: Reached) -> str:
+    return f" (via {' -> '.join(item.via[1:] + [item.located.label])})" if item.via else ""
+
+
+def verify_yields(index: PackageIndex, claim: Claim) -> Outcome:
+    f, wanted = claim.args["f"], claim.args["t"]
+    start, reached = _reach(index, f)
+    if start is None:
+        return _missing(index, f)
+    found: dict[str, tuple[Reached, int]] = {}
+    for item in reached:
+        for chunk_type, line in _chunk_types(index, item.located.node):
+            found.setdefault(chunk_type, (item, line))
+    if wanted in found:
+        item, line = found[wanted]
+        where = f"{item.located.file}:{line}"
+        if claim.negated:
+            return Outcome(FAILED, f"{f} yields \"{wanted}\": a chunk of that type is built at {where}{_via(item)}",
+                           evidence=where)
+        return Outcome(VERIFIED, f"{f} builds a \"{wanted}\" chunk{_via(item)}", evidence=where)
+    listed = ", ".join(f'"{t}"' for t in sorted(found)) or "none"
+    scope = f"{f} ({start.where}) and the {len(reached) - 1} function(s) it calls on itself, up to {MAX_DEPTH} deep"
+    if claim.negated:
+        return Outcome(VERIFIED, f"no \"{wanted}\" chunk in {scope}; they build {listed}", evidence=start.where)
+    return Outcome(FAILED, f"no \"{wanted}\" chunk is built in {scope}; they build {listed}", evidence=start.where)
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def verify_calls(index: PackageIndex, claim: Claim) -> Outcome:
+    f, g = claim.args["f"], claim.args["g"]
+    simple = g.removesuffix("()").rsplit(".", 1)[-1]
+    start, reached = _reach(index, f)
+    if start is None:
+        return _missing(index, f)
+    called: set[str] = set()
+    for item in reached:
+        for sub in ast.walk(item.located.node):
+            if isinstance(sub, ast.Call):
+                name = _call_name(sub)
+                called.add(name)
+                if name == simple:
+                    where = f"{item.located.file}:{sub.lineno}"
+                    if claim.negated:
+                        return Outcome(FAILED, f"{f} calls {simple} at {where}{_via(item)}", evidence=where)
+                    return Outcome(VERIFIED, f"{f} calls {simple}{_via(item)}", evidence=where)
+    scope = f"{f} ({start.where}) and the {len(reached) - 1} function(s) it calls on itself, up to {MAX_DEPTH} deep"
+    if claim.negated:
+        return Outcome(VERIFIED, f"no call to {simple} in {scope}", evidence=start.where)
+    match = _closest(simple, called)
+    return Outcome(FAILED, f"no call to {simple} in {scope}", match[0] if match else "", evidence=start.where)
+
+
+def _raised(index: PackageIndex, node: ast.AST) -> list[tuple[str, int]]:
+    out = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Raise) and sub.exc is not None:
+            exc = sub.exc.func if isinstance(sub.exc, ast.Call) else sub.exc
+            name = exc.attr if isinstance(exc, ast.Attribute) else exc.id if isinstance(exc, ast.Name) else ""
+            if name and name[0].isupper():
+                out.append((name, sub.lineno))
+    return out
+
+
+def _is_a(index: PackageIndex, name: str, wanted: str) -> bool:
+    if name == wanted:
+        return True
+    for cls in index.classes.get(name, []):
+        names = [a.name if not isinstance(a, str) else a.rsplit(".", 1)[-1] for a in index.ancestors(cls)]
+        if wanted in names:
+            return True
+    return False
+
+
+def verify_raises(index: PackageIndex, claim: Claim) -> Outcome:
+    f, wanted = claim.args["f"], claim.args["e"]
+    start, reached = _reach(index, f)
+    if start is None:
+        return _missing(index, f)
+    seen: set[str] = set()
+    for item in reached:
+        for name, line in _raised(index, item.located.node):
+            seen.add(name)
+            if _is_a(index, name, wanted):
+                where = f"{item.located.file}:{line}"
+                if claim.negated:
+                    return Outcome(FAILED, f"{f} raises {name} at {where}{_via(item)}", evidence=where)
+                return Outcome(VERIFIED, f"{f} raises {name}{_via(item)}", evidence=where)
+    scope = f"{f} ({start.where}) and the {len(reached) - 1} function(s) it calls on itself, up to {MAX_DEPTH} deep"
+    listed = ", ".join(sorted(seen)) or "nothing"
+    if claim.negated:
+        return Outcome(VERIFIED, f"no raise {wanted} in {scope}; they raise {listed}", evidence=start.where)
+    return Outcome(FAILED, f"no raise {wanted} in {scope}; they raise {listed}", evidence=start.where)
+
+
+def _same_value(written: str, wanted: str) -> bool:
+    """Equal as Python literals (`2` and `2.0` are equal numbers; `True` is not `1`), else as written."""
+    wanted = wanted.strip().strip("`")
+    try:
+        a, b = ast.literal_eval(written), ast.literal_eval(wanted)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and bool not in (type(a), type(b)):
+            return a == b
+        return a == b and type(a) is type(b)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        pass
+    try:
+        return ast.unparse(ast.parse(wanted, mode="eval")) == written
+    except SyntaxError:
+        return wanted == written
+
+
+def _defaults(node: ast.AST) -> dict[str, str | None]:
+    """Parameter -> its default as written (None: no default)."""
+    args = node.args
+    positional = args.posonlyargs + args.args
+    out: dict[str, str | None] = {a.arg: None for a in positional}
+    for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+        out[arg.arg] = ast.unparse(default)
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        out[arg.arg] = ast.unparse(default) if default is not None else None
+    out.pop("self", None)
+    out.pop("cls", None)
+    return out
+
+
+def _field_defaults(index: PackageIndex, name: str) -> tuple[str, dict[str, str | None], str] | None:
+    """For a class (a dataclass, a config class): its annotated fields' defaults, its label and location."""
+    from .code_reach import parse_file
+    from .relations import _classes
+
+    for cls in _classes(index, name):
+        tree = parse_file(index, cls.file)
+        for node in ast.walk(tree) if tree else []:
+            if isinstance(node, ast.ClassDef) and node.name == cls.name and node.lineno == cls.line:
+                fields = {item.target.id: ast.unparse(item.value) if item.value is not None else None
+                          for item in node.body if isinstance(item, ast.AnnAssign)
+                          and isinstance(item.target, ast.Name)}
+                return cls.name, fields, f"{cls.file}:{cls.line}"
+    return None
+
+
+def verify_default(index: PackageIndex, claim: Claim) -> Outcome:
+    f, p, wanted = claim.args["f"], claim.args["p"], claim.args["v"]
+    start = find_function(index, f)
+    if start is None:
+        fields = _field_defaults(index, f)
+        if fields is None:
+            return _missing(index, f)
+        label, defaults, where = fields
+    else:
+        label, defaults, where = start.label, _defaults(start.node), start.where
+    return _check_default(label, defaults, where, p, wanted)
+
+
+def _check_default(label: str, defaults: dict[str, str | None], where: str, p: str, wanted: str) -> Outcome:
+    if p not in defaults:
+        match = _closest(p, defaults)
+        return Outcome(FAILED, f"{label} ({where}) has no parameter or field {p}; it has: "
+                               f"{', '.join(defaults) or 'none'}", match[0] if match else "", evidence=where)
+    written = defaults[p]
+    if written is None:
+        return Outcome(FAILED, f"{p} of {label} has no default (it is required)", evidence=where)
+    if _same_value(written, wanted):
+        return Outcome(VERIFIED, f"{label}({p}={written})", evidence=where)
+    return Outcome(FAILED, f"the default of {p} in {label} is {written}, not {wanted}", evidence=where)
+
+
+def verify_config_default(index: PackageIndex, claim: Claim) -> Outcome:
+    key, wanted, scope = claim.args["k"], claim.args["v"], claim.args.get("f")
+    reads = [r for r in index.config_gets.get(key, []) if "/tests/" not in r[1]]
+    label = "MassGen"
+    if scope:
+        start = find_function(index, scope)
+        if start is None:
+            return _missing(index, scope)
+        end = getattr(start.node, "end_lineno", start.node.lineno)
+        reads = [r for r in reads if r[1] == start.file and start.node.lineno <= r[2] <= end]
+        label = start.label
+    if not reads:
+        return Outcome(FAILED, f"{label} never reads config key {key} with .get(\"{key}\", ...) in massgen "
+                               f"{index.version}")
+    wrong = [r for r in reads if not _same_value(r[0], wanted)]
+    if not wrong:
+        return Outcome(VERIFIED, f"{len(reads)} read(s) of {key}, all defaulting to {reads[0][0]}",
+                       evidence=f"{reads[0][1]}:{reads[0][2]}")
+    shown = "; ".join(f"{d} at {file}:{line}" for d, file, line in wrong[:4])
+    return Outcome(FAILED, f"{label} reads {key} with default {shown}" +
+                   (f" (and {len(wrong) - 4} more)" if len(wrong) > 4 else ""), evidence=f"{wrong[0][1]}:{wrong[0][2]}")
+
+
+def verify_overrides(index: PackageIndex, claim: Claim) -> Outcome:
+    from .relations import _classes, _no_class
+
+    c, m = claim.args["c"], claim.args["m"].removesuffix("()")
+    classes = _classes(index, c)
+    if not classes:
+        return _no_class(index, c)
+    cls = classes[0]
+    if m in cls.methods:
+        where = f"{cls.file}:{cls.methods[m]}"
+        if claim.negated:
+            return Outcome(FAILED, f"{c} defines {m} itself at {where}", evidence=where)
+        return Outcome(VERIFIED, f"{c} defines {m}", evidence=where)
+    inherited = index.member(cls, m)
+    said = f"it inherits {m} from {inherited[0].name} ({inherited[0].file}:{inherited[1]})" if inherited else \
+        f"no class in its bases defines {m}"
+    if claim.negated:
+        return Outcome(VERIFIED, f"{c} does not define {m}; {said}", evidence=f"{cls.file}:{cls.line}")
+    return Outcome(FAILED, f"{c} does not define {m}; {said}", evidence=f"{cls.file}:{cls.line}")
+
+
+VERIFIERS = {
+    "yields": verify_yields,
+    "calls": verify_calls,
+    "raises": verify_raises,
+    "default": verify_default,
+    "config-default": verify_config_default,
+    "overrides": verify_overrides,
+}
