@@ -16,6 +16,8 @@ from .index import PackageIndex, build_index, index_for
 from .markdown import CLAIM_RE, iter_prose_lines
 from .references import FAILED, UNCHECKABLE, VERIFIED, verify_reference
 from .relations import verify_claim
+from .shown import render_reference, showing_blocks
+from .shown import verify_reference as verify_shown
 from .syntax import Claim, parse_claim
 
 
@@ -45,7 +47,8 @@ class Finding:
         return f"{self.page}:{self.line}"
 
     def describe(self) -> str:
-        label = f"`{self.text}`" if self.what == "reference" else f"[[claim: {self.text}]]"
+        label = f"`{self.text}`" if self.what == "reference" else \
+            f"[[{self.text}]]" if self.kind == "shown-by" else f"[[claim: {self.text}]]"
         out = f"{self.where}: {self.what} {label} ({self.kind}): {self.message or self.status}"
         if self.suggestion:
             out += f"; closest: {self.suggestion}"
@@ -114,6 +117,9 @@ def parse_page_claims(markdown: str, page: str) -> list[tuple[int, Claim]]:
         where = f"{page}:{line.number}"
         for span in line.claims:
             out.append((line.number, parse_claim(span.text, where)))
+        if line.malformed_claim and line.malformed_claim.lower().startswith("[[shown"):
+            raise GuideError(f"{where}: malformed block reference {line.malformed_claim[:80]!r}: write "
+                             "[[shown-by: NAME]] on one line, closed by ]]")
         if line.malformed_claim:
             raise GuideError(f"{where}: malformed claim {line.malformed_claim[:80]!r}: write "
                              "[[claim: STATEMENT]] on one line, closed by ]]")
@@ -149,6 +155,13 @@ def _check_markdown(markdown: str, page: str, index: PackageIndex, source: MassG
         report.findings.append(Finding(page, number, "claim", claim.relation, claim.statement, outcome.status,
                                        outcome.message, outcome.suggestion, outcome.evidence,
                                        by_number.get(number, "").strip()))
+    blocks = showing_blocks(markdown, page) if any(line.shown_by for line in lines) else {}
+    for line in lines:
+        for span in line.shown_by:
+            holds, message, evidence = verify_shown(span.text, blocks, page)
+            report.findings.append(Finding(page, line.number, "claim", "shown-by", f"shown-by: {span.text}",
+                                           VERIFIED if holds else FAILED, message, "", evidence,
+                                           line.text.strip()))
     for number, claim, text in extra_claims or []:
         outcome = verify_claim(index, claim)
         report.findings.append(Finding(page, number, "claim", claim.relation, text, outcome.status,
@@ -208,14 +221,19 @@ def _check_markdown(markdown: str, page: str, index: PackageIndex, source: MassG
 
 def render_claims(markdown: str) -> str:
     """Replace every claim by its readable text (outside code fences only)."""
-    claims = {line.number: line.claims for line in iter_prose_lines(markdown) if line.claims}
-    if not claims:
+    prose = iter_prose_lines(markdown)
+    claims = {line.number: line.claims for line in prose if line.claims}
+    shown = {line.number: line.shown_by for line in prose if line.shown_by}
+    if not claims and not shown:
         return markdown
+    blocks = showing_blocks(markdown, "render") if shown else {}
     out = []
     for number, line in enumerate(markdown.split("\n"), start=1):
-        for span in reversed(claims.get(number, [])):
+        spans = [(s, parse_claim(s.text, "render").render()) for s in claims.get(number, [])] + \
+            [(s, render_reference(s.text, number, blocks)) for s in shown.get(number, [])]
+        for span, text in sorted(spans, key=lambda pair: pair[0].column, reverse=True):
             start = span.column - 1
-            line = line[:start] + parse_claim(span.text, "render").render() + line[start + len(span.raw):]
+            line = line[:start] + text + line[start + len(span.raw):]
         out.append(line)
     return "\n".join(out)
 
