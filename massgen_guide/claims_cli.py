@@ -25,6 +25,15 @@ def run_claims(args) -> int:
     from .claims.report import json_report, text_report
     from .source import chosen_source
 
+    if args.binding:
+        from .claims.binding import binding_for_docs, text_binding_report, totals
+
+        pages = binding_for_docs(_docs_dir(args))
+        if args.format == "json":
+            print(json.dumps({"totals": totals(pages), "pages": [p.to_json() for p in pages]}, indent=2))
+        else:
+            print(text_binding_report(pages))
+        return 0
     source = chosen_source(args.massgen)
     reports = check_docs(_docs_dir(args), source)
     if args.format == "json":
@@ -85,6 +94,8 @@ def register(subparsers) -> None:
     add_massgen_option(claims)
     claims.add_argument("--format", choices=("text", "json"), default="text")
     claims.add_argument("--docs", help="the docs folder to check (default: this guide's docs/)")
+    claims.add_argument("--binding", action="store_true", help="print the binding report instead: which "
+                        "behavioural sentences of the behaviour pages a claim or an executed block binds")
     claims.set_defaults(run=run_claims)
 
     upstream = subparsers.add_parser("upstream", help="check the backend-integrator SKILL.md shipped inside the "
