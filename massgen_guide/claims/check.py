@@ -47,7 +47,7 @@ class Finding:
         return f"{self.page}:{self.line}"
 
     def describe(self) -> str:
-        label = f"`{self.text}`" if self.what == "reference" else \
+        label = f"`{self.text}`" if self.what in ("reference", "fence") else \
             f"[[{self.text}]]" if self.kind == "shown-by" else f"[[claim: {self.text}]]"
         out = f"{self.where}: {self.what} {label} ({self.kind}): {self.message or self.status}"
         if self.suggestion:
@@ -72,7 +72,9 @@ class PageReport:
 
     def summary(self) -> dict[str, int]:
         out = {}
-        for what in ("reference", "claim"):
+        for what in ("reference", "claim", "fence"):
+            if what == "fence" and not self.count(what):
+                continue  # only the upstream file's fences are read
             out[f"{what}s"] = self.count(what)
             out[f"{what}s_verified"] = self.count(what, VERIFIED)
             out[f"{what}s_failed"] = self.count(what, FAILED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..errors import GuideError
 from ..source import MassGenSource
 from .check import PageReport, check_markdown
+from .fence_refs import check_fences
 from .implicit import chunk_table_completeness, implicit_claims
 from .index import PackageIndex, index_for
 
@@ -12,7 +13,8 @@ SKILL_PATH = "massgen/skills/backend-integrator/SKILL.md"
 
 
 def check_upstream(source: MassGenSource, index: PackageIndex | None = None) -> PageReport:
-    """Every reference in the skill file, plus the relations it states in tables and sentences."""
+    """Every reference in the skill file, the names its code fences use, and the relations it states in tables
+    and sentences."""
     path = source.path_of(SKILL_PATH)
     if not path.is_file():
         raise GuideError(f"massgen {source.version} ({source.label}) ships no {SKILL_PATH}")
@@ -20,5 +22,6 @@ def check_upstream(source: MassGenSource, index: PackageIndex | None = None) -> 
     text = path.read_text(encoding="utf-8")
     report = check_markdown(text, SKILL_PATH, index, source, extra_claims=implicit_claims(text, index))
     report.findings.extend(chunk_table_completeness(text, SKILL_PATH, index))
+    report.findings.extend(check_fences(text, SKILL_PATH, index, source))
     report.findings.sort(key=lambda f: (f.line, f.what != "claim"))
     return report
