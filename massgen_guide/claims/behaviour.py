@@ -87,10 +87,28 @@ def _call_name(call: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
+def _class_reach(index: PackageIndex, name: str) -> tuple[Located | None, list[Reached]]:
+    """For a class: every method it has (own and inherited, statically), each with what it reaches."""
+    from .code_reach import method_of
+
+    classes = sorted(index.find_classes(name), key=lambda c: ("/tests/" in c.file, c.file))
+    if not classes:
+        return None, []
+    cls = classes[0]
+    names = sorted({m for owner in index.mro(cls) for m in owner.methods})
+    starts = [m for m in (method_of(index, cls, n) for n in names) if m is not None]
+    reached: list[Reached] = []
+    for start in starts:
+        reached.extend(reach(index, start, depth=1))
+    return (starts[0] if starts else None), reached
+
+
 def verify_calls(index: PackageIndex, claim: Claim) -> Outcome:
     f, g = claim.args["f"], claim.args["g"]
     simple = g.removesuffix("()").rsplit(".", 1)[-1]
     start, reached = _reach(index, f)
+    if start is None and index.find_classes(f):  # a class: one of its methods calls G
+        start, reached = _class_reach(index, f)
     if start is None:
         return _missing(index, f)
     called: set[str] = set()
@@ -269,7 +287,69 @@ def verify_overrides(index: PackageIndex, claim: Claim) -> Outcome:
     return Outcome(FAILED, f"{c} does not define {m}; {said}", evidence=f"{cls.file}:{cls.line}")
 
 
+def _is_abstract(node: ast.AST) -> bool:
+    return any((d.attr if isinstance(d, ast.Attribute) else getattr(d, "id", "")) == "abstractmethod"
+               for d in node.decorator_list)
+
+
+def verify_abstract(index: PackageIndex, claim: Claim) -> Outcome:
+    """`C.m is abstract`: m carries @abstractmethod where C (statically) gets it; `m is abstract`: on some class."""
+    from .code_reach import method_of
+
+    name = claim.args["m"].removesuffix("()")
+    cls_name, _, method = name.rpartition(".")
+    candidates = [c for c in index.find_classes(cls_name)] if cls_name else \
+        [c for group in index.classes.values() for c in group if method in c.methods and "/tests/" not in c.file]
+    if not candidates:
+        return _missing(index, name)
+    found = [m for m in (method_of(index, c, method) for c in candidates) if m is not None]
+    if not found:
+        return _missing(index, name)
+    abstract = [m for m in found if _is_abstract(m.node)]
+    if claim.negated:
+        if abstract:
+            return Outcome(FAILED, f"{abstract[0].label} is abstract (@abstractmethod)", evidence=abstract[0].where)
+        return Outcome(VERIFIED, f"{found[0].label} is a plain method", evidence=found[0].where)
+    if abstract:
+        return Outcome(VERIFIED, f"{abstract[0].label} is decorated @abstractmethod", evidence=abstract[0].where)
+    return Outcome(FAILED, f"{found[0].label} is a plain method, not @abstractmethod", evidence=found[0].where)
+
+
+def verify_chunk_field(index: PackageIndex, claim: Claim) -> Outcome:
+    """`chunk type T carries F`: some `...Chunk(type="T", F=...)` outside MassGen's tests sets F."""
+    from .code_reach import parse_file
+
+    wanted, field_name = claim.args["t"], claim.args["x"]
+    members = {m for cls in index.classes.get("ChunkType", []) for m, v in cls.enum_values.items() if v == wanted}
+    needles = [f'type="{wanted}"'] + [f"ChunkType.{m}" for m in members]
+    seen: list[str] = []
+    for rel in sorted(index.files):
+        if not rel.endswith(".py") or "/tests/" in rel:
+            continue
+        text = index.read_text(rel)
+        if not any(needle in text for needle in needles):
+            continue
+        tree = parse_file(index, rel)
+        for sub in ast.walk(tree) if tree else []:
+            if isinstance(sub, ast.Call) and _call_name(sub).endswith("Chunk"):
+                keywords = {k.arg: k.value for k in sub.keywords if k.arg}
+                value = keywords.get("type")
+                if (isinstance(value, ast.Constant) and value.value == wanted) or \
+                        (isinstance(value, ast.Attribute) and value.attr in members):
+                    seen.append(f"{rel}:{sub.lineno}")
+                    if field_name in keywords:
+                        where = f"{rel}:{sub.lineno}"
+                        return Outcome(VERIFIED, f"a \"{wanted}\" chunk is built with {field_name}= at {where}",
+                                       evidence=where)
+    if not seen:
+        return Outcome(FAILED, f"MassGen {index.version} builds no \"{wanted}\" chunk")
+    return Outcome(FAILED, f"none of the {len(seen)} \"{wanted}\" chunk(s) MassGen builds sets {field_name} "
+                           f"(first: {seen[0]})", evidence=seen[0])
+
+
 VERIFIERS = {
+    "abstract": verify_abstract,
+    "chunk-field": verify_chunk_field,
     "yields": verify_yields,
     "calls": verify_calls,
     "raises": verify_raises,

@@ -22,7 +22,7 @@ MAX_DEPTH = 4
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def _parse(path: str, mtime: float) -> ast.Module | None:
     try:
         return ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))

@@ -214,6 +214,8 @@ def _check_fence(fence, page: str, index: PackageIndex, source) -> list[Finding]
         number = fence.line + 1 + text[: match.start()].count("\n")
         bad = [k for k in keywords if k not in params]
         if bad and not takes_any:
+            at = re.compile(rf"\b{bad[0]}\s*=").search(text, match.end())
+            number = fence.line + 1 + text[: at.start() if at else match.start()].count("\n")
             near = _closest(bad[0], params)
             out.append(_finding(page, number, "keyword", f"{name}({', '.join(bad)}=...)", FAILED,
                                 f"{name} takes no {', '.join(bad)} ({where})", where,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import GuideError
 from ..source import MassGenSource
 from .check import PageReport, check_markdown
@@ -12,10 +14,10 @@ from .index import PackageIndex, index_for
 SKILL_PATH = "massgen/skills/backend-integrator/SKILL.md"
 
 
-def check_upstream(source: MassGenSource, index: PackageIndex | None = None) -> PageReport:
+def check_upstream(source: MassGenSource, index: PackageIndex | None = None, path: Path | None = None) -> PageReport:
     """Every reference in the skill file, the names its code fences use, and the relations it states in tables
     and sentences."""
-    path = source.path_of(SKILL_PATH)
+    path = path or source.path_of(SKILL_PATH)
     if not path.is_file():
         raise GuideError(f"massgen {source.version} ({source.label}) ships no {SKILL_PATH}")
     index = index or index_for(source)
