@@ -13,10 +13,10 @@ The rule, applied to every page under `docs/phases/`, `docs/patterns/` and to `d
 3. **Behavioural.** Such a unit is behavioural when it also holds one of the verbs in `VERBS` (their
    third-person or participle forms, as a whole word, outside inline code): it says what something does, when,
    with what default. Instructions to the reader in the base form ("Add `X`") are not behavioural.
-4. **Bound.** A behavioural unit is bound when it holds a `[[claim: ...]]` (checked against the code) or a
-   `[[shown-by: NAME]]` reference to a block on the page that runs (see `shown.py`). Content a directive
-   generates is bound by construction and is not a unit of the page's source (the count of directives is
-   reported beside).
+4. **Bound.** A behavioural unit is bound when it holds a `[[claim: ...]]` (checked against the code), a
+   `[[shown-by: NAME]]` reference to a block on the page that runs (see `shown.py`), or a `[[fact: ...]]` the build
+   renders from the guide's data (generated content; see `facts_inline.py`). Content a directive generates is
+   bound by construction and is not a unit of the page's source (the count of directives is reported beside).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def _table_header_rows(markdown: str) -> set[int]:
 
 
 def names_massgen(text: str) -> bool:
-    if "[[claim:" in text:
+    if "[[claim:" in text or "[[fact:" in text:
         return True
     for match in _CODE_RE.finditer(text):
         if any(isinstance(item, Reference) for item in classify(match.group(2), text)):
@@ -162,7 +162,7 @@ def names_massgen(text: str) -> bool:
 
 
 def is_behavioural(text: str) -> bool:
-    prose = _CODE_RE.sub(" ", re.sub(r"\[\[(claim|shown-by):[^\]]*\]\]", " ", text))
+    prose = _CODE_RE.sub(" ", re.sub(r"\[\[(claim|shown-by|fact):[^\]]*\]\]", " ", text))
     return any(word.lower() in _VERB_WORDS for word in _WORD_RE.findall(prose))
 
 
@@ -172,7 +172,8 @@ def bind_page(markdown: str, page: str) -> PageBinding:
     for line, text in _units(markdown):
         if line in headers or not names_massgen(text):
             continue
-        how = "claim" if "[[claim:" in text else "shown-by" if "[[shown-by:" in text else ""
+        how = "claim" if "[[claim:" in text else "shown-by" if "[[shown-by:" in text else \
+            "generated" if "[[fact:" in text else ""
         # a unit's verbs are read outside its claims too: a claim states behaviour by itself
         behavioural = is_behavioural(text) or how == "claim"
         result.units.append(Unit(page, line, text, behavioural, bool(how), how))

@@ -16,6 +16,7 @@ from .index import PackageIndex, build_index, index_for
 from .markdown import CLAIM_RE, iter_prose_lines
 from .references import FAILED, UNCHECKABLE, VERIFIED, verify_reference
 from .relations import verify_claim
+from .facts_inline import contradictions, render_fact
 from .shown import render_reference, showing_blocks
 from .shown import verify_reference as verify_shown
 from .syntax import Claim, parse_claim
@@ -48,7 +49,8 @@ class Finding:
 
     def describe(self) -> str:
         label = f"`{self.text}`" if self.what in ("reference", "fence") else \
-            f"[[{self.text}]]" if self.kind == "shown-by" else f"[[claim: {self.text}]]"
+            f"[[{self.text}]]" if self.kind in ("shown-by", "fact") and self.text.startswith(("shown-by:", "fact:")) \
+            else f"`{self.text}`" if self.kind == "fact" else f"[[claim: {self.text}]]"
         out = f"{self.where}: {self.what} {label} ({self.kind}): {self.message or self.status}"
         if self.suggestion:
             out += f"; closest: {self.suggestion}"
@@ -119,6 +121,9 @@ def parse_page_claims(markdown: str, page: str) -> list[tuple[int, Claim]]:
         where = f"{page}:{line.number}"
         for span in line.claims:
             out.append((line.number, parse_claim(span.text, where)))
+        if line.malformed_claim and line.malformed_claim.lower().startswith("[[fact"):
+            raise GuideError(f"{where}: malformed fact {line.malformed_claim[:80]!r}: write "
+                             "[[fact: NAME key=value]] on one line, closed by ]]")
         if line.malformed_claim and line.malformed_claim.lower().startswith("[[shown"):
             raise GuideError(f"{where}: malformed block reference {line.malformed_claim[:80]!r}: write "
                              "[[shown-by: NAME]] on one line, closed by ]]")
@@ -164,6 +169,19 @@ def _check_markdown(markdown: str, page: str, index: PackageIndex, source: MassG
             report.findings.append(Finding(page, line.number, "claim", "shown-by", f"shown-by: {span.text}",
                                            VERIFIED if holds else FAILED, message, "", evidence,
                                            line.text.strip()))
+    for line in lines:
+        for span in line.facts:
+            try:
+                rendered, status, message = render_fact(span.text), VERIFIED, "rendered from the guide's data"
+            except (KeyError, ValueError, StopIteration) as exc:
+                rendered, status, message = "", FAILED, str(exc).strip("'\"")
+            report.findings.append(Finding(page, line.number, "claim", "fact", f"fact: {span.text}", status,
+                                           message, "", rendered, line.text.strip()))
+        for span, wanted in contradictions([s.text for s in line.code_spans]):
+            report.findings.append(Finding(page, line.number, "claim", "fact", span, FAILED,
+                                           f"states the API-key form {span}; the guide's form "
+                                           f"(massgen_guide/data/scaffold.yaml api_key_form) is {wanted}: write "
+                                           "[[fact: api-key-form env=...]]", "", "", line.text.strip()))
     for number, claim, text in extra_claims or []:
         outcome = verify_claim(index, claim)
         report.findings.append(Finding(page, number, "claim", claim.relation, text, outcome.status,
@@ -226,13 +244,15 @@ def render_claims(markdown: str) -> str:
     prose = iter_prose_lines(markdown)
     claims = {line.number: line.claims for line in prose if line.claims}
     shown = {line.number: line.shown_by for line in prose if line.shown_by}
-    if not claims and not shown:
+    facts = {line.number: line.facts for line in prose if line.facts}
+    if not claims and not shown and not facts:
         return markdown
     blocks = showing_blocks(markdown, "render") if shown else {}
     out = []
     for number, line in enumerate(markdown.split("\n"), start=1):
         spans = [(s, parse_claim(s.text, "render").render()) for s in claims.get(number, [])] + \
-            [(s, render_reference(s.text, number, blocks)) for s in shown.get(number, [])]
+            [(s, render_reference(s.text, number, blocks)) for s in shown.get(number, [])] + \
+            [(s, render_fact(s.text)) for s in facts.get(number, [])]
         for span, text in sorted(spans, key=lambda pair: pair[0].column, reverse=True):
             start = span.column - 1
             line = line[:start] + text + line[start + len(span.raw):]
