@@ -347,7 +347,54 @@ def verify_chunk_field(index: PackageIndex, claim: Claim) -> Outcome:
                            f"(first: {seen[0]})", evidence=seen[0])
 
 
+def _own_returns(node: ast.AST) -> list[ast.Return]:
+    """The return statements of a function's own body (nested functions and classes left out)."""
+    out, todo = [], list(ast.iter_child_nodes(node))
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(sub, ast.Return):
+            out.append(sub)
+        todo.extend(ast.iter_child_nodes(sub))
+    return sorted(out, key=lambda r: r.lineno)
+
+
+def verify_returns(index: PackageIndex, claim: Claim) -> Outcome:
+    """`F returns V`: every return statement in F's own body returns V (as a literal, or as written)."""
+    f, wanted = claim.args["f"], claim.args["v"]
+    start = find_function(index, f)
+    if start is None:
+        return _missing(index, f)
+    returns = _own_returns(start.node)
+    written = [ast.unparse(r.value) if r.value is not None else "None" for r in returns]
+    if not returns:
+        return Outcome(FAILED, f"{start.label} ({start.where}) has no return statement", evidence=start.where)
+    wrong = [(w, r.lineno) for w, r in zip(written, returns) if not _same_value(w, wanted)]
+    if not wrong:
+        return Outcome(VERIFIED, f"{start.label} returns {written[0]}", evidence=f"{start.file}:{returns[0].lineno}")
+    shown = "; ".join(f"{w} at {start.file}:{line}" for w, line in wrong[:3])
+    return Outcome(FAILED, f"{start.label} returns {shown}", evidence=f"{start.file}:{wrong[0][1]}")
+
+
+def verify_reads(index: PackageIndex, claim: Claim) -> Outcome:
+    """`F reads config key K`: the string K appears in F or a function it reaches (a `.get("K")`, a `["K"]`)."""
+    f, key = claim.args["f"], claim.args["k"]
+    start, reached = _reach(index, f)
+    if start is None:
+        return _missing(index, f)
+    for item in reached:
+        for sub in ast.walk(item.located.node):
+            if isinstance(sub, ast.Constant) and sub.value == key:
+                where = f"{item.located.file}:{sub.lineno}"
+                return Outcome(VERIFIED, f"{f} reads \"{key}\"{_via(item)}", evidence=where)
+    return Outcome(FAILED, f"\"{key}\" appears nowhere in {f} ({start.where}) or the {len(reached) - 1} "
+                           f"function(s) it calls on itself, up to {MAX_DEPTH} deep", evidence=start.where)
+
+
 VERIFIERS = {
+    "returns": verify_returns,
+    "reads": verify_reads,
     "abstract": verify_abstract,
     "chunk-field": verify_chunk_field,
     "yields": verify_yields,

@@ -23,6 +23,8 @@ STATEMENT is one of (names may be wrapped in backticks; keywords are case-insens
                                                  class's annotated fields, e.g. a dataclass)
     config key K defaults to V [in F]
     C overrides M                               (or: C does not override M)
+    F returns V                                 (every return statement of F's own body returns V)
+    F reads config key K                        (the string K appears in F or a function it reaches)
     C.M is abstract                             (or: C.M is not abstract; M is abstract: on some class)
     chunk type T carries F                      (some `StreamChunk(type="T", F=...)` outside MassGen's tests)
 
@@ -85,6 +87,9 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
      "parameter P of F defaults to V"),
     ("config-default", re.compile(rf"^config key\s+{_n('k')}:?\s+defaults to\s+{_V}(?:\s+in\s+{_n('f')})?$", re.I),
      "config key K defaults to V [in F]"),
+    ("returns", re.compile(rf"^{_n('f')}\s+(?:always\s+)?returns\s+{_V}$", re.I), "F returns V"),
+    ("reads", re.compile(rf"^{_n('f')}\s+reads\s+(?:config key\s+|key\s+)?`?\"?(?P<k>[\w.\-]+)\"?`?$", re.I),
+     "F reads config key K"),
     ("abstract", re.compile(rf"^(?:method\s+)?{_n('m')}\s+is\s+(?P<neg>abstract|not abstract)$", re.I),
      "C.M is abstract | C.M is not abstract"),
     ("chunk-field", re.compile(rf"^(?:a\s+)?(?:chunk type\s+)?{_T}(?:\s+chunks?)?\s+carr(?:y|ies)\s+{_n('x')}$", re.I),
@@ -144,6 +149,8 @@ RENDER = {
     "default": lambda a, neg: f"the default of `{a['p']}` in `{a['f']}` is `{a['v']}`",
     "config-default": lambda a, neg: f"config key `{a['k']}` defaults to `{a['v']}`"
                                      + (f" in `{a['f']}`" if a.get("f") else ""),
+    "returns": lambda a, neg: f"`{a['f']}` returns `{a['v']}`",
+    "reads": lambda a, neg: f"`{a['f']}` reads `{a['k']}`",
     "abstract": lambda a, neg: f"`{a['m']}` is {'not ' if neg else ''}abstract",
     "chunk-field": lambda a, neg: f"`\"{a['t']}\"` chunks carry `{a['x']}`",
     "overrides": lambda a, neg: f"`{a['c']}` {'does not override' if neg else 'overrides'} `{a['m']}`",
