@@ -378,14 +378,16 @@ def verify_returns(index: PackageIndex, claim: Claim) -> Outcome:
 
 
 def verify_reads(index: PackageIndex, claim: Claim) -> Outcome:
-    """`F reads config key K`: the string K appears in F or a function it reaches (a `.get("K")`, a `["K"]`)."""
+    """`F reads K`: the string K (a config key: `.get("K")`, `["K"]`), or a name or attribute K (a module constant,
+    `self.K`), appears in F or a function it reaches."""
     f, key = claim.args["f"], claim.args["k"]
     start, reached = _reach(index, f)
     if start is None:
         return _missing(index, f)
     for item in reached:
         for sub in ast.walk(item.located.node):
-            if isinstance(sub, ast.Constant) and sub.value == key:
+            if (isinstance(sub, ast.Constant) and sub.value == key) or \
+                    (isinstance(sub, ast.Name) and sub.id == key) or (isinstance(sub, ast.Attribute) and sub.attr == key):
                 where = f"{item.located.file}:{sub.lineno}"
                 return Outcome(VERIFIED, f"{f} reads \"{key}\"{_via(item)}", evidence=where)
     return Outcome(FAILED, f"\"{key}\" appears nowhere in {f} ({start.where}) or the {len(reached) - 1} "
