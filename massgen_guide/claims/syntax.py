@@ -98,7 +98,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
      "C overrides M | C does not override M"),
 ]
 NEGATIONS = {"does not subclass", "no", "separate definitions", "never yields", "does not yield", "does not call",
-             "never calls", "does not raise", "never raises", "does not override"}
+             "never calls", "does not raise", "never raises", "does not override", "not abstract"}
 
 FORMS = "; ".join(form for _, _, form in PATTERNS)
 
