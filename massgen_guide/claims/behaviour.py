@@ -113,10 +113,14 @@ def verify_calls(index: PackageIndex, claim: Claim) -> Outcome:
         return _missing(index, f)
     called: set[str] = set()
     for item in reached:
+        module = index.modules.get(item.located.module)
+        aliases = module.imports if module is not None else {}
         for sub in ast.walk(item.located.node):
             if isinstance(sub, ast.Call):
                 name = _call_name(sub)
                 called.add(name)
+                if isinstance(sub.func, ast.Name) and name in aliases:  # `from .base import f as _f`
+                    name = aliases[name].rsplit(".", 1)[-1]
                 if name == simple:
                     where = f"{item.located.file}:{sub.lineno}"
                     if claim.negated:

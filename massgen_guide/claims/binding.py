@@ -47,7 +47,7 @@ _VERB_WORDS = frozenset(word for group in VERBS for word in group.split())
 _WORD_RE = re.compile(r"[A-Za-z]+")
 _CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _BREAK_RE = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|!!!|\?\?\?|#|\||<!--|</?div|</?details|===)")
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\[\"'(*])")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\[\"'(*\x00])")
 _ABBREV_RE = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf)\.$")
 
 
@@ -128,7 +128,24 @@ def _units(markdown: str) -> list[tuple[int, str]]:
     return out
 
 
+_SPAN_RE = re.compile(r"\[\[(?:claim|shown-by|fact):[^\]]*\]\]")
+
+
 def _split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph; a `[[claim: ...]]` (or fact, block reference) is never cut."""
+    spans = _SPAN_RE.findall(text)
+    masked = _SPAN_RE.sub("\x00", text)
+    pieces = [_restore(p, spans) for p in _split_masked(masked)]
+    return pieces
+
+
+def _restore(piece: str, spans: list[str]) -> str:
+    while "\x00" in piece:
+        piece = piece.replace("\x00", spans.pop(0), 1)
+    return piece
+
+
+def _split_masked(text: str) -> list[str]:
     pieces, current = [], ""
     for part in _SENTENCE_END_RE.split(text):
         current = f"{current} {part}" if current else part
