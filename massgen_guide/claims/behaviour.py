@@ -386,6 +386,8 @@ def verify_reads(index: PackageIndex, claim: Claim) -> Outcome:
     `self.K`), appears in F or a function it reaches."""
     f, key = claim.args["f"], claim.args["k"]
     start, reached = _reach(index, f)
+    if start is None and index.find_classes(f):  # a class: one of its methods reads K
+        start, reached = _class_reach(index, f)
     if start is None:
         return _missing(index, f)
     for item in reached:
