@@ -120,18 +120,38 @@ def run_block(body: str, tmp: Path, massgen_root: Path | None) -> subprocess.Com
                           capture_output=True, text=True)
 
 
-def test_the_retry_block_fails_when_the_orchestrator_stops_retrying(tmp_path, check):
+PAGE_RETRY_BLOCKS = [("docs/phases/backend-class.md", "error-chunk-retry")]
+"""The guide's own blocks that show the orchestrator retrying an errored agent (run on the page as tests)."""
+
+
+@pytest.fixture(scope="module")
+def no_retry_copy(tmp_path_factory):
+    """A MassGen copy whose orchestrator treats every error chunk as fatal: the agent ends at its first error."""
+    return linked_massgen(tmp_path_factory.mktemp("no-retry"), {"orchestrator.py": [(
+        'is_fatal_backend_error = getattr(chunk, "status", None) == "fatal"', "is_fatal_backend_error = True")]})
+
+
+def test_the_retry_block_fails_when_the_orchestrator_stops_retrying(tmp_path, check, no_retry_copy):
     assert check(RETRY_PAGE).failures == []
     blocks = showing_blocks(RETRY_PAGE, "docs/errors.md")
     body = blocks["orchestrator-retries-errored-agent"][0].fence.body
     (tmp_path / "real").mkdir()
     real = run_block(body, tmp_path / "real", None)
     assert real.returncode == 0, real.stderr[-3000:]
-    # the copy treats every error chunk as fatal: the agent ends at its first error, no retry
-    copy = linked_massgen(tmp_path / "copy", {"orchestrator.py": [(
-        'is_fatal_backend_error = getattr(chunk, "status", None) == "fatal"', "is_fatal_backend_error = True")]})
     (tmp_path / "mutated").mkdir()
-    mutated = run_block(body, tmp_path / "mutated", copy)
+    mutated = run_block(body, tmp_path / "mutated", no_retry_copy)
     assert mutated.returncode != 0
-    assert f"massgen from {copy / 'massgen' / '__init__.py'}" in mutated.stderr
+    assert f"massgen from {no_retry_copy / 'massgen' / '__init__.py'}" in mutated.stderr
+    assert "AssertionError" in mutated.stderr, mutated.stderr[-3000:]
+
+
+@pytest.mark.parametrize("page,name", PAGE_RETRY_BLOCKS)
+def test_the_guides_retry_block_fails_when_the_orchestrator_stops_retrying(tmp_path, page, name, no_retry_copy):
+    """The page's block runs as a test against the installed MassGen (pytest-markdown-docs); here it must fail
+    against the copy that stops retrying."""
+    blocks = showing_blocks((ROOT / page).read_text(encoding="utf-8"), page)
+    assert name in blocks and blocks[name][0].runs, f"{page} has no running block `# shows: {name}`"
+    mutated = run_block(blocks[name][0].fence.body, tmp_path, no_retry_copy)
+    assert mutated.returncode != 0
+    assert f"massgen from {no_retry_copy / 'massgen' / '__init__.py'}" in mutated.stderr
     assert "AssertionError" in mutated.stderr, mutated.stderr[-3000:]
