@@ -94,7 +94,7 @@ def render_reference(name: str, line: int, blocks: dict[str, list[ShowingBlock]]
     return f"([shown {where}](#{anchor(name)}))"
 
 
-_BLOCK_RE = re.compile(r'<div class="(?P<cls>language-[\w-]+ highlight)"(?P<rest>[^>]*)>')
+_BLOCK_RE = re.compile(r'<div class="(?P<cls>(?:language-[\w-]+ )?highlight)"(?P<rest>[^>]*)>')
 
 
 def add_anchors(page_html: str) -> str:
