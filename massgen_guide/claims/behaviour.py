@@ -7,8 +7,8 @@ defaults, and which methods a class overrides. Read statically from MassGen's so
 - `raises`: F, or a function it reaches, has `raise E` or `raise E(...)` (or raises a subclass of E). The
   "when ..." part of the statement is free text, for the reader: it is not checked.
 - `default`: the default written in F's signature for parameter P equals V (as a Python literal, or as written).
-- `config-default`: every `x.get("K", D)` outside MassGen's tests (in F, if the claim names one) has D == V
-  (a `get("K")` without a default counts as `None`).
+- `config-default`: every `x.get("K", D)` or `x.pop("K", D)` outside MassGen's tests (in F, if the claim names
+  one) has D == V (a `get("K")` without a default counts as `None`).
 - `overrides`: C's own body defines M (`does not override`: it inherits M, or nobody defines it).
 """
 
@@ -259,7 +259,7 @@ def verify_config_default(index: PackageIndex, claim: Claim) -> Outcome:
         reads = [r for r in reads if r[1] == start.file and start.node.lineno <= r[2] <= end]
         label = start.label
     if not reads:
-        return Outcome(FAILED, f"{label} never reads config key {key} with .get(\"{key}\", ...) in massgen "
+        return Outcome(FAILED, f"{label} never reads config key {key} with .get/.pop(\"{key}\", ...) in massgen "
                                f"{index.version}")
     wrong = [r for r in reads if not _same_value(r[0], wanted)]
     if not wrong:

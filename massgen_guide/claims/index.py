@@ -28,7 +28,7 @@ from ..cache_files import read_pickle, write_atomically
 from ..signatures import add_folder
 from ..source import MassGenSource, cache_dir
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,80}$")
 Loc = tuple[str, int]  # (file relative to the search path, e.g. "massgen/backend/base.py", 1-based line)
 
@@ -100,7 +100,8 @@ class PackageIndex:
     enum_values: dict[str, Loc] = field(default_factory=dict)
     """String values of enum members (`PreToolUse`) -> location."""
     config_gets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
-    """`x.get("key", default)` calls outside tests: key -> [(default as written, `None` if absent, file, line)]."""
+    """`x.get("key", default)` and `x.pop("key", default)` calls outside tests: key -> [(default as written,
+    `None` if absent, file, line)]."""
     parse_errors: dict[str, str] = field(default_factory=dict)
 
     # -- look-ups ---------------------------------------------------------------------------------------------
@@ -404,7 +405,7 @@ class _Indexer:
     def call(self, node: ast.Call) -> None:
         index = self.index
         name = _call_name(node)
-        if name == "get" and isinstance(node.func, ast.Attribute) and 1 <= len(node.args) <= 2 \
+        if name in ("get", "pop") and isinstance(node.func, ast.Attribute) and 1 <= len(node.args) <= 2 \
                 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
             default = ast.unparse(node.args[1]) if len(node.args) == 2 else "None"
             index.config_gets.setdefault(node.args[0].value, []).append((default, self.rel, node.lineno))
