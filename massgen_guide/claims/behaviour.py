@@ -125,6 +125,13 @@ def verify_calls(index: PackageIndex, claim: Claim) -> Outcome:
                     where = f"{item.located.file}:{sub.lineno}"
                     if claim.negated:
                         return Outcome(FAILED, f"{f} calls {simple} at {where}{_via(item)}", evidence=where)
+                    cls = item.located.start
+                    func = sub.func
+                    if cls is not None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                            and func.value.id == "self" and index.member(cls, simple) is None:
+                        near = _closest(simple, index.members(cls))
+                        return Outcome(FAILED, f"{f} calls self.{simple} at {where}, but {cls.name} (and its bases) "
+                                               f"define no {simple}", near[0] if near else "", evidence=where)
                     return Outcome(VERIFIED, f"{f} calls {simple}{_via(item)}", evidence=where)
     scope = f"{f} ({start.where}) and the {len(reached) - 1} function(s) it calls on itself, up to {MAX_DEPTH} deep"
     if claim.negated:
