@@ -19,7 +19,6 @@ from mkdocs.exceptions import PluginError
 
 from . import html_breaks, llms_txt, site_facts
 from .claims import check_page_for_build
-from .claims.shown import add_anchors
 from .directives import end_build, expand_directives, start_build
 from .errors import GuideError
 from .facts.links import REPOSITORY
@@ -79,7 +78,6 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    html = add_anchors(html)  # blocks that show a sentence's behaviour get the id its link points to
     return html_breaks.add_breaks(html)  # table code wraps only at `/ . _` and CamelCase boundaries
 
 

@@ -17,7 +17,8 @@ from .markdown import CLAIM_RE, iter_prose_lines
 from .references import FAILED, UNCHECKABLE, VERIFIED, verify_reference
 from .relations import verify_claim
 from .facts_inline import contradictions, render_fact
-from .shown import render_reference, showing_blocks
+from ..fences import fenced_line_numbers
+from .shown import anchor, anchor_lines, render_reference, showing_blocks
 from .shown import verify_reference as verify_shown
 from .syntax import Claim, parse_claim
 
@@ -248,15 +249,19 @@ def render_claims(markdown: str) -> str:
     if not claims and not shown and not facts:
         return markdown
     blocks = showing_blocks(markdown, "render") if shown else {}
+    source_lines = markdown.split("\n")
+    anchors = anchor_lines(source_lines, blocks, fenced_line_numbers(markdown)) if blocks else {}
+    anchored = set(re.findall(r'id="([^"]+)"', "".join(anchors.values())))
     out = []
-    for number, line in enumerate(markdown.split("\n"), start=1):
+    for number, line in enumerate(source_lines, start=1):
         spans = [(s, parse_claim(s.text, "render").render()) for s in claims.get(number, [])] + \
-            [(s, render_reference(s.text, number, blocks)) for s in shown.get(number, [])] + \
+            [(s, render_reference(s.text, number, blocks, anchor(s.text) in anchored))
+             for s in shown.get(number, [])] + \
             [(s, render_fact(s.text)) for s in facts.get(number, [])]
         for span, text in sorted(spans, key=lambda pair: pair[0].column, reverse=True):
             start = span.column - 1
             line = line[:start] + text + line[start + len(span.raw):]
-        out.append(line)
+        out.append(line + anchors.get(number, ""))
     return "\n".join(out)
 
 

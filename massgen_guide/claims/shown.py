@@ -16,13 +16,12 @@ The block is a Python fence on the same page that runs as a test (pytest-markdow
 reference to a NAME no block on the page carries, to a block that does not run, and on two blocks with one NAME.
 A block merely sitting near a sentence binds nothing: the sentence must name it.
 
-On the site the reference renders as a short link, "(shown below)" or "(shown above)", to the block, which
-gets the id `shows-NAME` (added to the rendered HTML by `add_anchors`).
+On the site the reference renders as a short link, "(shown below)" or "(shown above)", to the anchor `shows-NAME`
+that ends the prose line just above the block (`anchor_lines`).
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -88,32 +87,24 @@ def verify_reference(name: str, blocks: dict[str, list[ShowingBlock]], page: str
     return True, f"shown by the block at {where}, run as a test", where
 
 
-def render_reference(name: str, line: int, blocks: dict[str, list[ShowingBlock]]) -> str:
+def render_reference(name: str, line: int, blocks: dict[str, list[ShowingBlock]], linked: bool = True) -> str:
     found = blocks.get(name) or []
     where = "above" if found and found[0].line < line else "below"
-    return f"([shown {where}](#{anchor(name)}))"
+    return f"([shown {where}](#{anchor(name)}))" if linked else f"(shown {where})"
 
 
-_BLOCK_RE = re.compile(r'<div class="(?P<cls>(?:language-[\w-]+ )?highlight)"(?P<rest>[^>]*)>')
-
-
-def add_anchors(page_html: str) -> str:
-    """Give each rendered block that starts with `# shows: NAME` the id `shows-NAME` (the links' target)."""
-    if "shows:" not in page_html:
-        return page_html
-    out, last = [], 0
-    for match in _BLOCK_RE.finditer(page_html):
-        start = page_html.find("<code", match.end())
-        end = page_html.find("</code>", start)
-        if start < 0 or end < 0:
+def anchor_lines(markdown_lines: list[str], blocks: dict[str, list[ShowingBlock]], fenced: set[int]) -> dict[int, str]:
+    """Where each block's anchor goes: line number -> the `<a id="shows-NAME"></a>` to append. The anchor ends the
+    prose line just above the block (after its blank line), so the build's anchor check sees it and no line
+    moves; a block with no prose line right above it gets none (its references render without a link)."""
+    out: dict[int, str] = {}
+    for name, found in blocks.items():
+        if len(found) != 1:
             continue
-        text = html.unescape(re.sub(r"<[^>]+>", "", page_html[page_html.find(">", start) + 1:end]))
-        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        shows = SHOWS_LINE_RE.match(first)
-        if not shows or "id=" in match.group("rest"):
-            continue
-        out.append(page_html[last:match.end() - 1])
-        out.append(f' id="{anchor(shows["name"])}">')
-        last = match.end()
-    out.append(page_html[last:])
-    return "".join(out)
+        above = found[0].line - 1  # 1-based number of the line above the fence
+        while above >= 1 and not markdown_lines[above - 1].strip():
+            above -= 1
+        text = markdown_lines[above - 1].strip() if above >= 1 else ""
+        if above >= 1 and above not in fenced and text and not text.startswith(("|", "#", "<", "!!!", "???", "===")):
+            out[above] = out.get(above, "") + f' <a id="{anchor(name)}"></a>'
+    return out

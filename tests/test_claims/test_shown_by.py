@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from massgen_guide.claims.check import check_page_for_build, render_claims
-from massgen_guide.claims.shown import add_anchors, showing_blocks
+from massgen_guide.claims.shown import showing_blocks
 from massgen_guide.errors import GuideError
 
 from .massgen_links import linked_massgen
@@ -63,13 +63,14 @@ def test_the_strict_build_fails_at_page_and_line(source, line, expected):
     assert expected in str(caught.value)
 
 
-def test_the_rendered_block_gets_the_links_target():
-    page_html = ('<p>x</p><div class="language-python highlight"><span class="filename">T</span><pre><span></span>'
-                 '<code><span class="c1"># shows: retry</span>\nassert 1</code></pre></div>'
-                 '<div class="language-python highlight"><pre><code>x = 1</code></pre></div>')
-    out = add_anchors(page_html)
-    assert out.count('id="shows-retry"') == 1
-    assert '<div class="language-python highlight" id="shows-retry"><span class="filename">T' in out
+def test_the_block_gets_the_links_target_without_moving_a_line():
+    rendered = render_claims(PAGE)
+    assert rendered.count("\n") == PAGE.count("\n")
+    # the anchor ends the prose line above the block; the build's anchor check sees it
+    assert 'is retried ([shown below](#shows-retry)). <a id="shows-retry"></a>' in rendered
+    # a block with no prose line right above it gets no anchor, and its references no link
+    page = "Shown [[shown-by: x]].\n\n| a |\n|---|\n\n```python\n# shows: x\nassert 1\n```\n"
+    assert render_claims(page).startswith("Shown (shown below).\n")
 
 
 RETRY_PAGE = '''# Errors
