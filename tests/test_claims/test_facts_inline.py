@@ -54,3 +54,13 @@ def test_a_page_stating_a_fact_differently_fails_the_build(source, line, expecte
 def test_the_same_form_passes(source):
     page = '# Auth\n\nThe branch: `api_key = kwargs.pop("api_key", None) or os.getenv("ACME_API_KEY")`.\n'
     assert check_page_for_build(page, "phases/x.md", source) == page
+
+
+def test_the_guides_pages_state_the_shared_facts_from_the_data(source, index):
+    from massgen_guide.claims.check import check_docs
+
+    assert "[[fact: api-key-form env=" in (ROOT / "docs/phases/auth.md").read_text()
+    assert "[[fact: example-configs]]" in (ROOT / "docs/phases/configs-and-docs.md").read_text()
+    assert "[[fact: config-validator]]" in (ROOT / "docs/phases/registration.md").read_text()
+    facts = [f for r in check_docs(ROOT / "docs", source, index) for f in r.findings if f.kind == "fact"]
+    assert len(facts) >= 3 and all(f.status == "verified" for f in facts), [f.describe() for f in facts]
