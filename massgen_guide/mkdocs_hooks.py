@@ -80,6 +80,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     html = add_anchors(html)  # blocks that show a sentence's behaviour get the id its link points to
+    # The engine collected the page's anchors while rendering, before this hook: tell it about the new ids, or
+    # its anchor validation reports every `#shows-NAME` link as broken
+    if getattr(page, "present_anchor_ids", None) is not None:
+        page.present_anchor_ids.update(re.findall(r'id="(shows-[\w-]+)"', html))
     return html_breaks.add_breaks(html)  # table code wraps only at `/ . _` and CamelCase boundaries
 
 
