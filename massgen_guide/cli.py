@@ -76,6 +76,8 @@ def add_claims(sub: argparse._SubParsersAction) -> None:
     add_massgen_option(claims)
     claims.add_argument("--format", choices=("text", "json"), default="text")
     claims.add_argument("--docs", help="the docs folder to check (default: this guide's docs/)")
+    claims.add_argument("--binding", action="store_true", help="print the binding report instead: which "
+                        "behavioural sentences of the behaviour pages a claim or an executed block binds")
     claims.set_defaults(run="massgen_guide.checks.claims.commands:run_claims")
 
     upstream = sub.add_parser("upstream", help="check the backend-integrator SKILL.md shipped inside the "

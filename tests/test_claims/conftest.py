@@ -102,6 +102,15 @@ def mutated(tmp_path_factory):
     # 9. Copilot loads its adapter from a module that does not export it
     replace_in(backend / "copilot.py", '"massgen.mcp_tools.native_hook_adapters.CopilotNativeHookAdapter"',
                '"massgen.mcp_tools.native_hook_adapters.base.CopilotNativeHookAdapter"')
+    # 11. a stated field default changes (StreamChunk.display)
+    replace_in(backend / "base.py", "    display: bool = True", "    display: bool = False")
+    # 12. ChatCompletionsBackend stops yielding "reasoning_done"
+    replace_in(backend / "chat_completions.py", 'type="reasoning_done"', 'type="reasoning"')
+    # 13. a config key's default changes in Codex
+    replace_in(backend / "codex.py", 'kwargs.get("interrupt_poll_seconds", 2.0)', 'kwargs.get("interrupt_poll_seconds", 5.0)')
+    # 14. LLMBackend.__init__ raises another error for a cwd it cannot serve
+    text = (backend / "base.py").read_text(encoding="utf-8")
+    (backend / "base.py").write_text(text.replace("raise ValueError(", "raise RuntimeError("), encoding="utf-8")
     # 10. a file that does not parse
     (backend / "broken_backend.py").write_text("class Broken(:\n    pass\n", encoding="utf-8")
     index = build_index(package, "mutated")

@@ -17,11 +17,15 @@ from massgen_guide.checks.claims.classify import (
     Reference,
     classify,
 )
+from massgen_guide.checks.claims.facts_inline import contradictions, render_fact
 from massgen_guide.checks.claims.index import PackageIndex, build_index, index_for
-from massgen_guide.checks.claims.markdown import iter_prose_lines
+from massgen_guide.checks.claims.markdown import CLAIM_RE, iter_prose_lines
 from massgen_guide.checks.claims.references import FAILED, UNCHECKABLE, VERIFIED, verify_reference
 from massgen_guide.checks.claims.relations import verify_claim
+from massgen_guide.checks.claims.shown import anchor, anchor_lines, render_reference, showing_blocks
+from massgen_guide.checks.claims.shown import verify_reference as verify_shown
 from massgen_guide.checks.claims.syntax import Claim, parse_claim
+from massgen_guide.checks.fences import fenced_line_numbers
 from massgen_guide.errors import GuideError
 from massgen_guide.paths import PROJECT_ROOT
 from massgen_guide.source.selection import MassGenSource
@@ -52,7 +56,9 @@ class Finding:
         return f"{self.page}:{self.line}"
 
     def describe(self) -> str:
-        label = f"`{self.text}`" if self.what == "reference" else f"[[claim: {self.text}]]"
+        label = f"`{self.text}`" if self.what in ("reference", "fence") else \
+            f"[[{self.text}]]" if self.kind in ("shown-by", "fact") and self.text.startswith(("shown-by:", "fact:")) \
+            else f"`{self.text}`" if self.kind == "fact" else f"[[claim: {self.text}]]"
         out = f"{self.where}: {self.what} {label} ({self.kind}): {self.message or self.status}"
         if self.suggestion:
             out += f"; closest: {self.suggestion}"
@@ -76,7 +82,9 @@ class PageReport:
 
     def summary(self) -> dict[str, int]:
         out = {}
-        for what in ("reference", "claim"):
+        for what in ("reference", "claim", "fence"):
+            if what == "fence" and not self.count(what):
+                continue  # only the upstream file's fences are read
             out[f"{what}s"] = self.count(what)
             out[f"{what}s_verified"] = self.count(what, VERIFIED)
             out[f"{what}s_failed"] = self.count(what, FAILED)
@@ -121,6 +129,12 @@ def parse_page_claims(markdown: str, page: str) -> list[tuple[int, Claim]]:
         where = f"{page}:{line.number}"
         for span in line.claims:
             out.append((line.number, parse_claim(span.text, where)))
+        if line.malformed_claim and line.malformed_claim.lower().startswith("[[fact"):
+            raise GuideError(f"{where}: malformed fact {line.malformed_claim[:80]!r}: write "
+                             "[[fact: NAME key=value]] on one line, closed by ]]")
+        if line.malformed_claim and line.malformed_claim.lower().startswith("[[shown"):
+            raise GuideError(f"{where}: malformed block reference {line.malformed_claim[:80]!r}: write "
+                             "[[shown-by: NAME]] on one line, closed by ]]")
         if line.malformed_claim:
             raise GuideError(f"{where}: malformed claim {line.malformed_claim[:80]!r}: write "
                              "[[claim: STATEMENT]] on one line, closed by ]]")
@@ -156,6 +170,26 @@ def _check_markdown(markdown: str, page: str, index: PackageIndex, source: MassG
         report.findings.append(Finding(page, number, "claim", claim.relation, claim.statement, outcome.status,
                                        outcome.message, outcome.suggestion, outcome.evidence,
                                        by_number.get(number, "").strip()))
+    blocks = showing_blocks(markdown, page) if any(line.shown_by for line in lines) else {}
+    for line in lines:
+        for span in line.shown_by:
+            holds, message, evidence = verify_shown(span.text, blocks, page)
+            report.findings.append(Finding(page, line.number, "claim", "shown-by", f"shown-by: {span.text}",
+                                           VERIFIED if holds else FAILED, message, "", evidence,
+                                           line.text.strip()))
+    for line in lines:
+        for span in line.facts:
+            try:
+                rendered, status, message = render_fact(span.text), VERIFIED, "rendered from the guide's data"
+            except (KeyError, ValueError, StopIteration) as exc:
+                rendered, status, message = "", FAILED, str(exc).strip("'\"")
+            report.findings.append(Finding(page, line.number, "claim", "fact", f"fact: {span.text}", status,
+                                           message, "", rendered, line.text.strip()))
+        for span, wanted in contradictions([s.text for s in line.code_spans]):
+            report.findings.append(Finding(page, line.number, "claim", "fact", span, FAILED,
+                                           f"states the API-key form {span}; the guide's form "
+                                           f"(massgen_guide/data/scaffold.yaml api_key_form) is {wanted}: write "
+                                           "[[fact: api-key-form env=...]]", "", "", line.text.strip()))
     for number, claim, text in extra_claims or []:
         outcome = verify_claim(index, claim)
         report.findings.append(Finding(page, number, "claim", claim.relation, text, outcome.status,
@@ -215,15 +249,26 @@ def _check_markdown(markdown: str, page: str, index: PackageIndex, source: MassG
 
 def render_claims(markdown: str) -> str:
     """Replace every claim by its readable text (outside code fences only)."""
-    claims = {line.number: line.claims for line in iter_prose_lines(markdown) if line.claims}
-    if not claims:
+    prose = iter_prose_lines(markdown)
+    claims = {line.number: line.claims for line in prose if line.claims}
+    shown = {line.number: line.shown_by for line in prose if line.shown_by}
+    facts = {line.number: line.facts for line in prose if line.facts}
+    if not claims and not shown and not facts:
         return markdown
+    blocks = showing_blocks(markdown, "render") if shown else {}
+    source_lines = markdown.split("\n")
+    anchors = anchor_lines(source_lines, blocks, fenced_line_numbers(markdown)) if blocks else {}
+    anchored = set(re.findall(r'id="([^"]+)"', "".join(anchors.values())))
     out = []
-    for number, line in enumerate(markdown.split("\n"), start=1):
-        for span in reversed(claims.get(number, [])):
+    for number, line in enumerate(source_lines, start=1):
+        spans = [(s, parse_claim(s.text, "render").render()) for s in claims.get(number, [])] + \
+            [(s, render_reference(s.text, number, blocks, anchor(s.text) in anchored))
+             for s in shown.get(number, [])] + \
+            [(s, render_fact(s.text)) for s in facts.get(number, [])]
+        for span, text in sorted(spans, key=lambda pair: pair[0].column, reverse=True):
             start = span.column - 1
-            line = line[:start] + parse_claim(span.text, "render").render() + line[start + len(span.raw):]
-        out.append(line)
+            line = line[:start] + text + line[start + len(span.raw):]
+        out.append(line + anchors.get(number, ""))
     return "\n".join(out)
 
 

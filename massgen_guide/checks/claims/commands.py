@@ -24,6 +24,15 @@ def run_claims(args) -> int:
     from massgen_guide.checks.claims.report import json_report, text_report
     from massgen_guide.source.selection import chosen_source
 
+    if args.binding:
+        from massgen_guide.checks.claims.binding import binding_for_docs, text_binding_report, totals
+
+        pages = binding_for_docs(_docs_dir(args))
+        if args.format == "json":
+            print(json.dumps({"totals": totals(pages), "pages": [p.to_json() for p in pages]}, indent=2))
+        else:
+            print(text_binding_report(pages))
+        return 0
     source = chosen_source(args.massgen)
     reports = check_docs(_docs_dir(args), source)
     if args.format == "json":

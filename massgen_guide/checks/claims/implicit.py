@@ -8,7 +8,13 @@ the same `Claim` objects the guide writes explicitly, so one verifier checks bot
 - a sentence saying two functions "must stay in sync": "A and B are separate definitions";
 - "`massgen/file.py` -> `function()`": "function is defined in massgen/file.py";
 - a sentence registering "`XHook` as `PRE_TOOL_USE`": "hook X is registered as PreToolUse";
-- a table listing chunk types: every chunk type MassGen's backends yield must be listed (completeness).
+- a table listing chunk types: every chunk type MassGen's backends yield must be listed (completeness), and
+  each row's key fields (`reasoning_text="..."`): "chunk type T carries F";
+- "`display` (bool, default True)" on a line about chunks: "the default of field display of StreamChunk is True";
+- a list item "`X` ... (inherits from above)": "X subclasses" the previous item's class;
+- a table row marked **Abstract** (`get_disallowed_tools(config)`), or "the `m()` abstract method on `C`":
+  "C.m is abstract" (without a class: abstract on the class that defines it);
+- "`C` ... base class calls `g()` and registers via `h()`": "C calls g", "C calls h".
 """
 
 from __future__ import annotations
@@ -72,6 +78,7 @@ def implicit_claims(markdown: str, index: PackageIndex) -> list[tuple[int, Claim
                 if names and value in {"PreToolUse", "PostToolUse"}:
                     claim = Claim("hook-type", {"x": names[0], "t": value}, f"hook {names[0]} is registered as {value}")
                     claims.append((number, claim, claim.statement))
+    claims.extend(_behaviour_claims(markdown))
     lines = markdown.splitlines()
     prose = {line.number for line in iter_prose_lines(markdown)}
     for number, text in enumerate(lines, start=1):
@@ -96,6 +103,54 @@ def implicit_claims(markdown: str, index: PackageIndex) -> list[tuple[int, Claim
                 claim = Claim("derived", {"a": a, "b": b}, f"{a} and {b} are separate definitions", negated=True)
                 claims.append((number, claim, f"{a} and {b} must be kept in sync by hand"))
     return claims
+
+
+_FIELD_DEFAULT_RE = re.compile(r"`(\w+)` \([^)]*\bdefault ([\w.\"']+)\)")
+_INHERITS_ABOVE_RE = re.compile(r"^\s*[-*]\s+`(\w+)`.*\(inherits from above\)")
+_ABSTRACT_ON_RE = re.compile(r"`(\w+)\(\)` abstract method on `(\w+)`")
+_BASE_CALLS_RE = re.compile(r"`([A-Z]\w+)`.*?\bbase class calls `(\w+)\(\)`(?:.*?\bregisters via `(\w+)\(\)`)?")
+_CLAIM = Claim
+
+
+def _behaviour_claims(markdown: str) -> list[tuple[int, Claim, str]]:
+    out: list[tuple[int, Claim, str]] = []
+
+    def add(number: int, relation: str, args: dict[str, str], statement: str, negated: bool = False) -> None:
+        out.append((number, _CLAIM(relation, args, statement, negated=negated), statement))
+
+    for _, header, rows in _tables(markdown):
+        lowered = [h.lower() for h in header]
+        fields_col = lowered.index("key fields") if "key fields" in lowered else None
+        for number, cells in rows:
+            chunk = re.fullmatch(r'`"([a-z_]+)"`', cells[0]) if cells else None
+            if chunk and fields_col is not None and fields_col < len(cells):
+                for name in dict.fromkeys(re.findall(r"\b(\w+)=", cells[fields_col])):
+                    add(number, "chunk-field", {"t": chunk.group(1), "x": name},
+                        f'chunk type "{chunk.group(1)}" carries {name}')
+            if any("**abstract**" in c.lower() for c in cells[1:]):
+                method = re.match(r"`(\w+)\(", cells[0])
+                if method:
+                    add(number, "abstract", {"m": method.group(1)}, f"{method.group(1)} is abstract")
+    previous_item = ""
+    for line in iter_prose_lines(markdown):
+        text = line.text
+        if "chunk" in text.lower():
+            for name, value in _FIELD_DEFAULT_RE.findall(text):
+                add(line.number, "default", {"p": name, "f": "StreamChunk", "v": value},
+                    f"the default of field {name} of StreamChunk is {value}")
+        inherits = _INHERITS_ABOVE_RE.match(text)
+        if inherits and previous_item:
+            add(line.number, "subclasses", {"x": inherits.group(1), "y": previous_item},
+                f"{inherits.group(1)} subclasses {previous_item}")
+        item = re.match(r"^\s*[-*]\s+`([A-Z]\w+)`", text)
+        previous_item = item.group(1) if item else ("" if not text.strip() else previous_item)
+        for method, cls in _ABSTRACT_ON_RE.findall(text):
+            add(line.number, "abstract", {"m": f"{cls}.{method}"}, f"{cls}.{method} is abstract")
+        for cls, first, second in _BASE_CALLS_RE.findall(text):
+            for called in (first, second):
+                if called:
+                    add(line.number, "calls", {"f": cls, "g": called}, f"{cls} calls {called}")
+    return out
 
 
 def chunk_table_completeness(markdown: str, page: str, index: PackageIndex) -> list[Finding]:

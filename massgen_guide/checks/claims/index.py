@@ -28,7 +28,7 @@ from massgen_guide.source.cache_files import read_pickle, write_atomically
 from massgen_guide.source.selection import MassGenSource, cache_dir
 from massgen_guide.source.signatures import add_folder
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 7
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,80}$")
 Loc = tuple[str, int]  # (file relative to the search path, e.g. "massgen/backend/base.py", 1-based line)
 
@@ -99,6 +99,9 @@ class PackageIndex:
     hook_registrations: list[HookRegistration] = field(default_factory=list)
     enum_values: dict[str, Loc] = field(default_factory=dict)
     """String values of enum members (`PreToolUse`) -> location."""
+    config_gets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    """`x.get("key", default)` and `x.pop("key", default)` calls outside tests: key -> [(default as written,
+    `None` if absent, file, line)]."""
     parse_errors: dict[str, str] = field(default_factory=dict)
 
     # -- look-ups ---------------------------------------------------------------------------------------------
@@ -402,6 +405,10 @@ class _Indexer:
     def call(self, node: ast.Call) -> None:
         index = self.index
         name = _call_name(node)
+        if name in ("get", "pop") and isinstance(node.func, ast.Attribute) and 1 <= len(node.args) <= 2 \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            default = ast.unparse(node.args[1]) if len(node.args) == 2 else "None"
+            index.config_gets.setdefault(node.args[0].value, []).append((default, self.rel, node.lineno))
         if name and name.endswith("Chunk"):
             for keyword in node.keywords:
                 if keyword.arg == "type" and isinstance(keyword.value, ast.Constant) \
@@ -539,7 +546,7 @@ def _merge_file(index: PackageIndex, result: _FileResult, all_attr_calls: dict[s
     local = result.local
     index.modules[result.module.name] = result.module
     for target, source in ((index.functions, local.functions), (index.attributes, local.attributes),
-                           (index.classes, local.classes)):
+                           (index.classes, local.classes), (index.config_gets, local.config_gets)):
         for name, items in source.items():
             target.setdefault(name, []).extend(items)
     for target, source in ((index.parameters, local.parameters), (index.keywords, local.keywords),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from massgen_guide.checks.claims.facts_inline import FACT_RE, FACT_START_RE
+from massgen_guide.checks.claims.shown import SHOWN_RE, SHOWN_START_RE
 from massgen_guide.checks.fences import fenced_line_numbers
 
 CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
@@ -37,6 +39,10 @@ class PageLine:
     """Dotted autoref targets (`massgen.backend.base.StreamChunk`) and GitHub source paths."""
     claims: list[Span] = field(default_factory=list)
     """Claim bodies (the text after `claim:`)."""
+    facts: list[Span] = field(default_factory=list)
+    """`[[fact: NAME ...]]` spans (the body)."""
+    shown_by: list[Span] = field(default_factory=list)
+    """`[[shown-by: NAME]]` references (the NAME)."""
     malformed_claim: str | None = None
     context: str = ""
 
@@ -87,7 +93,18 @@ def iter_prose_lines(markdown: str) -> list[PageLine]:
         for match in reversed(real):
             page_line.claims.insert(0, Span(match.group("body"), match.start() + 1, match.group(0)))
             remainder = remainder[: match.start()] + " " * len(match.group(0)) + remainder[match.end():]
-        leftover = CLAIM_START_RE.search(remainder)
+        shown = [m for m in SHOWN_RE.finditer(remainder)
+                 if not any(start <= m.start() < end for start, end in code_ranges)]
+        for match in reversed(shown):
+            page_line.shown_by.insert(0, Span(match.group("name"), match.start() + 1, match.group(0)))
+            remainder = remainder[: match.start()] + " " * len(match.group(0)) + remainder[match.end():]
+        facts = [m for m in FACT_RE.finditer(remainder)
+                 if not any(start <= m.start() < end for start, end in code_ranges)]
+        for match in reversed(facts):
+            page_line.facts.insert(0, Span(match.group("body"), match.start() + 1, match.group(0)))
+            remainder = remainder[: match.start()] + " " * len(match.group(0)) + remainder[match.end():]
+        leftover = CLAIM_START_RE.search(remainder) or SHOWN_START_RE.search(remainder) or \
+            FACT_START_RE.search(remainder)
         if leftover and any(start <= leftover.start() < end for start, end in code_ranges):
             leftover = None
         if leftover:

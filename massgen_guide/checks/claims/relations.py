@@ -345,4 +345,6 @@ VERIFIERS = {
 
 
 def verify_claim(index: PackageIndex, claim: Claim) -> Outcome:
-    return VERIFIERS[claim.relation](index, claim)
+    from massgen_guide.checks.claims.behaviour import VERIFIERS as BEHAVIOUR
+
+    return {**VERIFIERS, **BEHAVIOUR}[claim.relation](index, claim)

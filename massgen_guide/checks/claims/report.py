@@ -19,7 +19,7 @@ def totals(reports: list[PageReport]) -> dict[str, int]:
     out = {key: 0 for key in SUMMARY_KEYS}
     for report in reports:
         for key, value in report.summary().items():
-            out[key] += value
+            out[key] = out.get(key, 0) + value
     return out
 
 
@@ -43,6 +43,9 @@ def text_report(reports: list[PageReport], source: MassGenSource) -> str:
     for error in errors:
         lines.append(f"MassGen file could not be parsed (the rest was checked): {error}")
     t = totals(reports)
+    if t.get("fences"):
+        lines.append(f"fences: {t['fences']} ({t['fences_verified']} verified, {t['fences_failed']} out of date, "
+                     f"{t['fences_unchecked']} cannot check)")
     lines.append(f"total: references {t['references']} ({t['references_verified']} verified, "
                  f"{t['references_failed']} failed, {t['references_unchecked']} cannot check), claims {t['claims']} "
                  f"({t['claims_verified']} verified, {t['claims_failed']} failed), {t['ignored']} spans ignored")
@@ -135,15 +138,20 @@ def markdown_upstream(report: PageReport, source: MassGenSource) -> str:
     s = report.summary()
     out = [
         f"MassGen **{source.version}** ({_source_phrase(source)}) ships `{report.page}`. The guide's "
-        "checker read it like one of our pages: its inline code, plus the relations it states in tables "
-        "(line counts, hook types, the chunk-type table) and sentences (lists that \"must stay in sync\"). "
+        "checker read it like one of our pages: its inline code, the names its code fences use, and the "
+        "relations it states in tables (line counts, hook types, abstract methods, the chunk-type table and "
+        "its fields) and sentences (defaults, base classes, what a class calls, lists that \"must stay in sync\"). "
         "Where it and the code disagree, the code wins.",
         "",
         f"- References: {s['references']} found, {s['references_verified']} verified, "
         f"**{s['references_failed']} out of date**, {s['references_unchecked']} cannot be checked in an "
         "installed package (repository-only `scripts/` and `docs/`).",
-        f"- Stated relations: {s['claims']} found, {s['claims_verified']} verified, "
-        f"**{s['claims_failed']} out of date**.",
+        f"- Code fences (imports, methods called on MassGen objects, keyword arguments, paths): "
+        f"{s.get('fences', 0)} found, {s.get('fences_verified', 0)} verified, "
+        f"**{s.get('fences_failed', 0)} out of date**, {s.get('fences_unchecked', 0)} cannot be checked (a helper of "
+        "one backend or of the reader, or a repository-only path).",
+        f"- Stated relations (sentences and table rows any claim kind can decide): {s['claims']} found, "
+        f"{s['claims_verified']} verified, **{s['claims_failed']} out of date**.",
         "",
         "## Out of date", "",
     ]
@@ -153,14 +161,15 @@ def markdown_upstream(report: PageReport, source: MassGenSource) -> str:
         said = f.source_line.strip() or f.text
         instead = f.message + (f"; closest: {_code(f.suggestion)}" if f.suggestion else "")
         evidence = f.evidence or _suggestion_location(f.suggestion)
-        out += [f"### `SKILL.md:{f.line}`: {_code(f.text) if f.what == 'reference' else _cell(f.text)}", "",
+        out += [f"### `SKILL.md:{f.line}`: {_code(f.text) if f.what != 'claim' else _cell(f.text)} ({f.what})", "",
                 f"- **Upstream says** (line {f.line}): {_code(said[:300])}",
                 f"- **The code says**: {instead}",
                 f"- **Evidence**: {_code(evidence) if evidence else 'none found'}", ""]
     if unchecked:
         out += ["## Cannot be checked here", "",
-                "These name files that exist only in a MassGen git checkout; set `MASSGEN_SOURCE` to a checkout "
-                "path to check them.", "", "| Line | Reference | Why |", "|---|---|---|"]
+                "Files that exist only in a MassGen git checkout (set `MASSGEN_SOURCE` to a checkout path to check "
+                "them), and methods a fence calls that belong to one backend or to the reader's own code.", "",
+                "| Line | Reference | Why |", "|---|---|---|"]
         for f in unchecked:
             out.append(f"| {f.line} | {_code(f.text)} | {_cell(f.message)} |")
     return "\n".join(out) + "\n"

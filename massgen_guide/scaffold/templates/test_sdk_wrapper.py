@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from massgen.backend.capabilities import BACKEND_CAPABILITIES
 from massgen.cli.backends import create_backend
 

@@ -14,9 +14,9 @@ import json
 import posixpath
 from collections import Counter
 
-from massgen_guide.audit.results import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, Result, evidence_url
 from massgen_guide.audit.auditor import AuditRun, audit_all_for_site, run_audit
 from massgen_guide.audit.report import render_markdown, render_text
+from massgen_guide.audit.results import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, Result, evidence_url
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.checklist import Point, load_checklist
 from massgen_guide.md_text import text as _md

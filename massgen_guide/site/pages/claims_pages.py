@@ -36,3 +36,10 @@ def versions_report(call: DirectiveCall) -> str:
     from massgen_guide.checks.claims.versions import DATA_FILE, load_data, markdown_versions
 
     return markdown_versions(load_data(Path(call.args["data"]) if "data" in call.args else DATA_FILE))
+
+
+@generator("binding-report")
+def binding_report(call: DirectiveCall) -> str:
+    from massgen_guide.checks.claims.binding import binding_for_docs, markdown_binding_report
+
+    return markdown_binding_report(binding_for_docs(DOCS_DIR))
