@@ -10,9 +10,10 @@ from pathlib import Path
 
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.listing_data import listing_data
+from massgen_guide.facts.scaffold_data import scaffold_data
 from massgen_guide.facts.tree import Tree
 from massgen_guide.scaffold import edits, render
-from massgen_guide.scaffold.spec import Spec, scaffold_data
+from massgen_guide.scaffold.spec import Spec
 from massgen_guide.source.selection import MassGenSource
 
 CAPABILITIES = "massgen/backend/capabilities.py"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from massgen_guide.scaffold.spec import SNIPPETS, TEMPLATES, Spec, scaffold_data
+from massgen_guide.facts.scaffold_data import scaffold_data
+from massgen_guide.scaffold.spec import SNIPPETS, TEMPLATES, Spec
 
 SECTION_MARKER = re.compile(r"^[ \t]*# --8<-- \[(?:start|end):[\w-]+\][ \t]*\n", re.MULTILINE)
 ANNOTATION = re.compile(r"[ \t]+# \(\d+\)!(?=[ \t]*$)", re.MULTILINE)

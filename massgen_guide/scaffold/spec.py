@@ -6,64 +6,19 @@ import difflib
 import keyword
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from massgen_guide.errors import GuideError
-from massgen_guide.facts.data_files import load_yaml
+from massgen_guide.facts.scaffold_data import Kind, scaffold_data
 from massgen_guide.paths import DATA_DIR, PROJECT_ROOT
 
 ROOT = PROJECT_ROOT
 SNIPPETS = ROOT / "snippets" if (ROOT / "snippets").is_dir() else DATA_DIR / "snippets"
 """The worked examples: this repository's `snippets/`, or the copy a wheel carries (written by `setup.py`)."""
-DATA_FILE = DATA_DIR / "scaffold.yaml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 ENV_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 PRICE_RE = re.compile(r"^([^=\s]+)=(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
-
-
-@dataclass(frozen=True)
-class Kind:
-    id: str
-    title: str
-    requires: tuple[str, ...]
-    api_key: bool
-    capabilities: tuple[str, ...]
-    filesystem_support: str
-    notes: str
-    names: dict[str, str]
-    files: tuple[dict[str, Any], ...]
-    rewrites: dict[str, str]
-    branch: dict[str, Any] | None
-    test: str
-    default_base_url: str | None
-    pricing_key: str
-    workspace_folder: str | None = None
-    """The folder the backend writes into its workspace (`{name}` filled), for the folder sites."""
-
-
-@dataclass(frozen=True)
-class ScaffoldData:
-    config_folder: str
-    site_elements: dict[str, str]
-    kinds: dict[str, Kind]
-    folder_sites: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Sets of workspace folder names (`path::scope::name`) -> element, what, why."""
-
-
-@lru_cache(maxsize=1)
-def scaffold_data() -> ScaffoldData:
-    raw = load_yaml(DATA_FILE.read_text(encoding="utf-8"))
-    kinds = {}
-    for kid, k in raw["kinds"].items():
-        kinds[kid] = Kind(kid, k["title"], tuple(k["requires"]), bool(k["api_key"]), tuple(k["capabilities"]),
-                          k["filesystem_support"], k["notes"], dict(k["names"]), tuple(k["files"]),
-                          dict(k.get("rewrites") or {}), k.get("branch"), k["test"], k.get("default_base_url"),
-                          k.get("pricing_key", "{Provider}"), k.get("workspace_folder"))
-    elements = {key: v["element"] for key, v in (raw.get("sites") or {}).items()}
-    return ScaffoldData(raw["config_folder"], elements, kinds, dict(raw.get("folder_sites") or {}))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from massgen_guide.checks.claims.index import build_index, file_cache_stats
+from massgen_guide.checks.claims.index import build_index
+from massgen_guide.checks.claims.index_cache import file_cache_stats
 
 
 def ordered(value):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from massgen_guide.checks.claims.check import check_docs, check_markdown
-from massgen_guide.checks.claims.index import build_index
 from massgen_guide.source.selection import MassGenSource
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from massgen_guide.audit.results import MISSING, PASS
 from massgen_guide.audit.auditor import run_audit, source_for
+from massgen_guide.audit.results import MISSING, PASS
 
 from .conftest import KINDS, PRICE, git, git_copy, run_new
 

@@ -6,8 +6,9 @@ import ast
 
 import pytest
 
+from massgen_guide.facts.scaffold_data import scaffold_data
 from massgen_guide.scaffold import render
-from massgen_guide.scaffold.spec import SNIPPETS, build_spec, scaffold_data
+from massgen_guide.scaffold.spec import SNIPPETS, build_spec
 
 from .conftest import KINDS
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 
 from massgen_guide.checks.claims.code_reach import MAX_DEPTH, Located, Reached, describe_missing, find_function, reach
-from massgen_guide.checks.claims.index import PackageIndex
+from massgen_guide.checks.claims.package_index import PackageIndex
 from massgen_guide.checks.claims.references import FAILED, VERIFIED, Outcome, _closest
 from massgen_guide.checks.claims.syntax import Claim
 

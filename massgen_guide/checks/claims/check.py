@@ -18,8 +18,9 @@ from massgen_guide.checks.claims.classify import (
     classify,
 )
 from massgen_guide.checks.claims.facts_inline import contradictions, render_fact
-from massgen_guide.checks.claims.index import PackageIndex, build_index, index_for
-from massgen_guide.checks.claims.markdown import CLAIM_RE, iter_prose_lines
+from massgen_guide.checks.claims.index import build_index, index_for
+from massgen_guide.checks.claims.markdown import iter_prose_lines
+from massgen_guide.checks.claims.package_index import PackageIndex
 from massgen_guide.checks.claims.references import FAILED, UNCHECKABLE, VERIFIED, verify_reference
 from massgen_guide.checks.claims.relations import verify_claim
 from massgen_guide.checks.claims.shown import anchor, anchor_lines, render_reference, showing_blocks

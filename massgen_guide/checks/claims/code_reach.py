@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from massgen_guide.checks.claims.index import ClassInfo, PackageIndex
+from massgen_guide.checks.claims.package_index import ClassInfo, PackageIndex
 
 MAX_DEPTH = 4
 """How many calls deep `reach` follows a function's own helpers."""

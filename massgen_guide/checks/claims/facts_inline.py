@@ -28,7 +28,7 @@ API_KEY_LINE_RE = re.compile(r"api_key\s*=\s*kwargs\.(?:get|pop)\(.*?\bos\.geten
 def _api_key_form(args: dict[str, str]) -> str:
     import yaml
 
-    from massgen_guide.scaffold.spec import DATA_FILE
+    from massgen_guide.facts.scaffold_data import DATA_FILE
 
     form = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))["api_key_form"]
     return f"`api_key = {form.replace('{ENV}', args['env'])}`"
@@ -41,7 +41,7 @@ def _checklist_point(point_id: str):
 
 
 def _kind_files(args: dict[str, str]) -> str:
-    from massgen_guide.scaffold.spec import scaffold_data
+    from massgen_guide.facts.scaffold_data import scaffold_data
 
     data = scaffold_data()
     kind = data.kinds.get(args["kind"])

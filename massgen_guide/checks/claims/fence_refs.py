@@ -26,7 +26,7 @@ import re
 from massgen_guide.checks.claims.check import Finding
 from massgen_guide.checks.claims.classify import PATH_TOKEN_RE, PLACEHOLDER_RE, Reference, _path_refs
 from massgen_guide.checks.claims.code_reach import find_function, parse_file
-from massgen_guide.checks.claims.index import PackageIndex
+from massgen_guide.checks.claims.package_index import PackageIndex
 from massgen_guide.checks.claims.references import FAILED, UNCHECKABLE, VERIFIED, _closest, check_path, resolve_dotted
 from massgen_guide.checks.fences import PYTHON_LANGS, find_fences
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 
 from massgen_guide.checks.claims.check import Finding
-from massgen_guide.checks.claims.index import PackageIndex
 from massgen_guide.checks.claims.markdown import iter_prose_lines
+from massgen_guide.checks.claims.package_index import PackageIndex
 from massgen_guide.checks.claims.references import FAILED, VERIFIED
 from massgen_guide.checks.claims.syntax import Claim
 

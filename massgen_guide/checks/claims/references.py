@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from massgen_guide.checks.claims.classify import REPO_ONLY_ROOTS, Reference
-from massgen_guide.checks.claims.index import ClassInfo, PackageIndex
+from massgen_guide.checks.claims.package_index import ClassInfo, PackageIndex
 from massgen_guide.source.selection import MassGenSource
 
 VERIFIED = "verified"

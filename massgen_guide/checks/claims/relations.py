@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from massgen_guide.checks.claims.index import ClassInfo, PackageIndex
+from massgen_guide.checks.claims.package_index import ClassInfo, PackageIndex
 from massgen_guide.checks.claims.references import (
     FAILED,
     VERIFIED,

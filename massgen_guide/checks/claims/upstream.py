@@ -7,7 +7,8 @@ from pathlib import Path
 from massgen_guide.checks.claims.check import PageReport, check_markdown
 from massgen_guide.checks.claims.fence_refs import check_fences
 from massgen_guide.checks.claims.implicit import chunk_table_completeness, implicit_claims
-from massgen_guide.checks.claims.index import PackageIndex, index_for
+from massgen_guide.checks.claims.index import index_for
+from massgen_guide.checks.claims.package_index import PackageIndex
 from massgen_guide.errors import GuideError
 from massgen_guide.source.selection import MassGenSource
 

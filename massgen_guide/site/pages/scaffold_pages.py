@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 
+from massgen_guide.facts.scaffold_data import scaffold_data
 from massgen_guide.scaffold.plan import Plan, build_plan
-from massgen_guide.scaffold.spec import build_spec, scaffold_data
+from massgen_guide.scaffold.spec import build_spec
 from massgen_guide.site.directives import DirectiveCall, generator
 from massgen_guide.source.selection import current_source
 
