@@ -30,11 +30,11 @@ EXPECTED = {
                                  "auth-env-var", "pricing", "tests", "example-configs", "config-validation"}),
     "custom-api": (5, 8, {"create-backend", "capabilities", "export", "listed-for-api-key-backends", "auth-env-var",
                           "pricing", "formatter", "api-params-handler", "formatter-export", "handler-export",
-                          "excluded-params-test", "tests", "example-configs"}),
+                          "excluded-params-test", "tests", "example-configs", "streaming-buffer"}),
     "cli-wrapper": (4, 4, {"create-backend", "capabilities", "export", "pricing", "stateful-contract", "tests",
                            "streaming-buffer", "example-configs"}),
     "sdk-wrapper": (4, 4, {"create-backend", "capabilities", "export", "pricing", "stateful-contract", "tests",
-                           "example-configs"}),
+                           "streaming-buffer", "example-configs"}),
 }
 MASSGEN_TESTS = ("test_backend_capabilities.py", "test_api_params_exclusion.py", "test_config_validator.py",
                  "test_excluded_params_single_source.py")
@@ -213,13 +213,15 @@ def test_scaffolded_tests_massgen_registry_tests_and_orchestrator_runs_pass(comb
         [{"id": run_id, "kind": BACKENDS[types[0]][0], "types": types, "answer": BACKENDS[types[0]][2]}
          for run_id, types in RUNS.items()])
     env["SCAFFOLD_AUTOMATION"] = "acme_openai"
+    env["SCAFFOLD_RUNNER"] = str(Path(__file__).with_name("massgen_runner.py"))
     start = time.perf_counter()
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("massgen_runner.py")),
                            f"{combined}::{','.join(tests)}"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     elapsed = time.perf_counter() - start
     results = [line.split() for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert [code for _, _, code in results] == ["0"], done.stdout[-8000:] + done.stderr[-3000:]
+    failures = done.stdout[done.stdout.find("= FAILURES ="):][:8000] if "= FAILURES =" in done.stdout else ""
+    assert [code for _, _, code in results] == ["0"], (failures or done.stdout[-8000:]) + done.stderr[-3000:]
     passed = [line for line in done.stdout.splitlines() if line.startswith("PASSED ")]
     for run_id in RUNS:
         assert any(line.endswith(f"::test_two_agents_answer_vote_and_agree[{run_id}]") for line in passed), run_id
