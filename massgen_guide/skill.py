@@ -241,7 +241,7 @@ def first_steps(base: str) -> list[str]:
         f"massgen-guide new NAME --kind {'|'.join(kinds)}   # a diff; nothing written",
         "massgen-guide new NAME --kind KIND --write   # every file of the integration, or none",
         "massgen-guide audit NAME                     # exit 0: every required point passes",
-        "PYTHONPATH=. python -m pytest massgen/tests/test_NAME.py   # the scaffolded offline tests",
+        "python -m pytest massgen/tests/test_NAME.py  # the scaffolded offline tests (python -m: . on sys.path)",
         "```",
         "",
         *[f"- `{kind}`: {info.title}." for kind, info in kinds.items()],

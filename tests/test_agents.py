@@ -112,6 +112,6 @@ def test_the_skill_starts_with_new_then_audit_then_the_tests(generated: str) -> 
     steps = generated.split("## First steps", 1)[1].split("\n## ", 1)[0]
     commands = [line.split("#")[0].strip() for line in steps.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()]
     assert [c.split()[:2] for c in commands] == [["massgen-guide", "new"], ["massgen-guide", "new"],
-                                                 ["massgen-guide", "audit"], ["PYTHONPATH=.", "python"]]
+                                                 ["massgen-guide", "audit"], ["python", "-m"]]
     assert commands[1].endswith("--write") and commands[3].endswith("massgen/tests/test_NAME.py")
     assert all(f"- `{kind}`: " in steps for kind in scaffold_data().kinds)
