@@ -16,6 +16,7 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 import httpx
+from massgen.backend._streaming_buffer_mixin import StreamingBufferMixin
 from massgen.backend.base import FilesystemSupport, StreamChunk
 from massgen.backend.base_with_custom_tool_and_mcp import (
     CustomToolAndMCPBackend,
@@ -38,8 +39,11 @@ def _describe(exc: Exception) -> str:
 
 
 # --8<-- [start:init]
-class NimbusBackend(CustomToolAndMCPBackend):
-    """MassGen backend for the (fictional) Nimbus streaming API."""
+class NimbusBackend(StreamingBufferMixin, CustomToolAndMCPBackend):
+    """MassGen backend for the (fictional) Nimbus streaming API.
+
+    The mixin comes first, as in MassGen's API backends: it keeps the turn's text for
+    compression and retries."""
 
     DEFAULT_BASE_URL = "https://api.nimbus.example/v1"
     API_KEY_ENV = "NIMBUS_API_KEY"
@@ -72,6 +76,16 @@ class NimbusBackend(CustomToolAndMCPBackend):
 
     # --8<-- [end:client]
     # --8<-- [start:stream]
+    async def stream_with_tools(self, messages, tools, **kwargs):
+        """The turn's buffer: cleared at the start (kept on a compression retry), saved
+        at the end."""
+        self._clear_streaming_buffer(**kwargs)
+        try:
+            async for chunk in super().stream_with_tools(messages, tools, **kwargs):
+                yield chunk
+        finally:
+            self._finalize_streaming_buffer(agent_id=kwargs.get("agent_id"))
+
     async def _stream_with_custom_and_mcp_tools(
         self,
         current_messages: list[dict[str, Any]],
@@ -192,6 +206,7 @@ class NimbusBackend(CustomToolAndMCPBackend):
             kind = event.get("event")
             if kind == "thinking":
                 thinking = True
+                self._append_reasoning_to_buffer(event["delta"])
                 yield StreamChunk(
                     type="reasoning",
                     content=event["delta"],
@@ -202,6 +217,7 @@ class NimbusBackend(CustomToolAndMCPBackend):
                 if thinking:  # the first text after thinking closes the reasoning block
                     thinking = False
                     yield StreamChunk(type="reasoning_done", content="")
+                self._append_to_streaming_buffer(event["delta"])
                 yield StreamChunk(type="content", content=event["delta"])
             elif kind == "tool_use":
                 tool_calls.append(
@@ -221,6 +237,7 @@ class NimbusBackend(CustomToolAndMCPBackend):
                     event.get("usage"), all_params.get("model", "unknown")
                 )
                 if tool_calls:
+                    self._append_tool_call_to_buffer(tool_calls)
                     yield StreamChunk(type="tool_calls", tool_calls=tool_calls)
                 yield StreamChunk(type="done")
                 return
@@ -250,6 +267,7 @@ class NimbusBackend(CustomToolAndMCPBackend):
         self, updated_messages, call, result, tool_type
     ) -> None:
         text = getattr(result, "text", None) or str(result)
+        self._append_tool_to_buffer(call.get("name", ""), text)
         updated_messages.append(
             {"role": "tool", "tool_call_id": call.get("call_id", ""), "content": text}
         )
@@ -257,6 +275,7 @@ class NimbusBackend(CustomToolAndMCPBackend):
     def _append_tool_error_message(
         self, updated_messages, call, error_msg, tool_type
     ) -> None:
+        self._append_tool_to_buffer(call.get("name", ""), error_msg, is_error=True)
         updated_messages.append(
             {
                 "role": "tool",

@@ -22,6 +22,7 @@ from typing import Any
 
 SCENARIOS = ("text", "reasoning", "tool")
 FAULTS = ("send-error", "session-error", "crash", "stall")
+ANSWER = "Four. (the fake SDK's answer)"  # given through MassGen's new_answer tool
 
 
 class FakeSdkError(Exception):
@@ -124,7 +125,23 @@ class Session:
             self._emit(
                 Event("reasoning.delta", {"text": f"Turn {turn} needs a short answer."})
             )
-        if (
+        if scenario == "tool" and "new_answer" in self.tools:
+            # MassGen's workflow tools: vote once the prompt shows answers, else answer.
+            if "vote" in self.tools and "no answers available yet" not in prompt:
+                name, arguments = "vote", {
+                    "agent_id": "agent1",
+                    "reason": "the fake SDK votes for the first answer",
+                }
+            else:
+                name, arguments = "new_answer", {"content": ANSWER}
+            self._emit(
+                Event(
+                    "tool.request",
+                    {"id": f"tool_{turn}", "name": name, "arguments": arguments},
+                )
+            )
+            reply = ""
+        elif (
             scenario == "tool"
             and "get_weather" in self.tools
             and not prompt.startswith("[tool result]")

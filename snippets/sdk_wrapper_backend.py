@@ -13,6 +13,7 @@ import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
+from massgen.backend._streaming_buffer_mixin import StreamingBufferMixin
 from massgen.backend.base import FilesystemSupport, LLMBackend, StreamChunk
 from massgen.backend.capabilities import BackendCapabilities
 
@@ -34,8 +35,10 @@ CAPABILITIES = BackendCapabilities(
 
 
 # --8<-- [start:class]
-class FakeSdkBackend(LLMBackend):
-    """Stateful backend holding one SDK session per backend instance."""
+class FakeSdkBackend(StreamingBufferMixin, LLMBackend):
+    """Stateful backend holding one SDK session per backend instance.
+
+    The mixin comes first, as in MassGen's SDK backends."""
 
     def __init__(self, api_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(api_key, **kwargs)
@@ -76,6 +79,7 @@ class FakeSdkBackend(LLMBackend):
         await self._destroy_session()
         self._system_prompt = ""
         await self.client.stop()
+        self._clear_streaming_buffer()
 
     async def _destroy_session(self) -> None:
         if self.session is not None:
@@ -120,6 +124,7 @@ class FakeSdkBackend(LLMBackend):
         tools: list[dict[str, Any]],
         **kwargs: Any,
     ) -> AsyncGenerator[StreamChunk]:
+        self._clear_streaming_buffer(**kwargs)  # kept on a compression retry
         prompt = self._prompt_from(messages)
         if not prompt:
             yield StreamChunk(type="error", error="no user message to send to the SDK")
@@ -175,6 +180,7 @@ class FakeSdkBackend(LLMBackend):
         finally:
             if unsubscribe is not None:
                 unsubscribe()
+            self._finalize_streaming_buffer(agent_id=kwargs.get("agent_id"))
         if usage is not None:
             self._update_token_usage_from_api_response(usage, self.model)
         else:
@@ -188,8 +194,10 @@ class FakeSdkBackend(LLMBackend):
     def _chunk_from_event(self, event: Event) -> StreamChunk | None:
         if event.type == "message.delta":
             self.record_first_token()
+            self._append_to_streaming_buffer(event.data["text"])
             return StreamChunk(type="content", content=event.data["text"])
         if event.type == "reasoning.delta":
+            self._append_reasoning_to_buffer(event.data["text"])
             return StreamChunk(type="reasoning", reasoning_delta=event.data["text"])
         if event.type == "tool.request":
             call = {
@@ -200,6 +208,7 @@ class FakeSdkBackend(LLMBackend):
                     "arguments": json.dumps(event.data["arguments"]),
                 },
             }
+            self._append_tool_call_to_buffer([call])
             return StreamChunk(type="tool_calls", tool_calls=[call])
         return None  # events this backend does not surface
 

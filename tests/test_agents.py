@@ -100,3 +100,18 @@ def test_llms_helpers_turn_site_markdown_into_plain_markdown(tmp_path: Path) -> 
     assert llms_txt.description("# T\n\n!!! note\n    x\n\nFirst [one][a.b] here. Second.\n") == "First one here."
     assert llms_txt.expand_autodoc("::: no.such.Object\n    options:\n      members:\n        - m\n", lambda p: None) \
         == "`no.such.Object`\n`no.such.Object.m`"
+
+
+def test_the_skill_starts_with_new_then_audit_then_the_tests(generated: str) -> None:
+    """Issue 12: a coding agent's first steps are the scaffolder, the audit, the scaffolded tests (in that order),
+    before any reference material; every kind of the scaffold data is offered."""
+    from massgen_guide.scaffold.spec import scaffold_data
+
+    headings = [line for line in generated.splitlines() if line.startswith("## ")]
+    assert headings[:2] == ["## When to use", "## First steps"]
+    steps = generated.split("## First steps", 1)[1].split("\n## ", 1)[0]
+    commands = [line.split("#")[0].strip() for line in steps.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()]
+    assert [c.split()[:2] for c in commands] == [["massgen-guide", "new"], ["massgen-guide", "new"],
+                                                 ["massgen-guide", "audit"], ["python", "-m"]]
+    assert commands[1].endswith("--write") and commands[3].endswith("massgen/tests/test_NAME.py")
+    assert all(f"- `{kind}`: " in steps for kind in scaffold_data().kinds)

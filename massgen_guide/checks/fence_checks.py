@@ -140,8 +140,33 @@ def shell_commands(text: str) -> list[str]:
     return commands
 
 
-def check_shell_command(command: str, root: Path, source: MassGenSource) -> str:
-    """One problem sentence, or '' when the command names things that exist (or cannot be checked here)."""
+def scaffolded_paths(command: str) -> set[str]:
+    """The files a `massgen-guide new NAME --kind KIND ...` command creates (none for any other command)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return set()
+    if words[:2] != ["massgen-guide", "new"]:
+        return set()
+    from massgen_guide.cli import build_parser
+    from massgen_guide.errors import GuideError
+    from massgen_guide.scaffold.render import new_files
+    from massgen_guide.scaffold.spec import build_spec
+
+    try:
+        args = build_parser().parse_args(words[1:])
+        spec = build_spec(args.name, args.kind, provider=args.provider_name, env_var=args.env_var,
+                          base_url=args.base_url, models=args.models, prices=args.prices)
+    except (SystemExit, GuideError):
+        return set()  # reported by check_shell_command
+    return set(new_files(spec))
+
+
+def check_shell_command(command: str, root: Path, source: MassGenSource,
+                        created: set[str] | frozenset[str] = frozenset()) -> str:
+    """One problem sentence, or '' when the command names things that exist (or cannot be checked here).
+
+    `created`: MassGen paths an earlier command of the same block wrote (`massgen-guide new`), which exist then."""
     try:
         words = shlex.split(re.sub(r"\$\([^)]*\)", "SUBSTITUTED", command))  # a $(...) stands for one word
     except ValueError as exc:
@@ -172,12 +197,22 @@ def check_shell_command(command: str, root: Path, source: MassGenSource) -> str:
         return check_path(words[1], root, source)
     if head == "pytest" or words[:3] == ["python", "-m", "pytest"]:
         paths = [w for w in words[1:] if not w.startswith("-") and (w.endswith(".py") or "/" in w)]
-        return next((p for p in (check_path(w.split("::")[0], root, source) for w in paths) if p), "")
+        return next((p for p in (check_path(w.split("::")[0], root, source) for w in paths
+                                 if w.split("::")[0] not in created) if p), "")
     if head == "massgen":
         return ""  # MassGen's console script; its flags are checked by the claims checker where named in prose
     if head in {"pip", "pipx", "pre-commit", "git", "cd", "export", "ls", "cat"} or words[1:3] == ["-m", "pip"]:
         return ""
     return f"unknown command {head!r}"
+
+
+def check_shell_block(text: str, root: Path, source: MassGenSource) -> list[str]:
+    """The problems of a shell block's commands, in order; a `massgen-guide new` creates files for the later ones."""
+    problems, created = [], set()
+    for command in shell_commands(text):
+        problems.append(check_shell_command(command, root, source, created))
+        created |= scaffolded_paths(command)
+    return [p for p in problems if p]
 
 
 def check_path(path: str, root: Path, source: MassGenSource) -> str:
@@ -198,7 +233,7 @@ def validate(fence: Fence, root: Path, source: MassGenSource,
     if fence.lang == "toml":
         return validate_toml(text, fence.title, source)
     if fence.lang in SHELL_LANGS:
-        return [p for p in (check_shell_command(c, root, source) for c in shell_commands(text)) if p]
+        return check_shell_block(text, root, source)
     return [f"no validator for {fence.lang!r}"]
 
 

@@ -36,7 +36,8 @@ MAX_LINES = 300
 SKILL_NAME = "massgen-backend-integrator"
 SKILL_DESCRIPTION = (
     "Integrate a new LLM backend (provider) into MassGen, or audit an existing one for missing integration "
-    "points. Gives the base-class decision, the StreamChunk contract, the full checklist and the audit command, "
+    "points. Gives the scaffold command (massgen-guide new), the base-class decision, the StreamChunk contract, "
+    "the full checklist and the audit command, "
     "with deep links into the MassGen Backend Integrator Guide."
 )
 
@@ -161,6 +162,10 @@ def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> st
         "- Auditing an existing backend for missing integration points (`massgen-guide audit TYPE`).",
         "- Finding which of the ~15 files a backend change touches.",
         "",
+        "## First steps",
+        "",
+        *first_steps(base),
+        "",
         "## Choose the base class",
         "",
         *base_class_lines(base),
@@ -221,6 +226,28 @@ def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> st
     if count > MAX_LINES:
         raise GuideError(f"skill: the generated SKILL.md has {count} lines, over the limit of {MAX_LINES}")
     return text
+
+
+def first_steps(base: str) -> list[str]:
+    """Scaffold, audit, test: the three commands a new integration starts with (kinds from data/scaffold.yaml)."""
+    from massgen_guide.scaffold.spec import scaffold_data
+
+    kinds = scaffold_data().kinds
+    return [
+        "In the MassGen checkout, with `massgen-guide` installed (see *Audit your work* below):",
+        "",
+        "```bash",
+        f"massgen-guide new NAME --kind {'|'.join(kinds)}   # a diff; nothing written",
+        "massgen-guide new NAME --kind KIND --write   # every file of the integration, or none",
+        "massgen-guide audit NAME                     # exit 0: every required point passes",
+        "python -m pytest massgen/tests/test_NAME.py  # the scaffolded offline tests (python -m: . on sys.path)",
+        "```",
+        "",
+        *[f"- `{kind}`: {info.title}." for kind, info in kinds.items()],
+        "",
+        f"Then adapt the backend to your provider's wire format ([Scaffold a backend]({page_url(base, 'scaffold.md')})); "
+        "the sections below say what each part must do.",
+    ]
 
 
 def links_of(text: str) -> list[str]:

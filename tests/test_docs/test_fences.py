@@ -13,6 +13,7 @@ from massgen_guide.checks.fence_checks import (
     OPTED_OUT,
     RUN,
     VALIDATED,
+    check_shell_block,
     check_shell_command,
     classify,
     docs_fences,
@@ -120,6 +121,15 @@ def test_shell_commands_must_exist() -> None:
     assert check_shell_command("uv run pytest massgen/tests/test_nope.py", ROOT, source) == \
         f"massgen/tests/test_nope.py does not exist in MassGen {source.version}"
     assert check_shell_command("frobnicate --all", ROOT, source) == "unknown command 'frobnicate'"
+
+
+def test_a_test_file_written_by_massgen_guide_new_earlier_in_the_block_exists() -> None:
+    source = current_source()
+    missing = [f"massgen/tests/test_acme.py does not exist in MassGen {source.version}"]
+    new, run = "massgen-guide new acme --kind custom-api --write", "python -m pytest massgen/tests/test_acme.py"
+    assert check_shell_block(f"{new}\n{run}\n", ROOT, source) == []
+    assert check_shell_block(f"{run}\n{new}\n", ROOT, source) == missing
+    assert check_shell_block(f"{new.replace('acme', 'zeta')}\n{run}\n", ROOT, source) == missing
 
 
 def test_summary_line_counts_every_kind() -> None:

@@ -47,6 +47,8 @@ def test_stream_reasoning_text_and_tool_call(quiet_massgen: Any, fake_provider: 
         ("done", None),
     ]
     assert chunks[0].reasoning_delta == "Looking up"
+    buffer = backend._get_streaming_buffer()  # StreamingBufferMixin: what MassGen's retries read
+    assert "\n[Reasoning]\nLooking up" in buffer and "Let me check." in buffer and "get_weather" in buffer
     assert (backend.token_usage.input_tokens, backend.token_usage.output_tokens) == (21, 9)
     [call] = backend.get_api_call_history()
     assert (call.success, call.model, call.backend_name) == (True, "nimbus-1", "Nimbus")

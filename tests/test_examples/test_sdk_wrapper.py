@@ -50,9 +50,12 @@ def test_text_turn_exact_chunks_usage_and_timing(sdk_backend) -> None:
 
 
 def test_reasoning_turn(sdk_backend) -> None:
-    chunks = asyncio.run(turn(sdk_backend(scenario="reasoning"), [{"role": "user", "content": "hi"}]))
+    backend = sdk_backend(scenario="reasoning")
+    chunks = asyncio.run(turn(backend, [{"role": "user", "content": "hi"}]))
     assert chunks[0] == {"type": "reasoning", "reasoning_delta": "Turn 1 needs a short answer."}
     assert [c["type"] for c in chunks[1:]] == ["content", "content", "content", "done"]
+    # StreamingBufferMixin: the turn's reasoning and text, what MassGen's retries read
+    assert backend._get_streaming_buffer() == "\n[Reasoning]\nTurn 1 needs a short answer.Turn 1: hi"
 
 
 def test_tool_call_then_tool_result_in_the_same_session(sdk_backend) -> None:

@@ -83,3 +83,37 @@ def test_orchestrator_level_explanations_are_held_to_it(installed_facts) -> None
     orchestrator_level = [v for v, text in explanations.chunk_explanations().types.items()
                           if text.startswith(explanations.ORCHESTRATOR_LEVEL)]
     assert "agent_restart" in orchestrator_level and "token_usage_update" in orchestrator_level
+
+
+def _reasoning_done_keywords(module: Path) -> list[set[str]]:
+    """The keywords of each `reasoning_done` chunk constructed in a MassGen module (read, not imported)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and any(
+                k.arg == "type" and ("REASONING_DONE" in ast.unparse(k.value) or ast.unparse(k.value) == "'reasoning_done'")
+                for k in node.keywords):
+            found.append({k.arg for k in node.keywords if k.arg} | {f"{k.arg}={ast.unparse(k.value)}" for k in node.keywords
+                                                                   if k.arg == "content"})
+    return found
+
+
+def test_reasoning_done_text_is_as_the_backends_send_it() -> None:
+    """chunk_types.yaml says ResponseBackend fills `reasoning_text` on `reasoning_done` and ChatCompletionsBackend
+    sends an empty `content` without it; the two examples that emit it follow one each."""
+    from massgen_guide.source.selection import installed_package_dir
+
+    backend = installed_package_dir() / "backend"
+    response = _reasoning_done_keywords(backend / "response.py")
+    assert response and all("reasoning_text" in kw for kw in response)
+    chat = _reasoning_done_keywords(backend / "chat_completions.py")
+    assert chat and all("reasoning_text" not in kw and "content=''" in kw for kw in chat)
+    snippets = Path(__file__).parents[2] / "snippets"
+    cli, custom = (_reasoning_done_keywords(snippets / f) for f in ("cli_wrapper_backend.py", "custom_api_backend.py"))
+    assert cli and all("reasoning_text" in kw for kw in cli)
+    assert custom and all("content=''" in kw and "reasoning_text" not in kw for kw in custom)
+    text = yaml.safe_load((Path(__file__).parents[2] / "massgen_guide/data/chunk_types.yaml").read_text())
+    said = " ".join(text["types"]["reasoning_done"].split())
+    assert "`ResponseBackend` puts the whole reasoning into `reasoning_text`" in said
+    assert "`ChatCompletionsBackend` sends the chunk with an empty `content` and no `reasoning_text`" in said

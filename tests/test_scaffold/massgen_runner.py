@@ -8,6 +8,11 @@ first on sys.path: the third-party dependencies are imported once. Imports only 
     python massgen_runner.py ROOT::TEST_FILE[,TEST_FILE...] ...
 
 Prints one line per copy: `RESULT <root> <pytest exit code>`.
+
+    python massgen_runner.py --massgen-cli ARGS...
+
+runs the `massgen` command (what its console script runs: `sys.exit(massgen.cli.cli_main())`) with ARGS, under the
+same 127.0.0.1-only guard; MassGen comes from PYTHONPATH.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ def main(argv: list[str]) -> int:
         forget_massgen()
         sys.path.insert(0, root)
         try:
-            code = int(pytest.main(["-q", "-x", "-rp", "-p", "no:cacheprovider", "-p", "no:langsmith_plugin",
+            code = int(pytest.main(["-q", "-x", "-rpfE", "-p", "no:cacheprovider", "-p", "no:langsmith_plugin",
                                     "-p", "no:textual-snapshot", "-p", "no:syrupy", "--rootdir", root,
                                     *tests.split(",")]))
         finally:
@@ -55,4 +60,9 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--massgen-cli"]:
+        sys.argv = ["massgen", *sys.argv[2:]]
+        from massgen.cli import cli_main
+
+        sys.exit(cli_main())
     raise SystemExit(main(sys.argv[1:]))

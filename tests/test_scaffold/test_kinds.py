@@ -8,6 +8,7 @@ in a subprocess with PYTHONPATH at the copy, so this module never imports MassGe
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -18,8 +19,10 @@ import pytest
 
 from massgen_guide.audit.auditor import run_audit, source_for
 from massgen_guide.audit.results import MISSING, PASS
+from massgen_guide.scaffold.render import strip_markers
+from massgen_guide.scaffold.spec import SNIPPETS, build_spec
 
-from .conftest import KINDS, PRICE, git, git_copy, run_new
+from .conftest import KINDS, PRICE, git, linked_copy, run_new
 
 EXPECTED = {
     # kind: (files created, files edited, points that must PASS)
@@ -27,11 +30,11 @@ EXPECTED = {
                                  "auth-env-var", "pricing", "tests", "example-configs", "config-validation"}),
     "custom-api": (5, 8, {"create-backend", "capabilities", "export", "listed-for-api-key-backends", "auth-env-var",
                           "pricing", "formatter", "api-params-handler", "formatter-export", "handler-export",
-                          "excluded-params-test", "tests", "example-configs"}),
+                          "excluded-params-test", "tests", "example-configs", "streaming-buffer"}),
     "cli-wrapper": (4, 5, {"create-backend", "capabilities", "export", "pricing", "stateful-contract", "tests",
                            "streaming-buffer", "example-configs"}),
     "sdk-wrapper": (4, 4, {"create-backend", "capabilities", "export", "pricing", "stateful-contract", "tests",
-                           "example-configs"}),
+                           "streaming-buffer", "example-configs"}),
 }
 MASSGEN_TESTS = ("test_backend_capabilities.py", "test_api_params_exclusion.py", "test_config_validator.py",
                  "test_excluded_params_single_source.py")
@@ -58,24 +61,80 @@ def snapshot(root: Path) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def copies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Path, str, float]]:
-    """kind -> (kind, root, output, seconds) after `new acme --kind KIND --price ... --write` into a fresh copy."""
+def new(*args: str) -> tuple[str, float]:
+    """`massgen-guide new ARGS` in-process; (stdout, seconds); fails the test unless it exits 0."""
     import contextlib
     import io
 
     from massgen_guide.cli import main
 
+    stdout, stderr = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["new", *args])
+    assert code == 0, stderr.getvalue()
+    return stdout.getvalue(), time.perf_counter() - start
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory: pytest.TempPathFactory, massgen_base: Path) -> dict[str, tuple[str, Path, str, float]]:
+    """kind -> (kind, root, output, seconds) after `new acme --kind KIND --price ... --write` into a fresh copy."""
     out = {}
     for kind in KINDS:
-        root = git_copy(tmp_path_factory.mktemp(kind), python_only=False)
-        stdout, stderr = io.StringIO(), io.StringIO()
-        start = time.perf_counter()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            code = main(["new", "acme", "--kind", kind, "--massgen", str(root), "--price", PRICE, "--write"])
-        assert code == 0, stderr.getvalue()
-        out[kind] = (kind, root, stdout.getvalue(), time.perf_counter() - start)
+        root = linked_copy(massgen_base, tmp_path_factory.mktemp(kind) / "MassGen")
+        out[kind] = (kind, root, *new("acme", "--kind", kind, "--massgen", str(root), "--price", PRICE, "--write"))
     return out
+
+
+# The MassGen-side checks run on ONE copy holding a backend of every kind and the four worked examples scaffolded
+# under their own names (one MassGen import for all): type -> (kind, extra arguments, the fake's final answer).
+HTTP_ANSWER = "The answer is 42."
+BACKENDS = {
+    "acme_openai": ("openai-compatible", (), HTTP_ANSWER),
+    "acme_custom": ("custom-api", (), HTTP_ANSWER),
+    "acme_cli": ("cli-wrapper", (), "Four. (the fake CLI's answer)"),
+    "acme_sdk": ("sdk-wrapper", (), "Four. (the fake SDK's answer)"),
+    "skyline": ("openai-compatible", (), HTTP_ANSWER),
+    "nimbus": ("custom-api", (), HTTP_ANSWER),
+    "fake_cli": ("cli-wrapper", ("--provider-name", "Fake CLI"), "Four. (the fake CLI's answer)"),
+    "fake_sdk": ("sdk-wrapper", ("--provider-name", "Fake SDK"), "Four. (the fake SDK's answer)"),
+}
+RUNS = {  # run id -> the two agents' backend types
+    "acme_openai": ["acme_openai", "acme_openai"], "acme_custom": ["acme_custom", "acme_custom"],
+    "acme_sdk": ["acme_sdk", "acme_sdk"], "skyline": ["skyline", "skyline"], "nimbus": ["nimbus", "nimbus"],
+    "fake_sdk": ["fake_sdk", "fake_sdk"],
+    # A CLI-wrapper turn starts two Python processes (the fake CLI, MassGen's workflow MCP server): one run with
+    # an agent on each CLI-wrapper backend costs half of two runs.
+    "acme_cli+fake_cli": ["acme_cli", "fake_cli"],
+}
+EXAMPLES = {"skyline": "openai_compatible_backend.py", "nimbus": "custom_api_backend.py",
+            "fake_cli": "cli_wrapper_backend.py", "fake_sdk": "sdk_wrapper_backend.py"}
+
+
+@pytest.fixture(scope="module")
+def combined(tmp_path_factory: pytest.TempPathFactory, massgen_base: Path) -> Path:
+    root = linked_copy(massgen_base, tmp_path_factory.mktemp("combined") / "MassGen")
+    for name, (kind, extra, _) in BACKENDS.items():
+        new(name, "--kind", kind, "--massgen", str(root), *extra, "--write")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", f"new {name}")
+    return root
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_an_example_scaffolded_under_its_own_name_is_the_example(combined: Path, name: str) -> None:
+    """The backend module written for an example's own name is the example file itself: section and annotation
+    markers stripped, and only the kind's `rewrites:` (data/scaffold.yaml: the lines that differ inside MassGen,
+    such as imports of sibling snippet files) applied."""
+    kind_name, extra, _ = BACKENDS[name]
+    spec = build_spec(name, kind_name, provider=extra[-1] if extra else None)
+    expected = strip_markers((SNIPPETS / EXAMPLES[name]).read_text(encoding="utf-8"))
+    for old, new_text in spec.kind.rewrites.items():  # (rewrites apply to every file of the kind)
+        expected = expected.replace(old, spec.fill(new_text))
+    written = (combined / f"massgen/backend/{name}.py").read_text(encoding="utf-8")
+    if name == "fake_cli":  # the example's FAKE_CLI constant is spelled {NAME}_CLI in a scaffold
+        written = written.replace("FAKE_CLI_CLI", "FAKE_CLI")
+    assert written == expected
 
 
 @pytest.fixture(params=KINDS)
@@ -137,29 +196,42 @@ def test_dry_run_prints_the_diff_and_writes_nothing(scaffolded, capsys, tmp_path
     assert snapshot(root) == before
 
 
-def test_scaffolded_and_massgen_registry_tests_pass_on_every_copy(copies, tmp_path) -> None:
-    """MassGen's interpreter, PYTHONPATH at each copy: the scaffolded tests, MassGen's registry tests, its
-    config validation of the scaffolded configs and (openai-compatible) a real two-agent orchestrator run (one subprocess for the four copies, see massgen_runner.py)."""
-    args = []
-    for kind, root, _, _ in copies.values():
-        check = tmp_path / f"test_config_{kind.replace('-', '_')}.py"
-        check.write_text(CONFIG_CHECK.format(folder=str(root / "massgen/configs/providers/acme")))
-        tests = [str(root / "massgen/tests/test_acme.py"), *(str(root / "massgen/tests" / t) for t in MASSGEN_TESTS),
-                 str(check)]
-        if kind == "openai-compatible":  # a real multi-agent run on the new backend (see orchestrator_check.py)
-            run = tmp_path / "test_orchestrator_acme.py"  # outside this repository: no conftest of ours applies
-            run.write_text(Path(__file__).with_name("orchestrator_check.py").read_text(encoding="utf-8"))
-            tests.append(str(run))
-        args.append(f"{root}::{','.join(tests)}")
+def test_scaffolded_tests_massgen_registry_tests_and_orchestrator_runs_pass(combined: Path, tmp_path: Path) -> None:
+    """MassGen's interpreter, PYTHONPATH at the combined copy, one subprocess: the eight scaffolded backends' own
+    tests, MassGen's registry tests, its config validation of the scaffolded configs, and for each of the eight a
+    real two-agent orchestrator run (orchestrator_check.py), one of them through MassGen's command line in
+    automation mode. Nothing of MassGen is patched: the backends are registered by the scaffolded code."""
+    check = tmp_path / "test_config_scaffolded.py"
+    check.write_text(CONFIG_CHECK.format(folder=str(combined / "massgen/configs/providers")).replace(
+        'glob("*.yaml")', 'glob("*/*.yaml")'))
+    run = tmp_path / "test_orchestrator_scaffolded.py"  # outside this repository: no conftest of ours applies
+    run.write_text(Path(__file__).with_name("orchestrator_check.py").read_text(encoding="utf-8"))
+    tests = [*(str(combined / f"massgen/tests/test_{name}.py") for name in BACKENDS),
+             *(str(combined / "massgen/tests" / t) for t in MASSGEN_TESTS), str(check), str(run)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "MASSGEN_SOURCE"))}
     env.pop("PYTHONPATH", None)
     timings = tmp_path / "timings.txt"
     env["SCAFFOLD_TIMINGS"] = str(timings)
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("massgen_runner.py")), *args],
+    env["SCAFFOLD_ORCHESTRATOR"] = json.dumps(
+        [{"id": run_id, "kind": BACKENDS[types[0]][0], "types": types, "answer": BACKENDS[types[0]][2]}
+         for run_id, types in RUNS.items()])
+    env["SCAFFOLD_AUTOMATION"] = "acme_openai"
+    env["SCAFFOLD_RUNNER"] = str(Path(__file__).with_name("massgen_runner.py"))
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("massgen_runner.py")),
+                           f"{combined}::{','.join(tests)}"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    elapsed = time.perf_counter() - start
     results = [line.split() for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert [(Path(root).name, code) for _, root, code in results] == \
-        [(root.name, "0") for _, root, _, _ in copies.values()], done.stdout[-6000:] + done.stderr[-2000:]
-    assert "::test_two_agents_answer_vote_and_agree" in done.stdout  # its line in the -rp summary
-    orchestrator = float(timings.read_text().split()[-1])
-    assert orchestrator < 60
+    failures = done.stdout[done.stdout.find("= FAILURES ="):][:8000] if "= FAILURES =" in done.stdout else ""
+    assert [code for _, _, code in results] == ["0"], (failures or done.stdout[-8000:]) + done.stderr[-3000:]
+    passed = [line for line in done.stdout.splitlines() if line.startswith("PASSED ")]
+    for run_id in RUNS:
+        assert any(line.endswith(f"::test_two_agents_answer_vote_and_agree[{run_id}]") for line in passed), run_id
+    assert any("::test_the_massgen_command_line_in_automation_mode" in line for line in passed)
+    runs = dict(line.rsplit(" ", 1) for line in timings.read_text().splitlines())
+    assert len(runs) == len(RUNS) + 1, runs
+    artifacts = Path(os.environ.get("GUIDE_ARTIFACTS") or Path(os.environ["MASSGEN_GUIDE_TEST_TMP"]) / "artifacts")
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "orchestrator-timings.txt").write_text(
+        timings.read_text() + f"subprocess total {elapsed:.2f}\n", encoding="utf-8")
