@@ -115,6 +115,10 @@ def _backend(run: dict, agent: str, server, tmp_path: Path, monkeypatch) -> dict
         backend["base_url"] = f"http://127.0.0.1:{server.server_address[1]}/v1"
     elif run["kind"] == "cli-wrapper":
         backend.update(scenario="tool", idle_timeout=120.0)
+        if agent == "agent1":
+            # A workspace, and MassGen's command_line server for the shell work the wrapper denies its CLI:
+            # the fake CLI saves its answer file through execute_command (it refuses its own, denied shell).
+            backend.update(cwd=f"workspace_{agent}", enable_mcp_command_line=True)
     else:
         backend["scenario"] = "tool"
     return backend
@@ -134,6 +138,8 @@ def test_two_agents_answer_vote_and_agree(run: dict, server, tmp_path: Path, mon
     config = {"agents": [{"id": agent, "backend": _backend(run, agent, server, tmp_path, monkeypatch)}
                          for agent in AGENTS],
               "ui": {"display_type": "simple", "logging_enabled": False}}
+    if run["kind"] == "cli-wrapper":  # snapshots of answers, and the temporary workspaces where agents see them
+        config["orchestrator"] = {"snapshot_storage": "snapshots", "agent_temporary_workspace": "temp_workspaces"}
     start = time.perf_counter()
     result = asyncio.run(asyncio.wait_for(
         massgen.run(query="What is 2+2?", config_dict=config, enable_filesystem=False), timeout=180))
@@ -148,6 +154,14 @@ def test_two_agents_answer_vote_and_agree(run: dict, server, tmp_path: Path, mon
         assert server.tool_lists and all("new_answer" in names for names in server.tool_lists[:2])
     # (cli-wrapper: the fake CLI answers and votes only by calling MassGen's workflow MCP server, so the answer
     # and the votes above are that route's proof)
+    if run["kind"] == "cli-wrapper":
+        # The answer file agent1's CLI saved through MassGen's command_line server reached the view of the
+        # answers an agent votes from; the wrapper's own folder did not: the scaffolder added it to the
+        # filesystem manager's workspace-metadata and snapshot-exclusion sets.
+        views = sorted((tmp_path / "temp_workspaces").rglob("answer.txt"))
+        assert views and views[0].read_text(encoding="utf-8") == run["answer"], views
+        leaked = [p for name in run["types"] for p in (tmp_path / "temp_workspaces").rglob(f".{name}")]
+        assert leaked == []
     assert result["usage"]["prompt_tokens"] > 0
     assert elapsed < 120
 

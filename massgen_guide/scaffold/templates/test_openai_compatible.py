@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
 from massgen.backend.capabilities import BACKEND_CAPABILITIES
 from massgen.cli.backends import create_backend
 from massgen.cli.config_loading import ConfigurationError

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+
 from massgen.backend.capabilities import BACKEND_CAPABILITIES
 from massgen.cli.backends import create_backend
 
