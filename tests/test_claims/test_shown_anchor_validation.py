@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from massgen_guide.mkdocs_hooks import on_page_content
+from massgen_guide.site.hooks import on_page_content
 
 PAGE_HTML = ('<p>x</p><div class="language-python highlight"><pre><span></span>'
              '<code><span class="c1"># shows: retry</span>\nassert 1</code></pre></div>'
