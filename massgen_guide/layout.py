@@ -23,7 +23,9 @@ SHARED = frozenset({"errors", "paths", "md_text", "site_urls", "progress", "__in
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "source": frozenset(),
     "facts": frozenset({"source"}),
-    "checks": frozenset({"source", "facts", "cli"}),  # fence_checks validates shell fences with the CLI's parser
+    # fence_checks validates the pages' shell fences with the command line's parser, and knows which files a
+    # `massgen-guide new` earlier in the same block writes (function-level imports, no import-time cycle)
+    "checks": frozenset({"source", "facts", "cli", "scaffold"}),
     "audit": frozenset({"source", "facts", "checks"}),
     "scaffold": frozenset({"source", "facts", "audit"}),
     "site": frozenset({"source", "facts", "checks", "audit", "scaffold"}),
