@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from massgen_guide.checks.claims.classify import Reference, classify
-from massgen_guide.checks.claims.markdown import iter_prose_lines
+from massgen_guide.checks.claims.markdown import CODE_SPAN_RE, iter_prose_lines
 
 BEHAVIOUR_PAGES = ("phases/", "patterns/", "choose-base-class.md")
 VERBS = (
@@ -45,7 +45,6 @@ VERBS = (
 counted; "default" counts as a noun too ("the default is `None`")."""
 _VERB_WORDS = frozenset(word for group in VERBS for word in group.split())
 _WORD_RE = re.compile(r"[A-Za-z]+")
-_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _BREAK_RE = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|!!!|\?\?\?|#|\||<!--|</?div|</?details|===)")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\[\"'(*\x00])")
 _ABBREV_RE = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf)\.$")
@@ -172,14 +171,14 @@ def _table_header_rows(markdown: str) -> set[int]:
 def names_massgen(text: str) -> bool:
     if "[[claim:" in text or "[[fact:" in text:
         return True
-    for match in _CODE_RE.finditer(text):
+    for match in CODE_SPAN_RE.finditer(text):
         if any(isinstance(item, Reference) for item in classify(match.group(2), text)):
             return True
     return False
 
 
 def is_behavioural(text: str) -> bool:
-    prose = _CODE_RE.sub(" ", re.sub(r"\[\[(claim|shown-by|fact):[^\]]*\]\]", " ", text))
+    prose = CODE_SPAN_RE.sub(" ", re.sub(r"\[\[(claim|shown-by|fact):[^\]]*\]\]", " ", text))
     return any(word.lower() in _VERB_WORDS for word in _WORD_RE.findall(prose))
 
 
