@@ -7,7 +7,7 @@ import ast
 from typing import Any
 
 from massgen_guide.audit.code_reading import literal_ok
-from massgen_guide.audit.results import Context, Outcome, memo
+from massgen_guide.audit.results import Context, Outcome, memo, unreadable
 from massgen_guide.facts.ast_reading import code_strings, compared_types
 from massgen_guide.facts.checklist import Check
 from massgen_guide.facts.tree import Evidence, Tree
@@ -79,7 +79,7 @@ def check_export(ctx: Context, check: Check) -> Outcome:
     rel = "massgen/backend/__init__.py"
     module = ctx.tree.module(rel)
     if module is None:
-        return Outcome(None if rel in ctx.tree.broken else False, [], f"{rel} " + ("has a syntax error" if rel in ctx.tree.broken else "is missing"))
+        return unreadable(ctx, rel)
     if ctx.info is None:
         return ctx.class_unknown()
     name = ctx.info.name
@@ -152,8 +152,7 @@ def check_config_validator(ctx: Context, check: Check) -> Outcome:
     rel = "massgen/config_validator.py"
     module = ctx.tree.module(rel)
     if module is None:
-        return Outcome(None if rel in ctx.tree.broken else False, [],
-                       f"{rel} " + ("has a syntax error" if rel in ctx.tree.broken else "is missing"))
+        return unreadable(ctx, rel)
     func, gate, ifs = memo(ctx, ("validator",), lambda: _validator_parts(module))
     if func is None:
         return Outcome(False, [], f"no _validate_backend in {rel}")
@@ -182,7 +181,7 @@ def check_docker_network_rule(ctx: Context, check: Check) -> Outcome:
     rel = "massgen/config_validator.py"
     module = ctx.tree.module(rel)
     if module is None:
-        return Outcome(None if rel in ctx.tree.broken else False, [], f"{rel} unavailable")
+        return unreadable(ctx, rel, "unavailable", "unavailable")
     for types, if_line, rule_line in memo(ctx, ("network-rules",), lambda: _network_rules(ctx.tree, rel, module)):
         if ctx.backend_type in types:
             return Outcome(True, [Evidence(rel, if_line, f'rule for "{ctx.backend_type}"'),

@@ -16,7 +16,7 @@ from massgen_guide.audit.code_reading import (
     method_node,
     strings_in,
 )
-from massgen_guide.audit.results import Context, Outcome, memo
+from massgen_guide.audit.results import Context, Outcome, memo, unreadable
 from massgen_guide.facts.ast_reading import statements
 from massgen_guide.facts.checklist import Check
 from massgen_guide.facts.tree import Evidence, Tree
@@ -40,7 +40,7 @@ def check_pricing(ctx: Context, check: Check) -> Outcome:
     rel = "massgen/token_manager/token_manager.py"
     module = ctx.tree.module(rel)
     if module is None:
-        return Outcome(None if rel in ctx.tree.broken else False, [], f"{rel} unavailable")
+        return unreadable(ctx, rel, "unavailable", "unavailable")
     keys, normalize = memo(ctx, ("pricing",), lambda: _pricing_tables(module))
     provider, prov_ev = _provider_name(ctx)
     if provider is None:
@@ -287,8 +287,7 @@ def check_class_listed(ctx: Context, check: Check) -> Outcome:
     cls = match.group(1) if match else ""
     module = ctx.tree.module(rel)
     if module is None:
-        return Outcome(None if rel in ctx.tree.broken else False, [],
-                       f"{rel} " + ("has a syntax error" if rel in ctx.tree.broken else "does not exist"))
+        return unreadable(ctx, rel, "does not exist")
     for node in module.body:
         target, value = _listed_assignment(node, list_name)
         if not target or value is None:

@@ -111,6 +111,14 @@ class Context:
         return Outcome(False, [], "no backend class found for this type")
 
 
+def unreadable(ctx: Context, rel: str, missing: str = "is missing", broken: str = "has a syntax error") -> Outcome:
+    """The outcome of a check whose module `rel` cannot be read: cannot check (None) when it has a syntax error,
+    missing (False) when it is absent."""
+    if rel in ctx.tree.broken:
+        return Outcome(None, [], f"{rel} {broken}")
+    return Outcome(False, [], f"{rel} {missing}")
+
+
 def memo(ctx_or_tree: "Context | Tree", key: tuple, compute: Callable[[], Any]) -> Any:
     tree = ctx_or_tree.tree if isinstance(ctx_or_tree, Context) else ctx_or_tree
     if key not in tree.memo:
