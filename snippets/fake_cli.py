@@ -121,14 +121,16 @@ async def call_mcp_tool(server: dict, pick) -> tuple[str, dict, str]:
 
 
 def workflow_call(prompt: str):
-    """Vote for the first answer once the prompt shows answers, else answer."""
+    """Vote for the lowest-numbered agent whose answer the prompt shows (MassGen
+    labels each answer <agentN.M>; a vote for an agent not shown is refused), else
+    answer."""
 
     def pick(schemas: dict) -> tuple[str, dict]:
-        agent_ids = schemas.get("vote", {}).get("properties", {}).get("agent_id", {})
-        choices = agent_ids.get("enum") or ["agent1"]
-        if "vote" in schemas and "no answers available yet" not in prompt:
-            reason = "the fake CLI votes for the first answer"
-            return "vote", {"agent_id": choices[0], "reason": reason}
+        shown = re.findall(r"<agent(\d+)\.\d+>", prompt)
+        if "vote" in schemas and shown:
+            reason = "the fake CLI votes for the first answer shown"
+            agent_id = f"agent{min(shown, key=int)}"
+            return "vote", {"agent_id": agent_id, "reason": reason}
         return "new_answer", {"content": ANSWER}
 
     return pick

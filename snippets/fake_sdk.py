@@ -126,11 +126,13 @@ class Session:
                 Event("reasoning.delta", {"text": f"Turn {turn} needs a short answer."})
             )
         if scenario == "tool" and "new_answer" in self.tools:
-            # MassGen's workflow tools: vote once the prompt shows answers, else answer.
-            if "vote" in self.tools and "no answers available yet" not in prompt:
+            # MassGen's workflow tools: vote for the lowest-numbered agent whose
+            # answer the prompt shows (labelled <agentN.M>), else answer.
+            shown = re.findall(r"<agent(\d+)\.\d+>", prompt)
+            if "vote" in self.tools and shown:
                 name, arguments = "vote", {
-                    "agent_id": "agent1",
-                    "reason": "the fake SDK votes for the first answer",
+                    "agent_id": f"agent{min(shown, key=int)}",
+                    "reason": "the fake SDK votes for the first answer shown",
                 }
             else:
                 name, arguments = "new_answer", {"content": ANSWER}

@@ -6,7 +6,8 @@ MassGen, pytest and the standard library.
 
 `SCAFFOLD_ORCHESTRATOR` (JSON) lists the runs: `{"id": ..., "kind": ..., "types": [agent1's, agent2's],
 "answer": ...}`. Two agents on those types coordinate through MassGen's workflow tools: each answers with
-`new_answer` while no answer is in its context, then votes for agent1; the final answer is the fake's answer.
+`new_answer` while no answer is in its context, then votes for the lowest-numbered agent whose answer it is
+shown (agent1 once both have answered); the final answer is the fake's answer.
 The fakes:
 - openai-compatible: a chat-completions SSE server on 127.0.0.1;
 - custom-api: an NDJSON server on 127.0.0.1 in the custom-API example's wire format;
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -33,10 +35,13 @@ AUTOMATION = os.environ.get("SCAFFOLD_AUTOMATION", "")
 HTTP_ANSWER = "The answer is 42."
 
 
-def _decide(tool_names: list[str], request_text: str) -> tuple[str, dict] | None:
-    """The fake model: vote once an answer is in the context, else answer; None: plain text."""
-    if "vote" in tool_names and HTTP_ANSWER in request_text:
-        return "vote", {"agent_id": "agent1", "reason": "it is right"}
+def _decide(tool_names: list[str], user_text: str) -> tuple[str, dict] | None:
+    """The fake model: vote for the lowest-numbered agent whose answer the user messages show (MassGen labels
+    each `<agentN.M>`; a vote for an agent whose answer is not shown is refused and retried), else answer; None:
+    plain text."""
+    shown = re.findall(r"<agent(\d+)\.\d+>", user_text)
+    if "vote" in tool_names and shown:
+        return "vote", {"agent_id": f"agent{min(shown, key=int)}", "reason": "it is right"}
     if "new_answer" in tool_names:
         return "new_answer", {"content": HTTP_ANSWER}
     return None
@@ -80,7 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         names = [t.get("name") or t.get("function", {}).get("name") for t in body.get("tools") or []]
         self.server.tool_lists.append(names)
-        call = _decide(names, json.dumps(body.get("messages")))
+        users = [m for m in body.get("messages") or [] if m.get("role") == "user"]
+        call = _decide(names, json.dumps(users))
         ndjson = self.path.endswith("/generate")  # the custom-API example's endpoint
         payload = (_ndjson if ndjson else _sse)(body, call, len(self.server.tool_lists))
         self.send_response(200)
