@@ -174,8 +174,9 @@ def discover(package_dir: Path, vocabulary: Vocabulary) -> Discovery:
     """Every listing site under `package_dir` (the `massgen` folder), in path and line order.
 
     Cached on disk twice: the whole result keyed by the folder's signature (an unchanged tree costs one walk of
-    its file stats), and each file's sites keyed by its path and content (a copy with one file changed rescans
-    that file only)."""
+    its file stats), and each file's sites keyed by its path and content, with the vocabulary they were found
+    with. A file's sites still hold under another vocabulary when none of the words the two differ in occurs in
+    the file, so a copy with one backend added (new words, in a few files) rescans only those files."""
     root = Path(package_dir)
     vocab_key = _vocabulary_key(vocabulary)
     whole_key = hashlib.sha1(f"{FORMAT}\0{root.resolve()}\0{folder_signature(root)}\0{vocab_key}".encode()).hexdigest()
@@ -183,11 +184,15 @@ def discover(package_dir: Path, vocabulary: Vocabulary) -> Discovery:
     cached = read_pickle(folder / f"tree-{whole_key}.pickle", Discovery)
     if cached is not None:
         return cached
-    per_file_path = folder / f"files-{FORMAT}-{vocab_key}.pickle"
-    per_file: dict[str, list[ListingSite]] = read_pickle(per_file_path, dict) or {}
-    kept: dict[str, list[ListingSite]] = {}
+    per_file_path = folder / f"files-{FORMAT}.pickle"
+    stored = read_pickle(per_file_path, dict) or {}
+    vocabularies: dict[str, Vocabulary] = stored.get("vocabularies", {})
+    per_file: dict[str, tuple[str, list[ListingSite]]] = stored.get("files", {})
+    changed_words = {key: _words_between(old, vocabulary) for key, old in vocabularies.items() if key != vocab_key}
+    kept: dict[str, tuple[str, list[ListingSite]]] = {}
     sites: list[ListingSite] = []
     skipped: list[str] = []
+    rescanned = 0
     for path in _python_files(root):
         rel = "massgen/" + path.relative_to(root).as_posix()
         if rel.startswith(SKIPPED_FOLDERS):
@@ -198,19 +203,46 @@ def discover(package_dir: Path, vocabulary: Vocabulary) -> Discovery:
             skipped.append(f"{rel}: skipped (cannot read: {exc.strerror or exc})")
             continue
         file_key = hashlib.sha1(rel.encode() + b"\0" + data).hexdigest()
-        found = per_file.get(file_key)
-        if found is None:
-            found, problem = _sites_of_file(rel, data.decode("utf-8", errors="replace"), vocabulary)
+        text = data.decode("utf-8", errors="replace")
+        entry = per_file.get(file_key)
+        if entry is not None and entry[0] != vocab_key and _mentions_any(text, changed_words.get(entry[0])):
+            entry = None  # found with a vocabulary that differs in a word this file holds
+        if entry is None:
+            rescanned += 1
+            found, problem = _sites_of_file(rel, text, vocabulary)
             if problem:
                 skipped.append(problem)
                 continue
-        kept[file_key] = found
-        sites += found
+            entry = (vocab_key, found)
+        kept[file_key] = entry
+        sites += entry[1]
     result = Discovery(sites, skipped, vocabulary)
-    if kept.keys() != per_file.keys():
-        write_atomically(per_file_path, _pickled(kept))
+    if rescanned or kept.keys() != per_file.keys():
+        used = {key for key, _ in kept.values()}
+        write_atomically(per_file_path, _pickled({
+            "vocabularies": {key: v for key, v in {**vocabularies, vocab_key: vocabulary}.items() if key in used},
+            "files": kept}))
     write_atomically(folder / f"tree-{whole_key}.pickle", _pickled(result))
     return result
+
+
+def _words_between(old: Vocabulary, new: Vocabulary) -> frozenset[str]:
+    """The words (case-folded) whose meaning differs between two vocabularies: types in one only, and key
+    variables and provider names that are missing from one or name other types."""
+    words = set(old.types ^ new.types)
+    words |= {k for k in old.keys.keys() | new.keys.keys() if old.keys.get(k) != new.keys.get(k)}
+    words |= {n for n in old.names.keys() | new.names.keys() if old.names.get(n) != new.names.get(n)}
+    return frozenset(w.casefold() for w in words)
+
+
+def _mentions_any(text: str, words: frozenset[str] | None) -> bool:
+    """True when the text holds one of the words anywhere (case-folded; None: the vocabulary is unknown)."""
+    if words is None:
+        return True
+    if not words:
+        return False
+    folded = text.casefold()
+    return any(word in folded for word in words)
 
 
 def _sites_of_file(rel: str, text: str, vocabulary: Vocabulary) -> tuple[list[ListingSite], str]:

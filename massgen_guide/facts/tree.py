@@ -9,6 +9,7 @@ import ast
 import errno
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -36,6 +37,11 @@ FRAMEWORK_MODULES = frozenset({
 BASE_MODULES = FRAMEWORK_MODULES | {"massgen/backend/base_with_custom_tool_and_mcp.py", "massgen/backend/cli_base.py"}
 _CLASS_LINE = re.compile(r"^class (?:\w*(?:Backend|Mixin|Handler|Formatter|Adapter|Base)\b|\w+\([^)]*(?:Backend|Mixin|Handler|Formatter|Adapter|Base)\b)", re.MULTILINE)
 CREATE_BACKEND_FILES = ("massgen/cli/backends.py", "massgen/cli.py", "massgen/cli/__init__.py")
+_PARSED: OrderedDict[tuple[str, str], ast.Module] = OrderedDict()
+"""Modules parsed in this process, by path and text, most recently used last: trees of copies that share most
+files (an audit of each scaffolded copy, a test's mutated copies) parse each shared file once. The audit only
+reads the trees."""
+_PARSED_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,7 @@ class Tree:
         tree = None
         if text is not None:
             try:
-                tree = ast.parse(text, filename=rel)
+                tree = _parse(rel, text)
             except SyntaxError as exc:
                 self.broken.add(rel)
                 self.warnings.append(f"{rel}:{exc.lineno or 0}: syntax error ({exc.msg}); points that read it cannot be checked")
@@ -466,3 +472,16 @@ class Tree:
 
         found = price_map_for(self.source)
         return (set(found.models), found.label) if found else None
+
+
+def _parse(rel: str, text: str) -> ast.Module:
+    """`ast.parse`, remembered per path and text (see `_PARSED`); errors are not remembered."""
+    key = (rel, text)
+    module = _PARSED.get(key)
+    if module is None:
+        module = _PARSED[key] = ast.parse(text, filename=rel)
+        if len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    return module

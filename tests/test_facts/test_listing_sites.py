@@ -306,3 +306,30 @@ def test_the_data_file_is_checked(tmp_path: Path, pinned: Discovery) -> None:
     bad.write_text(re.sub(r"requires: multimodal", "requires: sometimes", text, count=1))
     with pytest.raises(GuideError, match=r"requires 'sometimes', not one of always, api-key"):
         listing_data(bad)
+
+
+def test_per_file_results_are_reused_across_vocabularies_only_where_no_changed_word_occurs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy with a backend added has a vocabulary one type larger: the files that do not mention the new words
+    keep their cached sites, and a file that does is scanned again (here it becomes a site: four types)."""
+    from massgen_guide.facts import listing_sites
+
+    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(tmp_path / "cache"))
+    package = tmp_path / "massgen"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "plain.py").write_text('KINDS = ["claude", "openai", "grok", "gemini"]\n')
+    (package / "mentions.py").write_text('KINDS = ["claude", "openai", "grok", "acme"]\n')
+    keys = {"openai": ["OPENAI_API_KEY"], "grok": ["XAI_API_KEY"]}
+    before = vocabulary_of({"claude", "openai", "grok", "gemini"}, {}, keys)
+    after = vocabulary_of({"claude", "openai", "grok", "gemini", "acme"}, {}, {**keys, "acme": ["ACME_API_KEY"]})
+    assert [s.key for s in discover(package, before).sites] == ["massgen/plain.py::<module>::KINDS"]
+    scanned: list[str] = []
+    real = listing_sites._sites_of_file
+    monkeypatch.setattr(listing_sites, "_sites_of_file", lambda rel, *a: scanned.append(rel) or real(rel, *a))
+    (package / "__init__.py").write_text("# touched: the whole-tree cache misses\n")
+    found = discover(package, after)
+    assert scanned == ["massgen/__init__.py", "massgen/mentions.py"]
+    assert [s.key for s in found.sites] == ["massgen/mentions.py::<module>::KINDS", "massgen/plain.py::<module>::KINDS"]
+    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(tmp_path / "cold"))
+    assert discover(package, after).sites == found.sites
