@@ -9,17 +9,19 @@ first on sys.path: the third-party dependencies are imported once. Imports only 
 
 Prints one line per copy: `RESULT <root> <pytest exit code>`.
 
-    python massgen_runner.py --massgen-cli ARGS...
-
-runs the `massgen` command (what its console script runs: `sys.exit(massgen.cli.cli_main())`) with ARGS, under the
-same 127.0.0.1-only guard; MassGen comes from PYTHONPATH.
+With `SCAFFOLD_AUTOMATION` set, the test of MassGen's command line (`automation_mode` in its name) runs alone in a
+process of its own, forked from this one once the copy's MassGen is imported (before any thread starts), while
+this process runs the others; its report is printed after theirs.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
+import tempfile
+import time
 
 import pytest
 
@@ -42,6 +44,59 @@ def forget_massgen() -> None:
         del sys.modules[name]
 
 
+AUTOMATION_TEST = "automation_mode"
+CHILD_TIMEOUT = 600
+
+
+def pytest_args(root: str, tests: str) -> list[str]:
+    return ["-q", "-x", "-rpfE", "-p", "no:cacheprovider", "-p", "no:langsmith_plugin", "-p", "no:textual-snapshot",
+            "-p", "no:syrupy", "--rootdir", root, *tests.split(",")]
+
+
+def fork_automation(args: list[str]) -> tuple[int, str]:
+    """Import MassGen, then fork a child that runs the command-line test alone; (pid, the child's log file)."""
+    import massgen.cli  # noqa: F401  (what the child reuses)
+
+    log = tempfile.NamedTemporaryFile("w", suffix=".log", delete=False).name
+    basetemp = tempfile.mkdtemp(prefix="automation-")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: its own output file, its own pytest temp folder
+        code = 3
+        try:
+            fd = os.open(log, os.O_WRONLY | os.O_TRUNC)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            code = int(pytest.main([*args, "-k", AUTOMATION_TEST, "--basetemp", basetemp]))
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return pid, log
+
+
+def wait_for(pid: int, log: str) -> int:
+    """The child's exit code (killed after CHILD_TIMEOUT seconds: exit code 3); its report is printed here."""
+    deadline = time.monotonic() + CHILD_TIMEOUT
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            code = os.waitstatus_to_exitcode(status)
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            print(f"the forked command-line test did not end within {CHILD_TIMEOUT} s; killed", flush=True)
+            code = 3
+            break
+        time.sleep(0.2)
+    with open(log, encoding="utf-8", errors="replace") as report:
+        print(report.read(), flush=True)
+    os.unlink(log)
+    return code
+
+
 def main(argv: list[str]) -> int:
     worst = 0
     for arg in argv:
@@ -49,9 +104,11 @@ def main(argv: list[str]) -> int:
         forget_massgen()
         sys.path.insert(0, root)
         try:
-            code = int(pytest.main(["-q", "-x", "-rpfE", "-p", "no:cacheprovider", "-p", "no:langsmith_plugin",
-                                    "-p", "no:textual-snapshot", "-p", "no:syrupy", "--rootdir", root,
-                                    *tests.split(",")]))
+            args = pytest_args(root, tests)
+            child = fork_automation(args) if os.environ.get("SCAFFOLD_AUTOMATION") else None
+            code = int(pytest.main([*args, "-k", f"not {AUTOMATION_TEST}"] if child else args))
+            if child:
+                code = max(code, wait_for(*child))
         finally:
             sys.path.remove(root)
         print(f"RESULT {root} {code}", flush=True)
@@ -60,9 +117,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--massgen-cli"]:
-        sys.argv = ["massgen", *sys.argv[2:]]
-        from massgen.cli import cli_main
-
-        sys.exit(cli_main())
     raise SystemExit(main(sys.argv[1:]))

@@ -101,7 +101,7 @@ def server():
     fake = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     fake.daemon_threads = True
     fake.tool_lists = []
-    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    threading.Thread(target=fake.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield fake
     fake.shutdown()
     fake.server_close()
@@ -173,11 +173,13 @@ def test_two_agents_answer_vote_and_agree(run: dict, server, tmp_path: Path, mon
 
 
 @pytest.mark.skipif(not AUTOMATION, reason="SCAFFOLD_AUTOMATION names no run")
-def test_the_massgen_command_line_in_automation_mode(server, tmp_path: Path, monkeypatch) -> None:
-    """`massgen --automation --config CONFIG "question"` in a process of its own (massgen_runner.py --massgen-cli:
-    the console script's `sys.exit(cli_main())` under the 127.0.0.1-only guard), MassGen from PYTHONPATH (the copy),
-    in a temp working directory; its exit code and its ANSWER file are checked."""
-    import subprocess
+def test_the_massgen_command_line_in_automation_mode(server, tmp_path: Path, monkeypatch, capfd) -> None:
+    """`massgen --automation --config CONFIG "question"`: MassGen's command-line entry point (`massgen.cli.cli_main`,
+    what the console script calls) in a temp working directory; its exit code and its ANSWER file are checked.
+
+    massgen_runner.py runs this test alone in a process of its own, forked once MassGen is imported (so the import
+    is not paid twice), under the same 127.0.0.1-only guard."""
+    from massgen.cli import cli_main
 
     run = next(r for r in RUNS if r["id"] == AUTOMATION)
     agents = "".join(
@@ -186,17 +188,18 @@ def test_the_massgen_command_line_in_automation_mode(server, tmp_path: Path, mon
         for agent in AGENTS)
     config = tmp_path / "two_agents.yaml"
     config.write_text(f"agents:\n{agents}ui:\n  display_type: simple\n  logging_enabled: true\n")
-    import massgen
-
-    env = {**os.environ, "PYTHONPATH": str(Path(massgen.__file__).parents[1])}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["massgen", "--automation", "--config", str(config), "What is 2+2?"])
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, os.environ["SCAFFOLD_RUNNER"], "--massgen-cli", "--automation",
-                           "--config", str(config), "What is 2+2?"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    try:
+        code = cli_main()
+    except SystemExit as exc:
+        code = exc.code
     elapsed = time.perf_counter() - start
+    out, err = capfd.readouterr()
     _record(f"automation {run['id']} ({run['kind']}: {' + '.join(run['types'])}, own process)", elapsed)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    answer_line = [line for line in done.stdout.splitlines() if line.startswith("ANSWER: ")]
-    assert answer_line, done.stdout[-3000:]
+    assert code in (0, None), out[-3000:] + err[-3000:]
+    answer_line = [line for line in out.splitlines() if line.startswith("ANSWER: ")]
+    assert answer_line, out[-3000:]
     assert Path(answer_line[-1][len("ANSWER: "):]).read_text(encoding="utf-8").strip() == run["answer"]
     assert elapsed < 300

@@ -216,7 +216,6 @@ def test_scaffolded_tests_massgen_registry_tests_and_orchestrator_runs_pass(comb
         [{"id": run_id, "kind": BACKENDS[types[0]][0], "types": types, "answer": BACKENDS[types[0]][2]}
          for run_id, types in RUNS.items()])
     env["SCAFFOLD_AUTOMATION"] = "acme_openai"
-    env["SCAFFOLD_RUNNER"] = str(Path(__file__).with_name("massgen_runner.py"))
     start = time.perf_counter()
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("massgen_runner.py")),
                            f"{combined}::{','.join(tests)}"],

@@ -11,7 +11,10 @@ class FakeProvider(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.bodies: list[dict] = []
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        # a short poll interval: close() waits for one poll (0.5 s by default)
+        self.thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     @property
