@@ -15,7 +15,9 @@ Figures (issue 3):
   build (<= 0.3 s, an upper bound);
 - `massgen-guide new` of one backend, dry run and write, start-up included (issue 12: <= 2 s; `scaffold`), and
   the scaffold proof's MassGen side: each real two-agent orchestrator run and the whole test;
-- the whole test suite in seconds (issue 4: target <= 90 s; `suite` section, run it on a quiet machine).
+- the whole test suite and one cold strict build in the same run (issue 15: the suite <= 5x the build; `suite`),
+  and what tests/test_scaffold adds to the suite (issue 12: <= 40 s; `scaffold-growth`, two suite runs); run
+  them on a quiet machine.
 
 Every build writes to a temp dir; the docs are copied there first, so nothing in the repo is modified.
 """
@@ -351,20 +353,49 @@ def bench_listing() -> dict[str, float]:
             "build_added": page}
 
 
-def bench_suite() -> dict[str, float]:
-    """The whole test suite as `python3 dev.py test` runs it, install excluded (issue 4: target <= 90 s)."""
+def _timed_suite(extra: list[str]) -> tuple[float, str]:
+    """(seconds, pytest's summary line) of the suite as `python3 dev.py test` runs it, install excluded."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
     dev = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(dev)
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *dev.PYTEST_WORKERS],
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *dev.PYTEST_WORKERS, *extra],
                             cwd=ROOT, env=ENV, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     summary = [l for l in result.stdout.splitlines() if " passed" in l or " failed" in l][-1:]
-    line(f"test suite ({summary[0].strip('= ') if summary else 'no summary'}) (s)", seconds, " s", "<= 90")
-    return {"seconds": seconds}
+    return seconds, summary[0].strip("= ") if summary else "no summary"
+
+
+def _cold_strict_build() -> float:
+    """One `properdocs build --strict` of the full site with an empty cache folder."""
+    with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        config = _site_copy(tmp, mkdocstrings=True, strict=True)
+        return _timed_build(config, tmp / "site", {**ENV, "MASSGEN_GUIDE_CACHE": str(tmp / "cache")}, strict=True)
+
+
+def bench_suite() -> dict[str, float]:
+    """The whole test suite as `python3 dev.py test` runs it, install excluded, and one cold strict build in the
+    same run: the suite within 5x the build (issue 15)."""
+    build = _cold_strict_build()
+    seconds, summary = _timed_suite([])
+    line("properdocs build --strict, full site, cold cache (s)", build, " s")
+    line(f"test suite ({summary}) (s)", seconds, " s")
+    line("test suite / one cold strict build", seconds / build, "", "<= 5")
+    return {"seconds": seconds, "build": build}
+
+
+def bench_scaffold_growth() -> dict[str, float]:
+    """What the scaffolder's tests (tests/test_scaffold/: the four kinds, the scaffold proof with its orchestrator
+    runs, bad input) add to the suite: the suite with and without them, one after the other (issue 12: <= 40 s)."""
+    without, _ = _timed_suite(["--ignore", "tests/test_scaffold"])
+    whole, summary = _timed_suite([])
+    line("test suite without tests/test_scaffold (s)", without, " s")
+    line(f"test suite ({summary}) (s)", whole, " s")
+    line("what tests/test_scaffold adds to the suite (s)", whole - without, " s", "<= 40")
+    return {"without": without, "whole": whole}
 
 
 def bench_scaffold() -> dict[str, float]:
@@ -421,7 +452,7 @@ def bench_scaffold_proof() -> dict[str, float]:
 
 SECTIONS = {"facts": bench_facts, "build": bench_build, "serve": bench_serve_rebuild,
             "breakdown": bench_breakdown, "audit": bench_audit, "listing": bench_listing, "scaffold": bench_scaffold,
-            "suite": bench_suite}
+            "suite": bench_suite, "scaffold-growth": bench_scaffold_growth}
 
 
 def main(argv: list[str] | None = None) -> int:
