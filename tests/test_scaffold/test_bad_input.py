@@ -14,7 +14,7 @@ from massgen_guide.audit.auditor import run_audit, source_for
 from massgen_guide.facts.tree import Tree
 from massgen_guide.source.selection import installed_package_dir, resolve_source
 
-from .conftest import PRICE, git, git_copy, run_new
+from .conftest import PRICE, git, linked_copy, run_new
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,10 +119,16 @@ def test_bad_input_through_the_console_command(pristine: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- failing cases
-def test_create_backend_renamed(capsys, tmp_path: Path) -> None:
-    root = git_copy(tmp_path)
+def rewrite(path: Path, text: str) -> None:
+    """Replace a file of a linked copy (its own inode: the copy's files are hard links to the session's base)."""
+    path.unlink()
+    path.write_text(text, encoding="utf-8")
+
+
+def test_create_backend_renamed(capsys, tmp_path: Path, massgen_base: Path) -> None:
+    root = linked_copy(massgen_base, tmp_path / "MassGen")
     path = root / "massgen/cli/backends.py"
-    path.write_text(path.read_text(encoding="utf-8").replace("def create_backend(", "def make_backend(", 1))
+    rewrite(path, path.read_text(encoding="utf-8").replace("def create_backend(", "def make_backend(", 1))
     git(root, "commit", "-qam", "rename create_backend")
     assert_refused(run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(root), "--write"),
                    "massgen/cli/backends.py: no function create_backend (renamed or moved?); cannot add the branch "
@@ -130,8 +136,9 @@ def test_create_backend_renamed(capsys, tmp_path: Path) -> None:
     assert not (root / "massgen/backend/acme.py").exists()
 
 
-def test_reverted_listing_site_fails_the_audit_on_exactly_that_point(capsys, tmp_path: Path) -> None:
-    root = git_copy(tmp_path)
+def test_reverted_listing_site_fails_the_audit_on_exactly_that_point(capsys, tmp_path: Path,
+                                                                    massgen_base: Path) -> None:
+    root = linked_copy(massgen_base, tmp_path / "MassGen")
     result = run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(root), "--price", PRICE, "--write")
     assert result.code == 0, result.err
     assert run_audit(source_for(str(root)), "acme").exit_code == 0
@@ -139,7 +146,7 @@ def test_reverted_listing_site_fails_the_audit_on_exactly_that_point(capsys, tmp
     text = path.read_text(encoding="utf-8")
     entry = '                ("acme", "Acme", "ACME_API_KEY"),\n'
     assert text.count(entry) == 1
-    path.write_text(text.replace(entry, ""), encoding="utf-8")
+    rewrite(path, text.replace(entry, ""))
     line = next(i for i, l in enumerate(text.splitlines(), 1) if re.match(r"\s+all_providers = \[", l))
     [report] = run_audit(source_for(str(root)), "acme").reports
     assert [r.point.id for r in report.failures] == ["listed-for-api-key-backends"]
