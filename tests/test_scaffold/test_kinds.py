@@ -148,7 +148,6 @@ def test_write_reports_every_site_and_the_next_command(scaffolded) -> None:
     assert f"Next: massgen-guide audit acme --massgen {root}\n" in out
     assert "already there" not in out
     assert '  added         create_backend branch "acme" (massgen/cli/backends.py)' in out
-    assert elapsed < 10
 
 
 def test_audit_passes(scaffolded) -> None:
@@ -217,7 +216,7 @@ def test_scaffolded_tests_massgen_registry_tests_and_orchestrator_runs_pass(comb
     start = time.perf_counter()
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("massgen_runner.py")),
                            f"{combined}::{','.join(tests)}"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1800)
     elapsed = time.perf_counter() - start
     results = [line.split() for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     failures = done.stdout[done.stdout.find("= FAILURES ="):][:8000] if "= FAILURES =" in done.stdout else ""
