@@ -811,6 +811,7 @@ class Reading:
     code_blocks: list[int] = field(default_factory=lambda: [0, 0])  # [overflowing, all] at 1440 px
     seconds: float = 0.0  # the pass's wall time, for the record
     languages: dict[str, int] = field(default_factory=dict)  # code blocks per language (1440 px)
+    page_seconds: dict[str, float] = field(default_factory=dict)  # page -> load to axe results (tabs overlap)
 
     def add(self, check: str, page: str, problems: list[str]) -> None:
         self.findings.setdefault(check, []).extend(f"{page or '(home)'}: {p}" for p in problems)
@@ -911,6 +912,7 @@ def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, bas
         tab = tabs[slot][0]
         path = running.pop(slot)
         outcome = tab.evaluate("() => window.__guideAxe")
+        result.page_seconds[path] = time.monotonic() - result.page_seconds[path]
         result.add("axe light", path, outcome["light"])
         result.add("axe dark", path, outcome["dark"])
         tab.set_viewport_size(MOBILE)
@@ -927,6 +929,7 @@ def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, bas
             finish(slot)
         tab, record = tabs[slot]
         tab.set_viewport_size(DESKTOP)
+        result.page_seconds[path] = time.monotonic()
         record["errors"].clear()
         record["requests"].clear()
         response = tab.goto(urljoin(base_url, path), wait_until="load")
@@ -972,6 +975,9 @@ def _write_figures(result: Reading) -> None:
             (path or "(home)"): [round(v["1440"], 1), round(v.get("390", 0), 1)] for path, v in longest[:5]},
         "code blocks overflowing at 1440 px": f"{result.code_blocks[0]} of {result.code_blocks[1]}",
         "pass wall time (s)": round(result.seconds, 1),
+        "slowest pages, load to axe results (s)": {
+            (path or "(home)"): round(seconds, 1)
+            for path, seconds in sorted(result.page_seconds.items(), key=lambda item: -item[1])[:8]},
     }
     (_artifacts() / "reading-figures.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))
