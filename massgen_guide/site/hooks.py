@@ -3,7 +3,8 @@
 - `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
   the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
-  then expand `<!-- guide:... -->` directives and link API names.
+  then expand `<!-- guide:... -->` directives and link API names. Generated tables come in both renderings
+  (`massgen_guide.tables`): the site keeps their HTML, which Python-Markdown passes through unconverted.
 - `on_page_content`: break opportunities (`<wbr>`) in table code (`massgen_guide.site.html_breaks`).
 - `on_build_error`: end the build's caching scope.
 - `on_post_build`: `llms.txt`, `llms-full.txt` and a Markdown file per page (`massgen_guide.site.llms_txt`).
@@ -17,6 +18,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from massgen_guide import tables
 from massgen_guide.checks.claims import check_page_for_build
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.links import REPOSITORY
@@ -72,8 +74,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         if not site_facts.generation_enabled():  # GUIDE_GENERATION=off: the benchmark's baseline
             return site_facts.strip_generated(markdown)
         markdown = expand_directives(markdown, src, site_url=config.get("site_url") or "")
-        _state.setdefault("pages", {})[src] = (page, markdown)
-        return site_facts.process_page(markdown, src, config)
+        _state.setdefault("pages", {})[src] = (page, markdown)  # the llms files keep the tables' Markdown
+        return site_facts.process_page(tables.for_site(markdown), src, config)  # the site, their HTML
     except GuideError as exc:
         raise PluginError(str(exc)) from None
 
