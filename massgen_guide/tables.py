@@ -411,6 +411,8 @@ HTML_MARK = "<!-- guide-table:html -->"
 END_MARK = "<!-- guide-table:end -->"
 _MARKDOWN_FORM = re.compile(re.escape(MARKDOWN_MARK) + r"\n.*?" + re.escape(HTML_MARK) + r"\n", re.S)
 _HTML_FORM = re.compile(re.escape(HTML_MARK) + r"\n.*?" + re.escape(END_MARK) + r"\n", re.S)
+_BOTH_FORMS = re.compile(re.escape(MARKDOWN_MARK) + r"\n.*?" + re.escape(HTML_MARK) + r"\n(.*?)" + re.escape(END_MARK)
+                         + r"\n", re.S)
 
 
 def embed(table: Table, page: str) -> str:
@@ -429,6 +431,32 @@ def for_site(markdown: str) -> str:
     if MARKDOWN_MARK not in markdown:
         return markdown
     return _MARKDOWN_FORM.sub("", markdown).replace(END_MARK + "\n", "")
+
+
+PLACEHOLDER = "<!-- guide-table {} -->"
+_PLACEHOLDER_RE = re.compile(r"<!-- guide-table (\d+) -->")
+
+
+def set_aside(markdown: str) -> tuple[str, list[str]]:
+    """The page for the site with each embedded table's HTML set aside: a one-line placeholder (an HTML comment,
+    which Python-Markdown copies verbatim) stands in its place, and `put_back` puts the HTML into the converted
+    page. Python-Markdown then neither converts a table nor parses its HTML."""
+    if MARKDOWN_MARK not in markdown:
+        return markdown, []
+    found: list[str] = []
+
+    def aside(match: re.Match[str]) -> str:
+        found.append(match.group(1))
+        return PLACEHOLDER.format(len(found) - 1) + "\n"
+
+    return _BOTH_FORMS.sub(aside, markdown), found
+
+
+def put_back(html_page: str, blocks: list[str]) -> str:
+    """The converted page with each placeholder replaced by its table's HTML."""
+    if not blocks:
+        return html_page
+    return _PLACEHOLDER_RE.sub(lambda m: blocks[int(m.group(1))], html_page)
 
 
 def for_markdown(markdown: str) -> str:

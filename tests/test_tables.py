@@ -285,3 +285,14 @@ def test_relative_page_links_become_site_urls_in_html() -> None:
     assert tables.html_href("../phases/auth.md#keys", "reference/coverage.md") == "../../phases/auth/#keys"
     assert tables.html_href("phases/auth.md", "index.md") == "phases/auth/"
     assert tables.html_href("https://github.com/x/y.md", "index.md") == "https://github.com/x/y.md"
+
+
+def test_the_build_sets_the_html_aside_and_puts_it_back(generated) -> None:
+    """The site's page: Python-Markdown sees one placeholder per table, the converted page gets the HTML back."""
+    call, text = next((c, t) for c, t in generated if c.name == "claims-report")
+    markdown, blocks = tables.set_aside(text)
+    assert len(blocks) == len(embedded_pairs(text)) == markdown.count("<!-- guide-table ")
+    assert "<table" not in markdown and "| Page |" not in markdown and "guide-table:" not in markdown
+    converted = markdown_to_html(markdown)
+    assert tables.put_back(converted, blocks).count("<table>") == len(blocks)
+    assert [b for b in blocks if b not in tables.put_back(converted, blocks)] == []

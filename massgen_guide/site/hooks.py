@@ -4,8 +4,9 @@
   the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
   then expand `<!-- guide:... -->` directives and link API names. Generated tables come in both renderings
-  (`massgen_guide.tables`): the site keeps their HTML, which Python-Markdown passes through unconverted.
-- `on_page_content`: break opportunities (`<wbr>`) in table code (`massgen_guide.site.html_breaks`).
+  (`massgen_guide.tables`): the site keeps their HTML, set aside while Python-Markdown converts the page.
+- `on_page_content`: the generated tables' HTML put back; break opportunities (`<wbr>`) in table code
+  (`massgen_guide.site.html_breaks`).
 - `on_build_error`: end the build's caching scope.
 - `on_post_build`: `llms.txt`, `llms-full.txt` and a Markdown file per page (`massgen_guide.site.llms_txt`).
 """
@@ -75,12 +76,15 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
             return site_facts.strip_generated(markdown)
         markdown = expand_directives(markdown, src, site_url=config.get("site_url") or "")
         _state.setdefault("pages", {})[src] = (page, markdown)  # the llms files keep the tables' Markdown
-        return site_facts.process_page(tables.for_site(markdown), src, config)  # the site, their HTML
+        markdown, blocks = tables.set_aside(markdown)  # the site, their HTML, put back after the conversion
+        _state.setdefault("tables", {})[src] = [site_facts.process_page(block, src, config) for block in blocks]
+        return site_facts.process_page(markdown, src, config)
     except GuideError as exc:
         raise PluginError(str(exc)) from None
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    html = tables.put_back(html, _state.get("tables", {}).pop(page.file.src_uri, []))
     return html_breaks.add_breaks(html)  # table code wraps only at `/ . _` and CamelCase boundaries
 
 
