@@ -9,7 +9,7 @@
     cli      the command line, over all of them
 
 `examples` (the fake provider and the conformance kit) stands apart: it imports nothing of the guide. The
-top-level modules `errors`, `paths`, `md_text`, `site_urls` and `progress` are shared by every layer.
+top-level modules `errors`, `paths`, `md_text`, `tables`, `site_urls` and `progress` are shared by every layer.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-SHARED = frozenset({"errors", "paths", "md_text", "site_urls", "progress", "__init__"})
+SHARED = frozenset({"errors", "paths", "md_text", "tables", "site_urls", "progress", "__init__"})
 
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "source": frozenset(),

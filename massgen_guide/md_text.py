@@ -1,4 +1,5 @@
-"""One escaping helper for the Markdown that the generators write (tables, lists, headings).
+"""One escaping helper for the Markdown that the generators write (lists, headings, prose; tables are built as
+models and rendered by `massgen_guide.tables`, which escapes by the same rules).
 
 The site's Markdown is Python-Markdown's. Two of its rules shape this module:
 

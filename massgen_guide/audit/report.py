@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Callable
 
-from massgen_guide import md_text
+from massgen_guide import tables
 from massgen_guide.audit.results import (
     MATRIX_SYMBOL,
     MATRIX_SYMBOL_ADVISORY_MISSING,
@@ -72,30 +72,41 @@ def _symbol(result: Result) -> str:
     return MATRIX_SYMBOL[result.status]
 
 
-def render_markdown(run: AuditRun, link: Callable[[Point], str] | None = None) -> str:
+def markdown_table(run: AuditRun, link: Callable[[Point], str] | None = None) -> tables.Table:
+    """The audit as a table model: one backend's points (status, point, evidence, guide link), or with several
+    backends the matrix (a column per point, numbered, each number linking to its guide page)."""
     link = link or page_url
-    tree = run.tree
     if len(run.reports) == 1:
         report = run.reports[0]
-        lines = [f"**Audit of `{report.backend_type}`** in MassGen {tree.version}"
-                 + (f" (class `{report.backend_class}`)" if report.backend_class else ""), "",
-                 "| Status | Point | Evidence | Guide |", "|---|---|---|---|"]
+        model = tables.table(["Status", "Point", "Evidence", "Guide"], name=f"audit of {report.backend_type}")
         for r in report.results:
             status = r.status + (" (required)" if r.status == MISSING and r.required else "")
-            evidence = "<br>".join(f"{md_text.code(e.location)} {md_text.text(e.note)}".strip() for e in r.evidence)
+            evidence: list = [[tables.code(e.location), f" {e.note}" if e.note else ""] for e in r.evidence]
             if r.detail:
-                evidence = (evidence + "<br>" if evidence else "") + md_text.text(r.detail)
-            lines.append(f"| {status} | `{r.point.id}`: {md_text.text(r.point.title)} | {evidence} | "
-                         f"[guide]({link(r.point)}) |")
-        counts = report.counts()
-        lines += ["", ", ".join(f"{counts[s]} {s}" for s in STATUSES) + f"; {len(report.failures)} required point(s) missing."]
-        return "\n".join(lines) + "\n"
+                evidence.append(r.detail)
+            model.add(tables.text(status), [tables.code(r.point.id), f": {r.point.title}"],
+                      tables.join(evidence, tables.Break()), tables.link(tables.text("guide"), link(r.point)))
+        return model
     points = run.checklist.points
-    header = "| Backend type | " + " | ".join(f"[{i}]({link(p)} \"{p.id}\")" for i, p in enumerate(points, start=1)) + " |"
-    lines = [header, "|---" * (len(points) + 1) + "|"]
+    model = tables.table(["Backend type", *(tables.link(tables.text(str(i)), link(p), p.id)
+                                            for i, p in enumerate(points, start=1))], name="audit matrix")
     for report in run.reports:
-        lines.append(f"| `{report.backend_type}` | " + " | ".join(_symbol(r) for r in report.results) + " |")
-    return "\n".join(lines) + "\n"
+        model.add(tables.code(report.backend_type), *(tables.text(_symbol(r)) for r in report.results))
+    return model
+
+
+def render_markdown(run: AuditRun, link: Callable[[Point], str] | None = None, page: str | None = None) -> str:
+    """Markdown for the command line; with `page` (the site), the table in both renderings (`tables.embed`)."""
+    model = markdown_table(run, link)
+    body = tables.embed(model, page) if page else model.markdown()
+    if len(run.reports) == 1:
+        report = run.reports[0]
+        counts = report.counts()
+        head = (f"**Audit of `{report.backend_type}`** in MassGen {run.tree.version}"
+                + (f" (class `{report.backend_class}`)" if report.backend_class else ""))
+        tail = ", ".join(f"{counts[s]} {s}" for s in STATUSES) + f"; {len(report.failures)} required point(s) missing."
+        return f"{head}\n\n{body.strip(chr(10))}\n\n{tail}\n"
+    return body
 
 
 def render_json(run: AuditRun) -> str:

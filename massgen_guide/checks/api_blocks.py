@@ -15,6 +15,8 @@ from massgen_guide.facts.loading import LoadedMassGen
 
 BLOCK_RE = re.compile(r"^:::\s+(?P<id>[\w.]+)\s*$")
 INLINE_CODE_RE = re.compile(r"(?<![\[`])`(?P<name>[A-Za-z_][\w.]*)(?P<call>\(\))?`(?![`\]])")
+HTML_CODE_RE = re.compile(r"<code>(?P<name>[A-Za-z_][\w.]*)(?P<call>\(\))?</code>")
+"""Code in a generated HTML table (`massgen_guide.tables`), one row per line: linked as an `<autoref>` element."""
 
 
 @dataclass
@@ -126,13 +128,27 @@ def api_index(pages: dict[str, str], loaded: LoadedMassGen) -> ApiIndex:
     return ApiIndex(targets)
 
 
+def _html_link(match: re.Match[str], index: ApiIndex) -> str:
+    target = index.resolve(match["name"])
+    before = match.string[: match.start()]
+    if target is None or before.count("<a ") > before.count("</a>"):
+        return match.group(0)  # not an API entry, or already inside a link
+    return f'<autoref identifier="{target}">{match.group(0)}</autoref>'
+
+
 def link_inline_code(markdown: str, index: ApiIndex) -> str:
-    """Turn `` `Name` `` in prose into ``[`Name`][dotted.path]`` when Name is a rendered API entry. Code fences,
-    headings, admonition titles, HTML comments and code already inside link text are left alone."""
+    """Turn `` `Name` `` in prose into ``[`Name`][dotted.path]`` when Name is a rendered API entry, and
+    `<code>Name</code>` in a generated HTML table row into an autorefs element (`<autoref identifier=...>`, which
+    autorefs resolves in the built HTML as it does the Markdown form; an unknown target fails the strict build
+    alike). Code fences, headings, admonition titles, HTML comments and code already inside link text are left
+    alone."""
     out = []
     fenced = fenced_line_numbers(markdown)
     for number, line in enumerate(markdown.splitlines(keepends=True), start=1):
         stripped = line.lstrip()
+        if number not in fenced and stripped.startswith("<tr") and "<code>" in line:
+            out.append(HTML_CODE_RE.sub(lambda m: _html_link(m, index), line))
+            continue
         if number in fenced or stripped.startswith(("#", "!!!", "???", "<!--", ":::", "--8<--")) or "`" not in line:
             out.append(line)
             continue

@@ -3,8 +3,10 @@
 - `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
   the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
-  then expand `<!-- guide:... -->` directives and link API names.
-- `on_page_content`: break opportunities (`<wbr>`) in table code (`massgen_guide.site.html_breaks`).
+  then expand `<!-- guide:... -->` directives and link API names. Generated tables come in both renderings
+  (`massgen_guide.tables`): the site keeps their HTML, set aside while Python-Markdown converts the page.
+- `on_page_content`: the generated tables' HTML put back; break opportunities (`<wbr>`) in table code
+  (`massgen_guide.site.html_breaks`).
 - `on_build_error`: end the build's caching scope.
 - `on_post_build`: `llms.txt`, `llms-full.txt` and a Markdown file per page (`massgen_guide.site.llms_txt`).
 """
@@ -17,6 +19,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from massgen_guide import tables
 from massgen_guide.checks.claims import check_page_for_build
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.links import REPOSITORY
@@ -72,13 +75,16 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         if not site_facts.generation_enabled():  # GUIDE_GENERATION=off: the benchmark's baseline
             return site_facts.strip_generated(markdown)
         markdown = expand_directives(markdown, src, site_url=config.get("site_url") or "")
-        _state.setdefault("pages", {})[src] = (page, markdown)
+        _state.setdefault("pages", {})[src] = (page, markdown)  # the llms files keep the tables' Markdown
+        markdown, blocks = tables.set_aside(markdown)  # the site, their HTML, put back after the conversion
+        _state.setdefault("tables", {})[src] = [site_facts.process_page(block, src, config) for block in blocks]
         return site_facts.process_page(markdown, src, config)
     except GuideError as exc:
         raise PluginError(str(exc)) from None
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    html = tables.put_back(html, _state.get("tables", {}).pop(page.file.src_uri, []))
     return html_breaks.add_breaks(html)  # table code wraps only at `/ . _` and CamelCase boundaries
 
 

@@ -1,8 +1,8 @@
 """`llms.txt`, `llms-full.txt` and one Markdown file per page, for language models.
 
 Built from each page's Markdown as the build has processed it (claims rendered, directives expanded, so the
-generated reference tables are included), not by converting the rendered HTML back to Markdown, which cost
-about half of a full build. Before writing:
+generated reference tables are included, as the pipe tables of their model: `massgen_guide.tables`), not by
+converting the rendered HTML back to Markdown, which cost about half of a full build. Before writing:
 
 - `--8<--` include lines are replaced by the included file or section;
 - each mkdocstrings `::: path` block becomes the object's signature and docstring, read from the same griffe
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from massgen_guide import tables
 from massgen_guide.checks.fences import included_text
 
 INCLUDE_LINE_RE = re.compile(r"""^(?P<indent>\s*)-{1,}8<-{1,}\s+["'](?P<target>[^"']+)["']\s*$""")
@@ -110,6 +111,7 @@ def plain_html(markdown: str) -> str:
 
 
 def llms_markdown(markdown: str, base: Path, find: Callable[[str], Any]) -> str:
+    markdown = tables.for_markdown(markdown)  # generated tables as pipe tables (the site has their HTML)
     return plain_html(expand_autodoc(expand_includes(markdown, base), find)).strip() + "\n"
 
 

@@ -221,8 +221,9 @@ def _doc_rule() -> list[str]:
     return [text.rstrip(), "", "The verbs: " + ", ".join(f"*{w}*" for w in sorted(_VERB_WORDS)) + "."]
 
 
-def markdown_binding_report(pages: list[PageBinding]) -> str:
-    from massgen_guide import md_text
+def markdown_binding_report(pages: list[PageBinding], page: str | None = None) -> str:
+    """The binding report page; with `page` (the site), its table in both renderings (`tables.embed`)."""
+    from massgen_guide import md_text, tables
 
     t = totals(pages)
     out = [f"- **Behavioural units**: {t['behavioural']} of the {t['naming_massgen']} sentences and table rows that "
@@ -230,14 +231,16 @@ def markdown_binding_report(pages: list[PageBinding]) -> str:
            f"- **Bound**: {t['bound']} ({t['percent_bound']}%): a claim the build verifies, or a reference to a block "
            "that runs. The other behavioural units are taken on trust; they are listed below.",
            f"- **Generated**: {t['directives']} directives on these pages insert content read from MassGen or the "
-           "guide's data (bound by construction, not counted above).", "",
-           "| Page | Naming MassGen | Behavioural | Bound | % | Generated blocks |",
-           "|---|---:|---:|---:|---:|---:|"]
-    for page in pages:
-        behavioural, bound = len(page.behavioural), len(page.bound)
+           "guide's data (bound by construction, not counted above)."]
+    model = tables.table(["Page", "Naming MassGen", "Behavioural", "Bound", "%", "Generated blocks"],
+                         name="binding report", align=["", *["right"] * 5])
+    for one in pages:
+        behavioural, bound = len(one.behavioural), len(one.bound)
         percent = f"{round(100 * bound / behavioural)}%" if behavioural else "n/a"
-        out.append(f"| `{page.page}` | {len(page.units)} | {behavioural} | {bound} | {percent} | {page.directives} |")
-    out += ["", "## Taken on trust", "",
+        model.add(tables.code(one.page), *(tables.text(v) for v in (len(one.units), behavioural, bound, percent,
+                                                                     one.directives)))
+    out.append(tables.block(model, page))
+    out += ["## Taken on trust", "",
             "The behavioural units no claim or executed block binds, with page and line:", ""]
     unbound = [u for p in pages for u in p.behavioural if not u.bound]
     if not unbound:

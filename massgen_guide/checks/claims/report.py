@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from massgen_guide import md_text
+from massgen_guide import md_text, tables
 from massgen_guide.checks.claims.check import PageReport
 from massgen_guide.checks.claims.classify import IGNORE_RULES, KIND_RULES
 from massgen_guide.checks.claims.references import FAILED, UNCHECKABLE, VERIFIED
@@ -64,7 +64,8 @@ def _code(text: str) -> str:
     return md_text.code(text)
 
 
-def markdown_claims_report(reports: list[PageReport], source: MassGenSource) -> str:
+def markdown_claims_report(reports: list[PageReport], source: MassGenSource, page: str | None = None) -> str:
+    """The claims report page; with `page` (the site), its tables in both renderings (`tables.embed`)."""
     t = totals(reports)
     out = [
         f"Checked against **massgen {source.version}** ({_source_phrase(source)}) while this site was "
@@ -74,31 +75,34 @@ def markdown_claims_report(reports: list[PageReport], source: MassGenSource) -> 
         f"{t['references_failed']} failed, {t['references_unchecked']} cannot be checked here "
         f"({t['ignored']} inline code spans are not MassGen names, by the rules below).",
         f"- **Claims**: {t['claims']} found, {t['claims_verified']} verified, {t['claims_failed']} failed.",
-        "",
-        "| Page | References | Verified | Failed | Cannot check | Claims | Verified | Failed |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    counts = tables.table(["Page", "References", "Verified", "Failed", "Cannot check", "Claims", "Verified",
+                           "Failed"], name="claims report: pages", align=["", *["right"] * 7])
     for report in reports:
         s = report.summary()
         if not s["references"] and not s["claims"]:
             continue
-        out.append(f"| `{report.page}` | {s['references']} | {s['references_verified']} | {s['references_failed']} "
-                   f"| {s['references_unchecked']} | {s['claims']} | {s['claims_verified']} | {s['claims_failed']} |")
+        counts.add(tables.code(report.page), *(tables.text(s[key]) for key in (
+            "references", "references_verified", "references_failed", "references_unchecked", "claims",
+            "claims_verified", "claims_failed")))
+    out.append(tables.block(counts, page))
     problems = [f for r in reports for f in r.findings if f.status != VERIFIED]
     if problems:
-        out += ["", "## Not verified", "", "| Where | Reference or claim | Status | Why | Closest |",
-                "|---|---|---|---|---|"]
+        out += ["## Not verified"]
+        model = tables.table(["Where", "Reference or claim", "Status", "Why", "Closest"], name="claims report: not verified")
         for f in problems:
-            label = _code(f.text) if f.what == "reference" else _cell(f.text)
-            out.append(f"| `{f.where}` | {label} | {f.status} | {_cell(f.message)} | "
-                       f"{_code(f.suggestion) if f.suggestion else ''} |")
+            model.add(tables.code(f.where), tables.code(f.text) if f.what == "reference" else f.text,
+                      tables.text(f.status), f.message, tables.code(f.suggestion) if f.suggestion else None)
+        out.append(tables.block(model, page))
     claims = [f for r in reports for f in r.findings if f.what == "claim"]
     if claims:
-        out += ["", "## Claims", "", "| Where | Claim | Result | Evidence |", "|---|---|---|---|"]
+        out += ["## Claims"]
+        model = tables.table(["Where", "Claim", "Result", "Evidence"], name="claims report: claims")
         for f in claims:
-            out.append(f"| `{f.where}` | {_cell(f.text)} | {f.status}: {_cell(f.message)} | "
-                       f"{_code(f.evidence) if f.evidence else ''} |")
-    out += ["", "## How inline code is read", "",
+            model.add(tables.code(f.where), f.text, [tables.text(f"{f.status}: "), *tables.inline(f.message)],
+                      tables.code(f.evidence) if f.evidence else None)
+        out.append(tables.block(model, page))
+    out += ["## How inline code is read", "",
             "Each inline code span outside code fences is read by the first rule that matches.", "",
             "**Checked** (the kind, then what must exist):", ""]
     out += [f"- **{kind}**: {_cell(rule)}" for kind, rule in KIND_RULES]
@@ -132,7 +136,7 @@ def _source_phrase(source: MassGenSource) -> str:
     return source.kind if source.label == source.kind else f"{source.kind}: `{source.label}`"
 
 
-def markdown_upstream(report: PageReport, source: MassGenSource) -> str:
+def markdown_upstream(report: PageReport, source: MassGenSource, page: str | None = None) -> str:
     failed = [f for f in report.findings if f.status == FAILED]
     unchecked = [f for f in report.findings if f.status == UNCHECKABLE]
     s = report.summary()
@@ -168,8 +172,9 @@ def markdown_upstream(report: PageReport, source: MassGenSource) -> str:
     if unchecked:
         out += ["## Cannot be checked here", "",
                 "Files that exist only in a MassGen git checkout (set `MASSGEN_SOURCE` to a checkout path to check "
-                "them), and methods a fence calls that belong to one backend or to the reader's own code.", "",
-                "| Line | Reference | Why |", "|---|---|---|"]
+                "them), and methods a fence calls that belong to one backend or to the reader's own code."]
+        model = tables.table(["Line", "Reference", "Why"], name="upstream skill: cannot be checked")
         for f in unchecked:
-            out.append(f"| {f.line} | {_code(f.text)} | {_cell(f.message)} |")
+            model.add(tables.text(f.line), tables.code(f.text), f.message)
+        out.append(tables.block(model, page))
     return "\n".join(out) + "\n"

@@ -6,6 +6,7 @@ import datetime as _dt
 import json
 from pathlib import Path
 
+from massgen_guide import tables
 from massgen_guide.checks.claims.check import PageReport, check_docs
 from massgen_guide.checks.claims.index import index_for
 from massgen_guide.checks.claims.upstream import check_upstream
@@ -74,7 +75,8 @@ def load_data(path: Path = DATA_FILE) -> dict:
         raise GuideError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
-def markdown_versions(data: dict) -> str:
+def markdown_versions(data: dict, page: str | None = None) -> str:
+    """The versions page; with `page` (the site), its table in both renderings (`tables.embed`)."""
     releases = data["releases"]
     results = data["results"]
     pages = sorted({page for release in releases for page in results[release]["pages"]})
@@ -86,25 +88,24 @@ def markdown_versions(data: dict) -> str:
         "",
         "A cell is ✅ when every reference and claim on the page holds for that release, otherwise it gives the "
         "number that fail.",
-        "",
-        "| Page | " + " | ".join(releases) + " |",
-        "|---|" + "---|" * len(releases),
     ]
-    for page in pages:
+    model = tables.table(["Page", *(tables.text(r) for r in releases)], name="versions report")
+    for docs_page in pages:
         cells = []
         for release in releases:
-            result = results[release]["pages"].get(page)
+            result = results[release]["pages"].get(docs_page)
             if result is None:
                 cells.append("–")
             elif result["holds"]:
                 cells.append("✅")
             else:
                 cells.append(f"❌ {len(result['failures'])}")
-        out.append(f"| `{page}` | " + " | ".join(cells) + " |")
+        model.add(tables.code(docs_page), *(tables.text(c) for c in cells))
     skill = [results[r].get("upstream_skill") for r in releases]
-    out.append("| *upstream SKILL.md (failed / references)* | " + " | ".join(
-        f"{s['failed']} / {s['references']}" if s else "not shipped" for s in skill) + " |")
-    out += ["", "## What fails in older releases", ""]
+    model.add(tables.Emphasis((tables.text("upstream SKILL.md (failed / references)"),)),
+              *(tables.text(f"{s['failed']} / {s['references']}" if s else "not shipped") for s in skill))
+    out.append(tables.block(model, page))
+    out += ["## What fails in older releases", ""]
     any_failure = False
     for release in releases:
         failing = {p: r["failures"] for p, r in results[release]["pages"].items() if r["failures"]}

@@ -14,6 +14,7 @@ import json
 import posixpath
 from collections import Counter
 
+from massgen_guide import tables
 from massgen_guide.audit.auditor import AuditRun, audit_all_for_site, run_audit
 from massgen_guide.audit.report import render_markdown, render_text
 from massgen_guide.audit.results import CANNOT_CHECK, MISSING, NOT_APPLICABLE, PASS, Result, evidence_url
@@ -22,6 +23,8 @@ from massgen_guide.facts.checklist import Point, load_checklist
 from massgen_guide.md_text import text as _md
 from massgen_guide.site.directives import DirectiveCall, generator
 from massgen_guide.source.selection import current_source
+from massgen_guide.tables import Cell, Panel, Span, code, header_cell, join, link
+from massgen_guide.tables import text as plain
 
 SITE_SYMBOL = {PASS: "✓", MISSING: "✗", NOT_APPLICABLE: "–", CANNOT_CHECK: "?"}
 SITE_SYMBOL_ADVISORY_MISSING = "⚠"
@@ -95,19 +98,19 @@ def checklist_counts(call: DirectiveCall) -> str:
 @generator("file-summary")
 def file_summary_page(call: DirectiveCall) -> str:
     checklist = load_checklist()
-    rows = ["| # | File | Required? | Purpose | Checklist points | Explained in |", "|---|---|---|---|---|---|"]
+    model = tables.table(["#", "File", "Required?", "Purpose", "Checklist points", "Explained in"], name=call.name)
     for number, (path, points) in enumerate(checklist.summary_files(), start=1):
         head = next(p for p in points if p.summary)
-        required = "Yes" if any(p.required for p in points) else _md(head.requirement_text)
-        ids = ", ".join(f"`{p.id}`" for p in points)
+        required = "Yes" if any(p.required for p in points) else head.requirement_text
         pages = []
         for p in points:
-            link = f"[{p.page.removesuffix('.md').rsplit('/', 1)[-1]}]({rel_link(call.page, p)})"
-            if link not in pages:
-                pages.append(link)
-        rows.append(f"| {number} | `{path}` | {required} | {_md(head.purpose)} | {ids} | {', '.join(pages)} |")
+            page_link = link(plain(p.page.removesuffix(".md").rsplit("/", 1)[-1]), rel_link(call.page, p))
+            if page_link not in pages:
+                pages.append(page_link)
+        model.add(plain(number), code(path), required, head.purpose, join([code(p.id) for p in points]),
+                  join(pages))
     notes = [p for p in checklist.points if p.summary and p.note]
-    out = rows + [""]
+    out = [tables.embed(model, call.page)]
     if notes:
         out += ['!!! note "Checked in the source (often where the upstream skill is out of date)"', ""]
         for point in notes:
@@ -120,33 +123,19 @@ def file_summary_page(call: DirectiveCall) -> str:
 def files_at_a_glance(call: DirectiveCall) -> str:
     """The file summary in short (landing page): each file, when a backend needs it, and its phase."""
     checklist = load_checklist()
-    rows = ["| File | When | Phase |", "| --- | --- | --- |"]
+    model = tables.table(["File", "When", "Phase"], name=call.name)
     for path, points in checklist.summary_files():
         head = next(p for p in points if p.summary)
         when = "always" if any(p.required for p in points) else head.condition.text  # type: ignore[union-attr]
         phase = checklist.phase(head.phase)
-        rows.append(f"| `{path}` | {_md(when)} | [{phase.number}. {_md(phase.title)}]({rel_link(call.page, head)}) |")
-    return "\n".join(rows) + "\n"
+        model.add(code(path), when, link([plain(f"{phase.number}. "), *tables.inline(phase.title)],
+                                         rel_link(call.page, head)))
+    return tables.embed(model, call.page)
 
 
 # ---------------------------------------------------------------------------------------------- coverage
 def _site_run() -> AuditRun:
     return audit_all_for_site(current_source())
-
-
-def site_href(from_page: str, page: str, anchor: str = "") -> str:
-    """The relative URL, as the built site has it (directory URLs), from one docs page to another page; for
-    raw HTML, which the engine does not rewrite."""
-    def directory(path: str) -> str:
-        path = path.partition("#")[0]
-        if path == "index.md" or path.endswith("/index.md"):
-            return path[: -len("index.md")]
-        return path[: -len(".md")] + "/"
-
-    target = posixpath.relpath(directory(page) or ".", directory(from_page) or ".")
-    target = "./" if target == "." else target + "/"
-    anchor = anchor or page.partition("#")[2]
-    return target + (f"#{anchor}" if anchor else "")
 
 
 _STATUS_CLASS = {PASS: "pass", MISSING: "missing", NOT_APPLICABLE: "na", CANNOT_CHECK: "unknown"}
@@ -164,25 +153,23 @@ def _status_text(result: Result) -> str:
     return result.status
 
 
-def _matrix_cell(run: AuditRun, result: Result, page: str, backend_type: str) -> str:
+def _matrix_cell(run: AuditRun, result: Result, page: str, backend_type: str, first: bool) -> Cell:
     """One cell: its symbol opens (tap or click) a small panel with the status, the evidence and the guide link;
-    the same text is the symbol's hover title."""
+    the same text is the symbol's hover title. The Markdown rendering keeps the symbol."""
     symbol = SITE_SYMBOL_ADVISORY_MISSING if result.status == MISSING and not result.required else SITE_SYMBOL[result.status]
     point = result.point
     where = [e.location for e in result.evidence[:2]]
     summary_text = f"{backend_type} × {point.id}: {_status_text(result)}" + (f" ({', '.join(where)})" if where else "")
-    lines = [f"<strong>{html.escape(_status_text(result))}</strong>"]
+    lines: list = [tables.Strong((plain(_status_text(result)),))]
     for evidence in result.evidence[:2]:
         url = evidence_url(run.tree, evidence)
-        location = f"<code>{html.escape(evidence.location)}</code>"
-        lines.append(f'<a href="{html.escape(url)}">{location}</a>' if url else location)
+        lines.append(link(code(evidence.location), url) if url else code(evidence.location))
     if result.detail:
-        lines.append(html.escape(result.detail))
-    guide = site_href(page, point.page, point.anchor or "")
-    lines.append(f'<a href="{html.escape(guide)}">How: {html.escape(point.title)}</a>')
-    return (f'<td class="guide-cell guide-cell--{_status_class(result)}"><details>'
-            f'<summary title="{html.escape(summary_text)}" aria-label="{html.escape(summary_text)}">{symbol}</summary>'
-            f'<div class="guide-cell-detail">{"<br>".join(lines)}</div></details></td>')
+        lines.append(plain(result.detail))
+    lines.append(link(plain(f"How: {point.title}"), rel_link(page, point)))
+    panel = Panel((plain(symbol),), tuple(join(lines, tables.Break())), summary_text, "guide-cell-detail")
+    css = ("guide-matrix-group-start " if first else "") + f"guide-cell guide-cell--{_status_class(result)}"
+    return Cell((panel,), css=css)
 
 
 LEGEND = [("pass", "✓", "pass"), ("missing", "✗", "missing (required, or its condition holds)"),
@@ -190,53 +177,44 @@ LEGEND = [("pass", "✓", "pass"), ("missing", "✗", "missing (required, or its
           ("unknown", "?", "cannot check (the installed package has no docs/ or scripts/)")]
 
 
-def matrix_html(run: AuditRun, page: str) -> str:
-    """The coverage matrix as one HTML block: a row per backend type, a column per checklist point, the columns
-    grouped under their phases (whatever points and phases the checklist has); a sticky header row and first
-    column, the legend and a "show only missing" switch beside it, cell details on tap or hover."""
+def matrix_table(run: AuditRun, page: str) -> tables.Table:
+    """The coverage matrix: a row per backend type, a column per checklist point, the columns grouped under their
+    phases (whatever points and phases the checklist has); on the site a sticky header row and first column, the
+    legend and a "show only missing" switch beside it, cell details on tap or hover."""
     checklist = run.checklist
     groups = [(phase, points) for phase, points in checklist.by_phase() if points]
     order = [point.id for _, points in groups for point in points]
     legend = " ".join(f'<span class="guide-legend-item"><span class="guide-cell--{css}">{symbol}</span> '
                       f"{html.escape(text)}</span>" for css, symbol, text in LEGEND)
-    out = ['<div class="guide-matrix">',
-           f'<p class="guide-matrix-legend"><strong>Legend:</strong> {legend}. Tap or click a symbol for its '
-           "evidence and the guide page that explains the point.</p>",
-           '<p class="guide-matrix-controls"><label><input type="checkbox" class="guide-matrix-only-missing"> '
-           "Show only backend types with a missing point</label></p>",
-           '<div class="guide-matrix-scroll" role="region" tabindex="0" '
-           'aria-label="Coverage matrix: backend types by checklist points">',
-           '<table class="guide-matrix-table">', "<thead>",
-           '<tr class="guide-matrix-phases"><th class="guide-matrix-corner" rowspan="2" scope="col">Backend type</th>']
-    for phase, points in groups:
-        label = phase.label
-        out.append(f'<th class="guide-matrix-phase" colspan="{len(points)}" scope="colgroup" title="{html.escape(label)}">'
-                   f"{html.escape(label)}</th>")
-    out.append("</tr>")
-    out.append('<tr class="guide-matrix-points">')
+    opening = "\n".join([
+        '<div class="guide-matrix">',
+        f'<p class="guide-matrix-legend"><strong>Legend:</strong> {legend}. Tap or click a symbol for its '
+        "evidence and the guide page that explains the point.</p>",
+        '<p class="guide-matrix-controls"><label><input type="checkbox" class="guide-matrix-only-missing"> '
+        "Show only backend types with a missing point</label></p>",
+        '<div class="guide-matrix-scroll" role="region" tabindex="0" '
+        'aria-label="Coverage matrix: backend types by checklist points">'])
+    headers: list[Cell] = [Cell((plain("Backend type"),))]
     for _, points in groups:
         for index, point in enumerate(points):
             kind = "required" if point.required else ("recommended" if point.advisory else "conditional")
             first = " guide-matrix-group-start" if index == 0 else ""
-            out.append(f'<th class="guide-matrix-point{first}" scope="col" title="{html.escape(point.title)} ({kind})">'
-                       f'<a href="{html.escape(site_href(page, point.page, point.anchor or ""))}">'
-                       f"<span>{html.escape(point.id)}</span></a></th>")
-    out += ["</tr>", "</thead>", "<tbody>"]
+            headers.append(header_cell(link(Span((plain(point.id),)), rel_link(page, point)),
+                                       css=f"guide-matrix-point{first}", title=f"{point.title} ({kind})"))
+    model = tables.Table(headers, name="coverage-matrix", css="guide-matrix-table", corner="guide-matrix-corner",
+                         groups=[tables.Group(phase.label, len(points), "guide-matrix-phase")
+                                 for phase, points in groups],
+                         head_css=("guide-matrix-phases", "guide-matrix-points"), wrapper=(opening, "</div>\n</div>"),
+                         note="Legend: " + ", ".join(f"{symbol} {text}" for _, symbol, text in LEGEND) + ".")
     starts = {points[0].id for _, points in groups}
     for report in run.reports:
         by_id = {r.point.id: r for r in report.results}
         missing = any(r.status == MISSING for r in report.results)
         row_class = "guide-matrix-row--missing" if missing else "guide-matrix-row--complete"
-        cells = []
-        for point_id in order:
-            cell = _matrix_cell(run, by_id[point_id], page, report.backend_type)
-            if point_id in starts:
-                cell = cell.replace('<td class="guide-cell ', '<td class="guide-matrix-group-start guide-cell ', 1)
-            cells.append(cell)
-        out.append(f'<tr class="{row_class}"><th scope="row"><code>{html.escape(report.backend_type)}</code></th>'
-                   + "".join(cells) + "</tr>")
-    out += ["</tbody>", "</table>", "</div>", "</div>", ""]
-    return "\n".join(out)
+        model.add(header_cell(code(report.backend_type)),
+                  *[_matrix_cell(run, by_id[point_id], page, report.backend_type, point_id in starts)
+                    for point_id in order], css=row_class)
+    return model
 
 
 @generator("coverage-matrix")
@@ -253,7 +231,7 @@ def coverage_matrix(call: DirectiveCall) -> str:
         "",
         f"{len(clean)} types have no required point missing: {', '.join(f'`{t}`' for t in clean) or 'none'}.",
         "",
-        matrix_html(run, page),
+        tables.embed(matrix_table(run, page), page),
     ]
     out += ["", "## Missing points by backend type", ""]
     for report in run.reports:
@@ -284,7 +262,7 @@ def audit_example(call: DirectiveCall) -> str:
         reports = [report for report in run.reports if report.backend_type == backend]
         run = AuditRun(run.tree, run.checklist, reports) if reports else run_audit(source, backend)
     if fmt == "markdown":
-        return render_markdown(run, link=lambda p: rel_link(call.page, p))
+        return render_markdown(run, link=lambda p: rel_link(call.page, p), page=call.page)
     if fmt == "text":
         text = render_text(run).replace(str(run.tree.package_dir), ".../site-packages/massgen")
         return f'<pre class="guide-output"><code>{html.escape(text.rstrip())}</code></pre>\n'

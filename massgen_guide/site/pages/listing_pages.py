@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import posixpath
 
+from massgen_guide import tables
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.checklist import load_checklist
 from massgen_guide.facts.listing_data import (
@@ -87,20 +88,19 @@ def listing_sites_page(call: DirectiveCall) -> str:
         out += [f"    - `{line}`" for line in discovery.skipped]
         out.append("")
     counts = {r: sum(1 for i in items if i.requires == r) for r in REQUIREMENTS}
-    out += ["| Who must appear | Sites | Checked by |", "|---|---|---|"]
+    model = tables.table(["Who must appear", "Sites", "Checked by"], name="listing-sites requirements")
     for rid in REQUIREMENTS:
         requirement = data.requirements[rid]
         point = next((p for p in load_checklist().points if p.id == requirement.point), None)
-        checked = f"[`{point.id}`]({rel_link(call.page, point)})" if point else "—"
-        out.append(f"| {requirement.title} | {counts[rid]} | {checked} |")
-    out.append("")
+        checked = tables.link(tables.code(point.id), rel_link(call.page, point)) if point else "—"
+        model.add(tables.text(requirement.title), tables.text(counts[rid]), checked)
+    out.append(tables.embed(model, call.page))
     for role in data.roles.values():
         group = [i for i in items if i.explanation.role == role.id]
         if not group:
             continue
         out += [f"## {role.title}", ""]
-        out += _matrix(tree, discovery, group, types)
-        out += [""]
+        out += [tables.embed(_matrix(tree, discovery, group, types, role.title), call.page)]
         for item in group:
             requirement = data.requirements[item.requires].title
             site = item.site
@@ -111,35 +111,34 @@ def listing_sites_page(call: DirectiveCall) -> str:
     return "\n".join(out)
 
 
-def _matrix(tree: Tree, discovery: Discovery, group: list[ExplainedSite], types: list[str]) -> list[str]:
-    """Backend types (rows, first column sticky) × the role's sites (columns), written as HTML: a page of such
-    tables converts many times faster than the same tables in Markdown."""
+def _matrix(tree: Tree, discovery: Discovery, group: list[ExplainedSite], types: list[str], role: str) -> tables.Table:
+    """Backend types (rows, first column sticky) × the role's sites (columns), each cell linking to the line of
+    MassGen that names the type."""
     vocabulary = discovery.vocabulary
-    head = ["<th>Backend type</th>"]
+    head: list = [tables.text("Backend type")]
     for number, item in enumerate(group, start=1):
         tip = f"{_short(item)}: {item.explanation.what}"
-        head.append(f"<th>{_html_link(tree, item.site.path, item.site.line, f'{number}. {_short(item)}', tip)}</th>")
-    rows = []
+        head.append(_part_link(tree, item.site.path, item.site.line, f"{number}. {_short(item)}", tip))
+    model = tables.table(head, name=f"listing sites: {role}")
+    model.wrapper = ('<div class="guide-listing-matrix">', "</div>")
     for backend_type in types:
-        cells = [f"<td><code>{html.escape(backend_type)}</code></td>"]
+        cells: list = [tables.code(backend_type)]
         for item in group:
             mention = item.site.mention_of(backend_type, vocabulary)
             if mention is None:
-                cells.append('<td title="absent">–</td>')
+                cells.append(tables.Cell((tables.text("–"),), title="absent"))
                 continue
             how, line = mention
-            cells.append(f"<td>{_html_link(tree, item.site.path, line, MARK[how], f'{item.site.path}:{line}')}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return ['<div class="guide-listing-matrix"><table>', "<thead><tr>" + "".join(head) + "</tr></thead>",
-            "<tbody>", *rows, "</tbody></table></div>"]
+            cells.append(_part_link(tree, item.site.path, line, MARK[how], f"{item.site.path}:{line}"))
+        model.add(*cells)
+    return model
 
 
-def _html_link(tree: Tree, path: str, line: int, text: str, title: str) -> str:
-    """An HTML link to a line of MassGen (a release's tag on GitHub), or the plain text for a checkout."""
+def _part_link(tree: Tree, path: str, line: int, text: str, title: str) -> tables.Part:
+    """A link to a line of MassGen (a release's tag on GitHub), or the plain text (with its title) for a checkout."""
     if tree.source.kind in {"installed", "release"}:
-        url = SOURCE_URL.format(version=tree.version, path=path, line=line)
-        return f'<a href="{html.escape(url)}" title="{html.escape(title)}">{html.escape(text)}</a>'
-    return f'<span title="{html.escape(title)}">{html.escape(text)}</span>'
+        return tables.link(tables.text(text), SOURCE_URL.format(version=tree.version, path=path, line=line), title)
+    return tables.Span((tables.text(text),), title=title)
 
 
 @generator("listing-sites-required")
@@ -169,12 +168,12 @@ def phase_files(call: DirectiveCall) -> str:
     points = [p for p in checklist.points if p.phase == phase_id]
     if not points:
         raise GuideError(f"phase={phase_id!r}: no checklist point has this phase")
-    rows = ["| Step | File | What for | Required? | Audit point |", "|---|---|---|---|---|"]
+    model = tables.table(["Step", "File", "What for", "Required?", "Audit point"], name=call.name)
     for point in points:
-        file = f"`{point.file}`" if "/" in point.file and " " not in point.file else _md(point.file)
-        rows.append(f"| [{_md(point.title)}]({rel_link(call.page, point)}) | {file} | {_md(point.purpose)} | "
-                    f"{_md(point.requirement_text)} | `{point.id}` |")
-    return "\n".join(rows) + "\n"
+        file = tables.code(point.file) if "/" in point.file and " " not in point.file else point.file
+        model.add(tables.link(point.title, rel_link(call.page, point)), file, point.purpose,
+                  point.requirement_text, tables.code(point.id))
+    return tables.embed(model, call.page)
 
 
 def required_site_lines(source: MassGenSource | None = None) -> list[tuple[str, list[Evidence]]]:

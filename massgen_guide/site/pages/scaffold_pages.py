@@ -9,8 +9,7 @@ Both only read MassGen (a dry run never writes).
 
 from __future__ import annotations
 
-import html
-
+from massgen_guide import tables
 from massgen_guide.facts.scaffold_data import scaffold_data
 from massgen_guide.scaffold.plan import Plan, build_plan
 from massgen_guide.scaffold.spec import build_spec
@@ -25,14 +24,14 @@ def _plan(kind: str, name: str, price: str | None = None) -> Plan:
 
 @generator("scaffold-kinds")
 def scaffold_kinds(call: DirectiveCall) -> str:
-    rows = ["| kind | what it is | files created | files edited | lines added |", "| --- | --- | --- | --- | --- |"]
+    model = tables.table(["kind", "what it is", "files created", "files edited", "lines added"], name=call.name)
     for kind in scaffold_data().kinds.values():
         plan = _plan(kind.id, "acme", "acme-large=0.5/1.5")
         added = sum(1 for line in plan.diff().splitlines() if line.startswith("+") and not line.startswith("+++"))
-        created = "<br>".join(f"<code>{html.escape(c.rel.replace('acme', 'NAME'))}</code>" for c in plan.created)
-        edited = "<br>".join(f"<code>{html.escape(c.rel)}</code>" for c in plan.edited)
-        rows.append(f"| `{kind.id}` | {kind.title} | {created} | {edited} | {added} |")
-    return "\n".join(rows) + "\n"
+        created = tables.join([tables.code(c.rel.replace("acme", "NAME")) for c in plan.created], tables.Break())
+        edited = tables.join([tables.code(c.rel) for c in plan.edited], tables.Break())
+        model.add(tables.code(kind.id), kind.title, created, edited, tables.text(added))
+    return tables.embed(model, call.page)
 
 
 @generator("scaffold-diff")

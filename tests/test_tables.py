@@ -1,0 +1,298 @@
+"""Every generated table is one model (massgen_guide/tables.py) rendered twice: the Markdown pipe table (llms files,
+per-page Markdown) and the HTML table (the site). The two must hold the same cells.
+
+The Markdown rendering is read back the way the site's engine reads Markdown (Python-Markdown with its `tables`
+extension and the guide's dunder rule), the HTML rendering with `html.parser`; each cell is reduced to its text
+(code as `` `x` ``, emphasis as `*x*`, strong as `**x**`, a line break as ` / `) and its links (target and title),
+and the two are compared cell by cell. A relative `.md` link of the Markdown is compared as the site URL it
+becomes. A `Panel`'s body is site-only (the tap-to-open detail of a coverage-matrix cell): only its summary counts.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown as python_markdown
+import pytest
+
+from massgen_guide import tables
+from massgen_guide.site.directives import DirectiveCall, find_directives, registered_generators
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+# Every generator that writes a table (a generator that starts writing one must be added here, and then is compared).
+TABLE_GENERATORS = {
+    "api-params-handlers", "audit-example", "backend-capabilities-fields", "backend-types", "binding-report",
+    "builtin-hooks", "chunk-types", "claims-report", "coverage-matrix", "file-summary", "files-at-a-glance",
+    "filesystem-support", "formatters", "hook-types", "listing-sites", "phase-files", "reference-backends",
+    "scaffold-kinds", "stream-chunk-fields", "system-prompt-sections", "upstream-skill-report", "versions-report",
+}
+
+
+@dataclasses.dataclass
+class ParsedCell:
+    text: str
+    links: list[tuple[str, str]]
+    """(target, title) of each link in the cell."""
+
+
+class _TableReader(HTMLParser):
+    """The tables of an HTML fragment: per table, its header cells and its body rows of cells."""
+
+    def __init__(self, href=lambda h: h) -> None:
+        super().__init__(convert_charrefs=True)
+        self.href = href
+        self.tables: list[dict] = []
+        self.cell: ParsedCell | None = None
+        self.cell_attrs: dict = {}
+        self.section = ""
+        self.hidden = 0  # depth inside a site-only part (a panel's body)
+        self.in_details = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.tables.append({"head": [], "body": []})
+        elif tag in ("thead", "tbody"):
+            self.section = tag
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["head" if self.section == "thead" else "body"].append([])
+        elif tag in ("td", "th") and self.tables:
+            self.cell, self.cell_attrs = ParsedCell("", []), attrs
+        elif self.cell is None:
+            return
+        elif tag == "details":
+            self.in_details += 1
+            self.hidden += 1
+        elif tag == "summary" and self.in_details:
+            self.hidden -= 1
+        elif self.hidden:
+            return
+        elif tag == "code":
+            self.cell.text += "`"
+        elif tag == "em":
+            self.cell.text += "*"
+        elif tag == "strong":
+            self.cell.text += "**"
+        elif tag == "br":
+            self.cell.text += " / "
+        elif tag == "a":
+            self.cell.links.append((self.href(attrs.get("href") or ""), attrs.get("title") or ""))
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.cell.text = " ".join(self.cell.text.split())
+            self.tables[-1]["head" if self.section == "thead" else "body"][-1].append((self.cell, self.cell_attrs))
+            self.cell = None
+        elif self.cell is None:
+            return
+        elif tag == "summary" and self.in_details:
+            self.hidden += 1
+        elif tag == "details":
+            self.in_details -= 1
+            self.hidden -= 1
+        elif self.hidden:
+            return
+        elif tag == "code":
+            self.cell.text += "`"
+        elif tag == "em":
+            self.cell.text += "*"
+        elif tag == "strong":
+            self.cell.text += "**"
+
+    def handle_data(self, data):
+        if self.cell is not None and not self.hidden:
+            self.cell.text += data
+
+
+def read_tables(html: str, href=lambda h: h) -> list[tuple[list[ParsedCell], list[list[ParsedCell]]]]:
+    """(header cells, body rows) of each table; of a two-row header, the cells spanning both rows and the second
+    row (the columns; the first row groups them)."""
+    reader = _TableReader(href)
+    reader.feed(html)
+    out = []
+    for found in reader.tables:
+        head = found["head"]
+        if len(head) > 1:
+            header = [c for c, attrs in head[0] if attrs.get("rowspan")] + [c for c, _ in head[-1]]
+        else:
+            header = [c for c, _ in head[0]] if head else []
+        out.append((header, [[c for c, _ in row] for row in found["body"]]))
+    return out
+
+
+def markdown_to_html(markdown: str) -> str:
+    return python_markdown.markdown(markdown, extensions=["tables", "massgen_guide.site.markdown_ext"])
+
+
+def embedded_pairs(generated: str) -> list[tuple[str, str]]:
+    """(Markdown rendering, HTML rendering) of each table a generator embedded in its output."""
+    pairs = []
+    rest = generated
+    while tables.MARKDOWN_MARK in rest:
+        rest = rest.split(tables.MARKDOWN_MARK + "\n", 1)[1]
+        md_form, rest = rest.split(tables.HTML_MARK + "\n", 1)
+        html_form, rest = rest.split(tables.END_MARK + "\n", 1)
+        pairs.append((md_form, html_form))
+    return pairs
+
+
+def compare(generated: str, page: str, label: str) -> list[str]:
+    """Every difference between the two renderings of each table in a generator's output, naming the table,
+    the row and the column."""
+    problems = []
+    for number, (md_form, html_form) in enumerate(embedded_pairs(generated), start=1):
+        where = f"{label}, table {number}"
+        from_md = read_tables(markdown_to_html(md_form), lambda h: tables.html_href(h, page))
+        from_html = read_tables(html_form)
+        if len(from_md) != 1 or len(from_html) != 1:
+            problems.append(f"{where}: {len(from_md)} table(s) in the Markdown, {len(from_html)} in the HTML")
+            continue
+        (md_head, md_rows), (html_head, html_rows) = from_md[0], from_html[0]
+        names = [c.text for c in html_head]
+        rows = [("header", md_head, html_head)] + [
+            (f"row {i}", m, h) for i, (m, h) in enumerate(zip(md_rows, html_rows), start=1)]
+        if len(md_rows) != len(html_rows):
+            problems.append(f"{where}: {len(md_rows)} rows in the Markdown, {len(html_rows)} in the HTML")
+        for row_name, md_cells, html_cells in rows:
+            if len(md_cells) != len(html_cells):
+                problems.append(f"{where}, {row_name}: {len(md_cells)} cells in the Markdown, {len(html_cells)} "
+                                f"in the HTML")
+                continue
+            for column, (m, h) in enumerate(zip(md_cells, html_cells)):
+                name = names[column] if column < len(names) else str(column + 1)
+                if m.text != h.text:
+                    problems.append(f"{where}, {row_name}, column {name!r}: Markdown {m.text!r} != HTML {h.text!r}")
+                if m.links != h.links:
+                    problems.append(f"{where}, {row_name}, column {name!r}: links {m.links!r} (Markdown) != "
+                                    f"{h.links!r} (HTML)")
+    return problems
+
+
+def page_calls() -> list[DirectiveCall]:
+    """Every directive on the guide's pages, as the build calls it."""
+    calls = []
+    for path in sorted(DOCS.rglob("*.md")):
+        page = path.relative_to(DOCS).as_posix()
+        calls += find_directives(path.read_text(encoding="utf-8"), page)
+    return calls
+
+
+@pytest.fixture(scope="module")
+def generated() -> list[tuple[DirectiveCall, str]]:
+    generators = registered_generators()
+    return [(call, generators[call.name](call)) for call in page_calls()]
+
+
+def test_every_generated_table_holds_the_same_cells_in_markdown_and_html(generated) -> None:
+    problems, with_tables = [], set()
+    for call, text in generated:
+        if embedded_pairs(text):
+            with_tables.add(call.name)
+        problems += compare(text, call.page, f"guide:{call.name} on docs/{call.page}:{call.line}")
+    assert problems == []
+    assert with_tables == TABLE_GENERATORS
+
+
+def test_no_generator_writes_a_table_outside_the_model(generated) -> None:
+    """A pipe table written by string formatting would reach the site as Markdown (and bypass the comparison)."""
+    bare = [f"guide:{call.name} on docs/{call.page}: {line[:60]}" for call, text in generated
+            for line in tables.for_site(text).splitlines() if line.lstrip().startswith("|")]
+    assert bare == []
+
+
+def test_the_site_gets_html_and_the_llms_files_markdown(generated) -> None:
+    call, text = next((c, t) for c, t in generated if c.name == "claims-report")
+    site, llms = tables.for_site(text), tables.for_markdown(text)
+    assert "<table>" in site and "| Page | References |" not in site and "guide-table:" not in site
+    assert "| Page | References |" in llms and "<table" not in llms and "guide-table:" not in llms
+
+
+# ---------------------------------------------------------------------------------------------- the comparison fails
+
+def _files_at_a_glance() -> tuple[DirectiveCall, str]:
+    call = DirectiveCall("files-at-a-glance", {}, "index.md", 1)
+    return call, registered_generators()["files-at-a-glance"](call)
+
+
+def _tamper(render, row: int, column: int, cell: tables.Cell):
+    """A renderer that renders one cell of every table differently."""
+    def tampered(table: tables.Table, *args):
+        changed = copy.deepcopy(table)
+        changed.rows[row].cells[column] = cell
+        return render(changed, *args)
+    return tampered
+
+
+def test_a_cell_broken_in_the_html_renderer_is_named(monkeypatch) -> None:
+    call, text = _files_at_a_glance()
+    assert compare(text, call.page, "files-at-a-glance") == []
+    monkeypatch.setattr(tables, "render_html", _tamper(tables.render_html, 1, 1, tables.as_cell("sometimes")))
+    call, text = _files_at_a_glance()
+    problems = compare(text, call.page, "files-at-a-glance")
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("files-at-a-glance, table 1, row 2, column 'When': Markdown '")
+    assert problems[0].endswith("!= HTML 'sometimes'")
+
+
+def test_a_link_broken_in_the_markdown_renderer_is_named(monkeypatch) -> None:
+    broken = tables.as_cell(tables.link("2. Registration", "phases/nowhere.md"))
+    monkeypatch.setattr(tables, "render_markdown", _tamper(tables.render_markdown, 0, 2, broken))
+    call, text = _files_at_a_glance()
+    problems = compare(text, call.page, "files-at-a-glance")
+    assert any(p.startswith("files-at-a-glance, table 1, row 1, column 'Phase': links [('phases/nowhere/', '')]"
+                            " (Markdown) != [('phases/backend-class/', '')] (HTML)") for p in problems), problems
+
+
+TRICKY = ["a | b", "`str | None`", "<name> & &amp; co", "x `` a`b `` y", "__init__ and _private and a_b",
+          "2 * 3 * 4", "[not a link]", "back\\slash", "**strong** and *em*", "[a `link`](https://x.example/a_b \"t\")",
+          "one<br>two"]
+
+
+def test_tricky_cells_survive_both_renderings() -> None:
+    model = tables.table(["Cell", "Code"], name="tricky")
+    for value in TRICKY:
+        model.add(tables.text(value), tables.code(value))
+        model.add(value, tables.Emphasis((tables.text(value),)))
+    assert compare(tables.embed(model, "reference/x.md"), "reference/x.md", "tricky") == []
+
+
+def test_unescaped_markdown_is_caught(monkeypatch) -> None:
+    """Without its escaping, the Markdown rendering splits a cell on `|` (Python-Markdown drops the cell beyond the
+    header's width) and loses `<name>` as an HTML tag."""
+    monkeypatch.setattr(tables, "_md_text", lambda value: value)
+    model = tables.table(["Cell"], name="tricky")
+    model.add(tables.text("a | b"))
+    model.add(tables.text("massgen/backend/<name>.py"))
+    problems = compare(tables.embed(model, "x.md"), "x.md", "tricky")
+    assert problems[0] == "tricky, table 1, row 1, column 'Cell': Markdown 'a' != HTML 'a | b'"
+    assert problems[1] == "tricky, table 1, row 2, column 'Cell': Markdown 'massgen/backend/.py' != HTML " \
+                          "'massgen/backend/<name>.py'"
+
+
+def test_inline_markdown_is_read_into_parts() -> None:
+    assert tables.inline("see `x | y` and [the `page`](a.md#b \"T\"), **bold**<br>\\*not em\\*") == (
+        tables.Text("see "), tables.Code("x | y"), tables.Text(" and "),
+        tables.Link((tables.Text("the "), tables.Code("page")), "a.md#b", "T"), tables.Text(", "),
+        tables.Strong((tables.Text("bold"),)), tables.Break(), tables.Text("*not em*"))
+
+
+def test_relative_page_links_become_site_urls_in_html() -> None:
+    assert tables.html_href("../phases/auth.md#keys", "reference/coverage.md") == "../../phases/auth/#keys"
+    assert tables.html_href("phases/auth.md", "index.md") == "phases/auth/"
+    assert tables.html_href("https://github.com/x/y.md", "index.md") == "https://github.com/x/y.md"
+
+
+def test_the_build_sets_the_html_aside_and_puts_it_back(generated) -> None:
+    """The site's page: Python-Markdown sees one placeholder per table, the converted page gets the HTML back."""
+    call, text = next((c, t) for c, t in generated if c.name == "claims-report")
+    markdown, blocks = tables.set_aside(text)
+    assert len(blocks) == len(embedded_pairs(text)) == markdown.count("<!-- guide-table ")
+    assert "<table" not in markdown and "| Page |" not in markdown and "guide-table:" not in markdown
+    converted = markdown_to_html(markdown)
+    assert tables.put_back(converted, blocks).count("<table>") == len(blocks)
+    assert [b for b in blocks if b not in tables.put_back(converted, blocks)] == []
