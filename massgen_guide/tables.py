@@ -22,6 +22,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Union
 
 # ---------------------------------------------------------------------------------------------- the model
@@ -464,3 +465,32 @@ def for_markdown(markdown: str) -> str:
     if MARKDOWN_MARK not in markdown:
         return markdown
     return _HTML_FORM.sub("", markdown).replace(MARKDOWN_MARK + "\n", "")
+
+
+_HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+
+
+def relative_links(html_block: str) -> list[str]:
+    """The relative link targets of a table's HTML (what the engine would have checked in a Markdown table)."""
+    return [h for h in (html.unescape(m.group(1)) for m in _HREF.finditer(html_block))
+            if h and not re.match(r"^[a-z][a-z0-9+.-]*:|^/", h)]
+
+
+def missing_link_targets(links: dict[str, tuple[str, list[str]]], site_dir: Path) -> list[str]:
+    """Links of generated tables (docs page -> (its URL, relative targets)) whose page or anchor the built site
+    lacks, one line each; the engine does not check links in raw HTML, so the build checks these here."""
+    problems: list[str] = []
+    pages: dict[Path, str] = {}
+    for src, (url, hrefs) in sorted(links.items()):
+        for href in hrefs:
+            path, _, anchor = href.partition("#")
+            target = posixpath.normpath(posixpath.join(url or ".", path)) if path else posixpath.normpath(url or ".")
+            file = site_dir / target / "index.html"
+            if file not in pages:
+                pages[file] = file.read_text(encoding="utf-8") if file.is_file() else ""
+            if not pages[file]:
+                problems.append(f"docs/{src}: a generated table links to '{href}', but the site has no page there")
+            elif anchor and f'id="{anchor}"' not in pages[file]:
+                problems.append(f"docs/{src}: a generated table links to '{href}', but that page has no anchor "
+                                f"'#{anchor}'")
+    return problems

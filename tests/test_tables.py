@@ -296,3 +296,26 @@ def test_the_build_sets_the_html_aside_and_puts_it_back(generated) -> None:
     converted = markdown_to_html(markdown)
     assert tables.put_back(converted, blocks).count("<table>") == len(blocks)
     assert [b for b in blocks if b not in tables.put_back(converted, blocks)] == []
+
+
+def test_the_build_checks_the_links_of_generated_tables(tmp_path: Path) -> None:
+    """The engine checks links in Markdown only; a table's HTML links are checked against the built site: a page
+    that is not there and an anchor its page lacks each fail with the page that holds the table."""
+    site = tmp_path / "site"
+    (site / "phases" / "registration").mkdir(parents=True)
+    (site / "phases" / "registration" / "index.html").write_text('<h2 id="create-backend">x</h2>')
+    (site / "index.html").write_text("<h1>home</h1>")
+    table = tables.table(["Point"], name="links")
+    for label, href in [("ok", "../phases/registration.md#create-backend"), ("gone", "../phases/nowhere.md"),
+                        ("no anchor", "../phases/registration.md#no-such"), ("home", "../index.md"),
+                        ("out", "https://example.org/x")]:
+        table.rows.append(tables.Row([tables.Cell((tables.link(label, href),))]))
+    html_block = tables.render_html(table, "reference/coverage.md")
+    links = tables.relative_links(html_block)
+    assert links == ["../../phases/registration/#create-backend", "../../phases/nowhere/",
+                     "../../phases/registration/#no-such", "../../"]
+    assert tables.missing_link_targets({"reference/coverage.md": ("reference/coverage/", links)}, site) == [
+        "docs/reference/coverage.md: a generated table links to '../../phases/nowhere/', but the site has no page "
+        "there",
+        "docs/reference/coverage.md: a generated table links to '../../phases/registration/#no-such', but that "
+        "page has no anchor '#no-such'"]

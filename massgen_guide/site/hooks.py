@@ -77,6 +77,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown = expand_directives(markdown, src, site_url=config.get("site_url") or "")
         _state.setdefault("pages", {})[src] = (page, markdown)  # the llms files keep the tables' Markdown
         markdown, blocks = tables.set_aside(markdown)  # the site, their HTML, put back after the conversion
+        _state.setdefault("table_links", {})[src] = (page.url, [h for b in blocks for h in tables.relative_links(b)])
         _state.setdefault("tables", {})[src] = [site_facts.process_page(block, src, config) for block in blocks]
         return site_facts.process_page(markdown, src, config)
     except GuideError as exc:
@@ -103,6 +104,9 @@ def on_build_error(error: Exception) -> None:
 
 def on_post_build(config: Any) -> None:
     end_build()
+    broken = tables.missing_link_targets(_state.pop("table_links", {}), Path(config["site_dir"]))
+    if broken:
+        raise PluginError("\n".join(broken))
     from massgen_guide.facts.loading import load_massgen
 
     base = Path(config["config_file_path"]).parent
