@@ -72,3 +72,34 @@ def test_a_failing_generator_is_not_cached(tiny_massgen: Path) -> None:
         with pytest.raises(GuideError, match="no explanation"):
             directives.generate(broken, call)
     assert len(attempts) == 2
+
+
+def test_a_pages_checked_claims_are_reused_only_for_the_same_text_and_inputs(tiny_massgen: Path) -> None:
+    """The build's claims check of a page (cached_during_build): reused for the same page text under unchanged
+    inputs; recomputed for another text, after MassGen changes, and outside a build; a check that fails is not
+    cached, so the next build fails again."""
+    runs: list[str] = []
+
+    def check(text: str):
+        def compute() -> str:
+            runs.append(text)
+            if "false" in text:
+                raise GuideError("docs/x.md: 1 claim(s) do not hold")
+            return text.upper()
+        return compute
+
+    directives.start_build()
+    assert directives.cached_during_build("claims-checked", ("x.md", "a"), check("a")) == "A"
+    directives.start_build()
+    assert directives.cached_during_build("claims-checked", ("x.md", "a"), check("a")) == "A"
+    assert runs == ["a"]
+    assert directives.cached_during_build("claims-checked", ("x.md", "b"), check("b")) == "B"
+    for _ in range(2):
+        with pytest.raises(GuideError):
+            directives.cached_during_build("claims-checked", ("x.md", "false"), check("false"))
+    (tiny_massgen / "backend" / "base.py").write_text("class LLMBackend:\n    x = 1\n")  # MassGen changed
+    directives.start_build()
+    assert directives.cached_during_build("claims-checked", ("x.md", "a"), check("a")) == "A"
+    directives.end_build()
+    assert directives.cached_during_build("claims-checked", ("x.md", "a"), check("a")) == "A"
+    assert runs == ["a", "b", "false", "false", "a", "a"]

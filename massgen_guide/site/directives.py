@@ -187,6 +187,25 @@ def generate(function: Generator, call: DirectiveCall) -> str:
     return text
 
 
+def cached_during_build(kind: str, key: tuple, compute: Callable[[], str]) -> str:
+    """`compute()`, from the disk cache when the same key was computed under unchanged inputs (builds only; the
+    inputs' signature is `generate`'s). For other per-page work of the build that reads only those inputs, such
+    as the claims check of a page; a computation that raises is never cached."""
+    if _site is None:
+        return compute()
+    from massgen_guide.source.selection import cache_dir
+
+    digest = hashlib.sha256(repr((inputs_signature(), kind, key)).encode()).hexdigest()
+    path = cache_dir() / kind / digest[:2] / f"{digest}.md"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    text = compute()
+    write_atomically(path, text.encode("utf-8"))
+    return text
+
+
 def expand_directives(markdown: str, page: str, site_url: str = "") -> str:
     """Replace every directive on a page by its generated Markdown."""
     calls = {call.line: call for call in find_directives(markdown, page)}

@@ -20,12 +20,12 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from massgen_guide import tables
-from massgen_guide.checks.claims import check_page_for_build
+from massgen_guide.checks.claims import check_page_for_build, parse_error_lines
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.links import REPOSITORY
 from massgen_guide.site import build_facts as site_facts
 from massgen_guide.site import html_breaks, llms_txt
-from massgen_guide.site.directives import end_build, expand_directives, start_build
+from massgen_guide.site.directives import cached_during_build, end_build, expand_directives, start_build
 from massgen_guide.source.selection import current_source
 
 SNIPPET_RE = re.compile(r"""^\s*(?:-{1,}8<-{1,}|;-{1,}8<-{1,})\s+["']([^"']+)["']\s*$""")
@@ -71,7 +71,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     src = page.file.src_uri
     try:
         check_snippet_includes(markdown, src, Path(config["config_file_path"]).parent)
-        markdown = check_page_for_build(markdown, src)  # references and claims (strict); claims become text
+        markdown = _checked_claims(markdown, src)  # references and claims (strict); claims become text
         if not site_facts.generation_enabled():  # GUIDE_GENERATION=off: the benchmark's baseline
             return site_facts.strip_generated(markdown)
         markdown = expand_directives(markdown, src, site_url=config.get("site_url") or "")
@@ -82,6 +82,15 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         return site_facts.process_page(markdown, src, config)
     except GuideError as exc:
         raise PluginError(str(exc)) from None
+
+
+def _checked_claims(markdown: str, src: str) -> str:
+    """`check_page_for_build`, from the build cache for a page already checked under unchanged inputs, unless
+    some MassGen file does not parse (the uncached check warns about it, which a strict build turns into a
+    failure)."""
+    if cached_during_build("claims-parse-errors", (), parse_error_lines):
+        return check_page_for_build(markdown, src)
+    return cached_during_build("claims-checked", (src, markdown), lambda: check_page_for_build(markdown, src))
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:

@@ -29,4 +29,14 @@ def check_page_for_build(markdown: str, src_uri: str) -> str:
     return _check(markdown, src_uri, current_source())
 
 
-__all__ = ["Finding", "PageReport", "check_docs", "check_markdown", "check_page_for_build", "render_claims"]
+def parse_error_lines() -> str:
+    """The selected MassGen's files that could not be parsed, one per line ("" when every file parsed): the build
+    checks pages from its cache only when this is empty, since the uncached check warns about each of them."""
+    from massgen_guide.checks.claims.check import index_for
+    from massgen_guide.source.selection import current_source
+
+    return "\n".join(sorted(index_for(current_source()).parse_errors.values()))
+
+
+__all__ = ["Finding", "PageReport", "check_docs", "check_markdown", "check_page_for_build", "parse_error_lines",
+           "render_claims"]
