@@ -49,7 +49,6 @@ FIRST: tuple[str, ...] = (
     "tests/test_browser.py",
     "tests/test_install.py",  # builds a wheel and a fresh venv
     "tests/test_reference/test_build.py",
-    "tests/test_tables.py",  # runs every directive of the guide's pages once
     "tests/test_facts/test_mutations.py",
     "tests/test_facts/test_source.py",
     "tests/test_build_errors.py",

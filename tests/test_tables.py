@@ -40,6 +40,10 @@ class ParsedCell:
     """(target, title) of each link in the cell."""
 
 
+MARKS = {"code": "`", "em": "*", "strong": "**"}
+"""Inline elements, as the compared cell text spells them (around their content)."""
+
+
 class _TableReader(HTMLParser):
     """The tables of an HTML fragment: per table, its header cells and its body rows of cells."""
 
@@ -72,12 +76,8 @@ class _TableReader(HTMLParser):
             self.hidden -= 1
         elif self.hidden:
             return
-        elif tag == "code":
-            self.cell.text += "`"
-        elif tag == "em":
-            self.cell.text += "*"
-        elif tag == "strong":
-            self.cell.text += "**"
+        elif tag in MARKS:
+            self.cell.text += MARKS[tag]
         elif tag == "br":
             self.cell.text += " / "
         elif tag == "a":
@@ -95,14 +95,8 @@ class _TableReader(HTMLParser):
         elif tag == "details":
             self.in_details -= 1
             self.hidden -= 1
-        elif self.hidden:
-            return
-        elif tag == "code":
-            self.cell.text += "`"
-        elif tag == "em":
-            self.cell.text += "*"
-        elif tag == "strong":
-            self.cell.text += "**"
+        elif not self.hidden and tag in MARKS:
+            self.cell.text += MARKS[tag]
 
     def handle_data(self, data):
         if self.cell is not None and not self.hidden:
@@ -183,9 +177,28 @@ def page_calls() -> list[DirectiveCall]:
 
 
 @pytest.fixture(scope="module")
-def generated() -> list[tuple[DirectiveCall, str]]:
+def generated(built_site: Path) -> list[tuple[DirectiveCall, str]]:
+    """Every directive's output as the site's build produced it: after the session's strict build (built_site),
+    from the same disk cache the build filled (a generator runs here only if its entry is missing)."""
+    import os
+    import re
+
+    from massgen_guide.site import directives
+
+    # mkdocs.yml's `site_url: !ENV [SITE_URL, "default"]`, as the build reads it
+    variable, default = re.search(r'^site_url: !ENV \[(\w+), "([^"]*)"\]$', (ROOT / "mkdocs.yml").read_text(),
+                                  re.MULTILINE).groups()
+    site_url = os.environ.get(variable, default)
     generators = registered_generators()
-    return [(call, generators[call.name](call)) for call in page_calls()]
+    directives.start_build()
+    try:
+        out = []
+        for call in page_calls():
+            call.site_url = site_url
+            out.append((call, directives.generate(generators[call.name], call)))
+        return out
+    finally:
+        directives.end_build()
 
 
 def test_every_generated_table_holds_the_same_cells_in_markdown_and_html(generated) -> None:
