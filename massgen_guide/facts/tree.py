@@ -10,7 +10,7 @@ import errno
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -26,6 +26,19 @@ from massgen_guide.facts.ast_reading import (
     string_constants,
 )
 from massgen_guide.source.selection import MassGenSource
+
+@lru_cache(maxsize=256)
+def _parsed(text: str, rel: str) -> ast.Module | str:
+    """The parsed module, or the warning saying why it cannot be parsed; shared by every tree read in this process
+    (keyed on the text: tests and `serve` read the same MassGen files in many trees). The audit only reads the
+    trees it is given, it never changes one."""
+    try:
+        return ast.parse(text, filename=rel)
+    except SyntaxError as exc:
+        return f"{rel}:{exc.lineno or 0}: syntax error ({exc.msg}); points that read it cannot be checked"
+    except ValueError as exc:  # e.g. null bytes
+        return f"{rel}: cannot be parsed ({exc}); points that read it cannot be checked"
+
 
 FRAMEWORK_MODULES = frozenset({
     "massgen/backend/base.py",
@@ -140,14 +153,12 @@ class Tree:
         text = self.text(rel)
         tree = None
         if text is not None:
-            try:
-                tree = ast.parse(text, filename=rel)
-            except SyntaxError as exc:
+            parsed = _parsed(text, rel)
+            if isinstance(parsed, ast.Module):
+                tree = parsed
+            else:
                 self.broken.add(rel)
-                self.warnings.append(f"{rel}:{exc.lineno or 0}: syntax error ({exc.msg}); points that read it cannot be checked")
-            except ValueError as exc:  # e.g. null bytes
-                self.broken.add(rel)
-                self.warnings.append(f"{rel}: cannot be parsed ({exc}); points that read it cannot be checked")
+                self.warnings.append(parsed)
         self._ast[rel] = tree
         return tree
 
