@@ -16,15 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from massgen_guide.checks.claims.code_reach import (
-    MAX_DEPTH,
-    Located,
-    Reached,
-    describe_missing,
-    find_function,
-    reach,
-    walked,
-)
+from massgen_guide.checks.claims.code_reach import MAX_DEPTH, Located, Reached, describe_missing, find_function, reach
 from massgen_guide.checks.claims.package_index import PackageIndex
 from massgen_guide.checks.claims.references import FAILED, VERIFIED, Outcome, _closest
 from massgen_guide.checks.claims.syntax import Claim
@@ -42,7 +34,7 @@ def _chunk_types(index: PackageIndex, node: ast.AST) -> list[tuple[str, int]]:
     for cls in index.classes.get("ChunkType", []):
         enum.update(cls.enum_values)
     out = []
-    for sub in walked(node):
+    for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
             func = sub.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -123,7 +115,7 @@ def verify_calls(index: PackageIndex, claim: Claim) -> Outcome:
     for item in reached:
         module = index.modules.get(item.located.module)
         aliases = module.imports if module is not None else {}
-        for sub in walked(item.located.node):
+        for sub in ast.walk(item.located.node):
             if isinstance(sub, ast.Call):
                 name = _call_name(sub)
                 called.add(name)
@@ -150,7 +142,7 @@ def verify_calls(index: PackageIndex, claim: Claim) -> Outcome:
 
 def _raised(index: PackageIndex, node: ast.AST) -> list[tuple[str, int]]:
     out = []
-    for sub in walked(node):
+    for sub in ast.walk(node):
         if isinstance(sub, ast.Raise) and sub.exc is not None:
             exc = sub.exc.func if isinstance(sub.exc, ast.Call) else sub.exc
             name = exc.attr if isinstance(exc, ast.Attribute) else exc.id if isinstance(exc, ast.Name) else ""
@@ -406,7 +398,7 @@ def verify_reads(index: PackageIndex, claim: Claim) -> Outcome:
     if start is None:
         return _missing(index, f)
     for item in reached:
-        for sub in walked(item.located.node):
+        for sub in ast.walk(item.located.node):
             if (isinstance(sub, ast.Constant) and sub.value == key) or \
                     (isinstance(sub, ast.Name) and sub.id == key) or (isinstance(sub, ast.Attribute) and sub.attr == key):
                 where = f"{item.located.file}:{sub.lineno}"

@@ -30,32 +30,13 @@ def _parse(path: str, mtime: float) -> ast.Module | None:
         return None
 
 
-def _file_key(index: PackageIndex, rel: str) -> tuple[str, float] | None:
+def parse_file(index: PackageIndex, rel: str) -> ast.Module | None:
     path = Path(index.package_dir).parent / rel
     try:
-        return str(path), path.stat().st_mtime
+        mtime = path.stat().st_mtime
     except OSError:
         return None
-
-
-def parse_file(index: PackageIndex, rel: str) -> ast.Module | None:
-    key = _file_key(index, rel)
-    return None if key is None else _parse(*key)
-
-
-@lru_cache(maxsize=512)
-def _class_methods(path: str, mtime: float) -> dict[tuple[str, int], dict[str, FunctionNode]]:
-    """(class name, line) -> {method name: node} of every class in a parsed file, built in one walk (a claim
-    looks up thousands of methods; walking the file for each was most of the claims check's time)."""
-    out: dict[tuple[str, int], dict[str, FunctionNode]] = {}
-    tree = _parse(path, mtime)
-    for node in ast.walk(tree) if tree is not None else ():
-        if isinstance(node, ast.ClassDef):
-            methods = out.setdefault((node.name, node.lineno), {})
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name not in methods:
-                    methods[item.name] = item  # the first definition, as a walk in order finds it
-    return out
+    return _parse(str(path), mtime)
 
 
 @dataclass
@@ -81,10 +62,15 @@ class Located:
 
 
 def _method_node(index: PackageIndex, owner: ClassInfo, method: str) -> FunctionNode | None:
-    key = _file_key(index, owner.file)
-    if key is None:
+    tree = parse_file(index, owner.file)
+    if tree is None:
         return None
-    return _class_methods(*key).get((owner.name, owner.line), {}).get(method)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == owner.name and node.lineno == owner.line:
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
+                    return item
+    return None
 
 
 def method_of(index: PackageIndex, cls: ClassInfo, method: str, after: ClassInfo | None = None) -> Located | None:
@@ -159,19 +145,10 @@ class Reached:
         return " -> ".join(self.via + [self.located.label])
 
 
-@lru_cache(maxsize=8192)
-def walked(node: ast.AST) -> tuple[ast.AST, ...]:
-    """Every node under `node` (itself included), in `ast.walk`'s order; cached per node (hashed by identity, kept
-    alive by the parse cache): the behaviour claims walk the same reached functions again and again."""
-    return tuple(ast.walk(node))
-
-
-@lru_cache(maxsize=4096)
-def _own_calls(node: FunctionNode) -> tuple[tuple[str, str], ...]:
-    """(kind, name) of the calls a function makes: `self` (self./cls.), `super`, `plain` (a bare name). Cached per
-    node (a node is hashed by identity; the parse cache keeps it)."""
+def _own_calls(node: FunctionNode) -> list[tuple[str, str]]:
+    """(kind, name) of the calls a function makes: `self` (self./cls.), `super`, `plain` (a bare name)."""
     out = []
-    for sub in walked(node):
+    for sub in ast.walk(node):
         if not isinstance(sub, ast.Call):
             continue
         func = sub.func
@@ -183,7 +160,7 @@ def _own_calls(node: FunctionNode) -> tuple[tuple[str, str], ...]:
                 out.append(("super", func.attr))
         elif isinstance(func, ast.Name):
             out.append(("plain", func.id))
-    return tuple(out)
+    return out
 
 
 def reach(index: PackageIndex, start: Located, depth: int = MAX_DEPTH) -> list[Reached]:
