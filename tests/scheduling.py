@@ -39,6 +39,7 @@ NEEDS_MASSGEN: tuple[str, ...] = (
     "tests/test_docs/test_fences.py::test_yaml_must_be_a_config_that_massgens_validator_accepts",
     "tests/test_decision_trees.py::test_base_class_tree_names_the_real_massgen_classes",
     "tests/test_hermetic.py::test_massgen_price_lookup_does_not_reach_the_network",
+    "tests/test_claims/test_shown_by.py::test_the_retry_block_holds_against_the_installed_massgen",
 )
 """Node-id prefixes of the tests that import MassGen when they run. A test that requests the `massgen_imported`
 fixture must be covered (checked when the tests are collected)."""

@@ -69,8 +69,9 @@ def light_venv(tmp_path_factory: pytest.TempPathFactory) -> LightVenv:
     venv = work / "venv"
     run(UV, "venv", "--offline", "--quiet", "--python", sys.executable, venv, cwd=work)
     python = venv / "bin" / "python"
-    run(UV, "pip", "install", "--offline", "--quiet", "--python", python, "-c", ROOT / "requirements.lock", wheel,
-        cwd=work)
+    # bytecode compiled once here: each command below runs with PYTHONDONTWRITEBYTECODE, and would compile again
+    run(UV, "pip", "install", "--offline", "--quiet", "--compile-bytecode", "--python", python,
+        "-c", ROOT / "requirements.lock", wheel, cwd=work)
     listing = run(python, "-c", "import importlib.metadata as m; print('\\n'.join(sorted(d.metadata['Name'] for d in "
                   "m.distributions())))", cwd=work)
     return LightVenv(python, venv / "bin" / "massgen-guide", listing.stdout.split(), folder_megabytes(venv))

@@ -9,9 +9,8 @@ import ast
 import errno
 import os
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,6 +27,19 @@ from massgen_guide.facts.ast_reading import (
 )
 from massgen_guide.source.selection import MassGenSource
 
+@lru_cache(maxsize=256)
+def _parsed(text: str, rel: str) -> ast.Module | str:
+    """The parsed module, or the warning saying why it cannot be parsed; shared by every tree read in this process
+    (keyed on the text: tests and `serve` read the same MassGen files in many trees). The audit only reads the
+    trees it is given, it never changes one."""
+    try:
+        return ast.parse(text, filename=rel)
+    except SyntaxError as exc:
+        return f"{rel}:{exc.lineno or 0}: syntax error ({exc.msg}); points that read it cannot be checked"
+    except ValueError as exc:  # e.g. null bytes
+        return f"{rel}: cannot be parsed ({exc}); points that read it cannot be checked"
+
+
 FRAMEWORK_MODULES = frozenset({
     "massgen/backend/base.py",
     "massgen/backend/_streaming_buffer_mixin.py",
@@ -37,11 +49,6 @@ FRAMEWORK_MODULES = frozenset({
 BASE_MODULES = FRAMEWORK_MODULES | {"massgen/backend/base_with_custom_tool_and_mcp.py", "massgen/backend/cli_base.py"}
 _CLASS_LINE = re.compile(r"^class (?:\w*(?:Backend|Mixin|Handler|Formatter|Adapter|Base)\b|\w+\([^)]*(?:Backend|Mixin|Handler|Formatter|Adapter|Base)\b)", re.MULTILINE)
 CREATE_BACKEND_FILES = ("massgen/cli/backends.py", "massgen/cli.py", "massgen/cli/__init__.py")
-_PARSED: OrderedDict[tuple[str, str], ast.Module] = OrderedDict()
-"""Modules parsed in this process, by path and text, most recently used last: trees of copies that share most
-files (an audit of each scaffolded copy, a test's mutated copies) parse each shared file once. The audit only
-reads the trees."""
-_PARSED_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -146,14 +153,12 @@ class Tree:
         text = self.text(rel)
         tree = None
         if text is not None:
-            try:
-                tree = _parse(rel, text)
-            except SyntaxError as exc:
+            parsed = _parsed(text, rel)
+            if isinstance(parsed, ast.Module):
+                tree = parsed
+            else:
                 self.broken.add(rel)
-                self.warnings.append(f"{rel}:{exc.lineno or 0}: syntax error ({exc.msg}); points that read it cannot be checked")
-            except ValueError as exc:  # e.g. null bytes
-                self.broken.add(rel)
-                self.warnings.append(f"{rel}: cannot be parsed ({exc}); points that read it cannot be checked")
+                self.warnings.append(parsed)
         self._ast[rel] = tree
         return tree
 
@@ -473,15 +478,3 @@ class Tree:
         found = price_map_for(self.source)
         return (set(found.models), found.label) if found else None
 
-
-def _parse(rel: str, text: str) -> ast.Module:
-    """`ast.parse`, remembered per path and text (see `_PARSED`); errors are not remembered."""
-    key = (rel, text)
-    module = _PARSED.get(key)
-    if module is None:
-        module = _PARSED[key] = ast.parse(text, filename=rel)
-        if len(_PARSED) > _PARSED_KEPT:
-            _PARSED.popitem(last=False)
-    else:
-        _PARSED.move_to_end(key)
-    return module

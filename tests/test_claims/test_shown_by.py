@@ -4,6 +4,7 @@ errored agent fails once a MassGen copy stops retrying."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from massgen_guide.checks.claims.check import check_page_for_build, render_claims
 from massgen_guide.checks.claims.shown import showing_blocks
 from massgen_guide.errors import GuideError
+from massgen_guide.source.selection import installed_package_dir
 
 from .massgen_links import linked_massgen
 
@@ -107,52 +109,95 @@ with FakeProvider() as server:
 ```
 '''
 
-RUNNER = ("import sys, runpy; sys.path.insert(0, sys.argv[2]); import conftest  # the hermetic guard\n"
-          "import massgen; print('massgen from', massgen.__file__, file=sys.stderr)\n"
-          "runpy.run_path(sys.argv[1], run_name='__main__')")
+RUNNER = """\
+import json, os, runpy, sys, traceback
+sys.path.insert(0, sys.argv[1]); import conftest  # the hermetic guard
+import massgen; print('massgen from', massgen.__file__, file=sys.stderr)
+environ = dict(os.environ)
+for name, script in json.loads(sys.argv[2]).items():
+    os.chdir(os.path.dirname(script))
+    try:
+        runpy.run_path(script, run_name='__main__')
+        outcome = ['passed', '']
+    except BaseException as exc:  # each block's outcome is reported on its own
+        traceback.print_exc()
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        outcome = [type(exc).__name__, os.path.basename(where.filename)]
+    finally:
+        os.environ.clear(); os.environ.update(environ)
+    print('outcome', json.dumps([name, *outcome]), file=sys.stderr)
+"""
+"""Runs several blocks in ONE process (one MassGen import), each in its own folder; reports, per block, how it
+ended: `outcome ["NAME", "passed", ""]` or `outcome ["NAME", "AssertionError", "FILE"]` (the file of the
+innermost frame)."""
 
 
-def run_block(body: str, tmp: Path, massgen_root: Path | None) -> subprocess.CompletedProcess[str]:
-    script = tmp / "block.py"
-    script.write_text(body, encoding="utf-8")
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env["PYTHONPATH"] = os.pathsep.join(([str(massgen_root)] if massgen_root else []) + [str(ROOT)])
-    return subprocess.run([sys.executable, "-c", RUNNER, str(script), str(ROOT)], cwd=tmp, env=env,
-                          capture_output=True, text=True)
+def run_blocks(bodies: dict[str, str], tmp: Path, massgen_root: Path) -> tuple[dict[str, tuple[str, str]], str]:
+    """Run each block (name -> body) as a script `tmp/NAME/block.py` in one process that imports MassGen from
+    `massgen_root`; return ({name: (outcome, file)}, the process's stderr)."""
+    scripts = {}
+    for name, body in bodies.items():
+        (tmp / name).mkdir()
+        scripts[name] = str(tmp / name / "block.py")
+        Path(scripts[name]).write_text(body, encoding="utf-8")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1",
+           "PYTHONPATH": os.pathsep.join([str(massgen_root), str(ROOT)])}
+    result = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT), json.dumps(scripts)], cwd=tmp, env=env,
+                            capture_output=True, text=True)
+    outcomes = {}
+    for line in result.stderr.splitlines():
+        if line.startswith("outcome ["):
+            name, outcome, where = json.loads(line.removeprefix("outcome "))
+            outcomes[name] = (outcome, where)
+    return outcomes, result.stderr
 
 
 PAGE_RETRY_BLOCKS = [("docs/phases/backend-class.md", "error-chunk-retry")]
 """The guide's own blocks that show the orchestrator retrying an errored agent (run on the page as tests)."""
+SYNTHETIC = "synthetic"
+
+
+def block_body(page: str, name: str) -> str:
+    text = RETRY_PAGE if page == SYNTHETIC else (ROOT / page).read_text(encoding="utf-8")
+    blocks = showing_blocks(text, "docs/errors.md" if page == SYNTHETIC else page)
+    assert name in blocks and blocks[name][0].runs, f"{page} has no running block `# shows: {name}`"
+    return blocks[name][0].fence.body
 
 
 @pytest.fixture(scope="module")
-def no_retry_copy(tmp_path_factory):
-    """A MassGen copy whose orchestrator treats every error chunk as fatal: the agent ends at its first error."""
-    return linked_massgen(tmp_path_factory.mktemp("no-retry"), {"orchestrator.py": [(
+def no_retry_runs(tmp_path_factory):
+    """Every retry block (RETRY_PAGE's and the guide's) run against a MassGen copy whose orchestrator treats every
+    error chunk as fatal (the agent ends at its first error): one process for all of them."""
+    root = linked_massgen(tmp_path_factory.mktemp("no-retry"), {"orchestrator.py": [(
         'is_fatal_backend_error = getattr(chunk, "status", None) == "fatal"', "is_fatal_backend_error = True")]})
+    blocks = [(SYNTHETIC, "orchestrator-retries-errored-agent"), *PAGE_RETRY_BLOCKS]
+    outcomes, stderr = run_blocks({name: block_body(page, name) for page, name in blocks},
+                                  tmp_path_factory.mktemp("no-retry-runs"), root)
+    assert f"massgen from {root / 'massgen' / '__init__.py'}" in stderr, stderr[-3000:]
+    return outcomes, stderr
 
 
-def test_the_retry_block_fails_when_the_orchestrator_stops_retrying(tmp_path, check, no_retry_copy):
+def test_the_retry_block_holds_against_the_installed_massgen(tmp_path, check, massgen_imported, monkeypatch):
+    """RETRY_PAGE's block passes against the installed MassGen (run in-process, on the worker that imports
+    MassGen: tests/scheduling.py), so that its failure against the copy below is the copy's doing."""
     assert check(RETRY_PAGE).failures == []
-    blocks = showing_blocks(RETRY_PAGE, "docs/errors.md")
-    body = blocks["orchestrator-retries-errored-agent"][0].fence.body
-    (tmp_path / "real").mkdir()
-    real = run_block(body, tmp_path / "real", None)
-    assert real.returncode == 0, real.stderr[-3000:]
-    (tmp_path / "mutated").mkdir()
-    mutated = run_block(body, tmp_path / "mutated", no_retry_copy)
-    assert mutated.returncode != 0
-    assert f"massgen from {no_retry_copy / 'massgen' / '__init__.py'}" in mutated.stderr
-    assert "AssertionError" in mutated.stderr, mutated.stderr[-3000:]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPENAI_API_KEY", "")  # recorded, so that the block's `setdefault` is undone afterwards
+    monkeypatch.delenv("OPENAI_API_KEY")
+    body = block_body(SYNTHETIC, "orchestrator-retries-errored-agent")
+    exec(compile(body, str(tmp_path / "block.py"), "exec"), {"__name__": "__main__"})
+    assert sys.modules["massgen"] is massgen_imported
+    assert Path(massgen_imported.__file__).parent == installed_package_dir()
+
+
+def test_the_retry_block_fails_when_the_orchestrator_stops_retrying(no_retry_runs):
+    outcomes, stderr = no_retry_runs
+    assert outcomes.get("orchestrator-retries-errored-agent") == ("AssertionError", "block.py"), stderr[-3000:]
 
 
 @pytest.mark.parametrize("page,name", PAGE_RETRY_BLOCKS)
-def test_the_guides_retry_block_fails_when_the_orchestrator_stops_retrying(tmp_path, page, name, no_retry_copy):
+def test_the_guides_retry_block_fails_when_the_orchestrator_stops_retrying(page, name, no_retry_runs):
     """The page's block runs as a test against the installed MassGen (pytest-markdown-docs); here it must fail
     against the copy that stops retrying."""
-    blocks = showing_blocks((ROOT / page).read_text(encoding="utf-8"), page)
-    assert name in blocks and blocks[name][0].runs, f"{page} has no running block `# shows: {name}`"
-    mutated = run_block(blocks[name][0].fence.body, tmp_path, no_retry_copy)
-    assert mutated.returncode != 0
-    assert f"massgen from {no_retry_copy / 'massgen' / '__init__.py'}" in mutated.stderr
-    assert "AssertionError" in mutated.stderr, mutated.stderr[-3000:]
+    outcomes, stderr = no_retry_runs
+    assert outcomes.get(name) == ("AssertionError", "block.py"), stderr[-3000:]

@@ -59,7 +59,10 @@ def test_inline_code_links_to_rendered_entries_only(installed_facts) -> None:
 
 
 def test_extra_massgen_source_in_the_config(monkeypatch, tmp_path) -> None:
-    monkeypatch.delenv("MASSGEN_SOURCE", raising=False)
+    # set, then removed: monkeypatch records it, so the value `prepare` sets is undone after the test (it leaked into
+    # the later tests of the process: the audit hook's subprocesses read the installed MassGen instead of their tree)
+    monkeypatch.setenv("MASSGEN_SOURCE", "")
+    monkeypatch.delenv("MASSGEN_SOURCE")
     monkeypatch.setenv("GUIDE_GENERATION", "off")
     site_facts.prepare({"extra": {"massgen_source": "installed"}, "plugins": None})
     import os

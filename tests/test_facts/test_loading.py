@@ -6,13 +6,14 @@ import os
 from pathlib import Path
 
 import properdocs.replacement  # noqa: F401  (plugins' `mkdocs.*` imports resolve to the engine, as under its CLI)
+import pytest
 from properdocs.config import load_config
 
 from massgen_guide.facts import chunks
-from massgen_guide.facts.loading import load_massgen, site_files
+from massgen_guide.facts.loading import LoadedMassGen, load_massgen, site_files
 from massgen_guide.site import build_facts as site_facts
 from massgen_guide.source.selection import resolve_source
-from tests.test_facts.facts_helpers import edit, load_copy
+from tests.test_facts.facts_helpers import copy_massgen, edit, load_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,15 +85,48 @@ def test_generation_off_strips_generated_content(monkeypatch) -> None:
     assert site_facts.strip_generated(page) == "# T\n\n\nEnd.\n"
 
 
-def test_a_later_process_unpickles_the_load_until_a_massgen_file_changes(massgen_copy: Path, tmp_path: Path,
-                                                                          monkeypatch) -> None:
+@pytest.fixture(scope="module")
+def pickled_copy(tmp_path_factory) -> tuple[Path, Path, LoadedMassGen]:
+    """A copy of MassGen loaded once with griffe, as a first process would, into a cache folder of its own: the two
+    tests below start from its pickle (one griffe load for both). The unpickling test edits the copy, so it runs
+    last (if it ran first, the other would only load again)."""
     from massgen_guide.facts import loading
 
-    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(tmp_path / "cache"))
-    pickles = tmp_path / "cache" / "facts-load"
+    copy = copy_massgen(tmp_path_factory.mktemp("pickled") / "MassGen")
+    cache = copy.parent / "cache"
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv("MASSGEN_GUIDE_CACHE", str(cache))
+        patched.setattr(loading, "_CACHE", {})  # as in a new process
+        first = load_massgen(resolve_source(str(copy)))
+    return copy, cache, first
+
+
+def test_a_cached_load_is_handed_out_as_read_from_the_source_asked_for(pickled_copy, monkeypatch) -> None:
+    # The same files asked for under two labels (two spellings of one checkout path): links and messages
+    # follow the source asked for, not the one the (pickled) load was first made from.
+    from massgen_guide.facts import loading
+
+    massgen_copy, cache, _ = pickled_copy
+    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(cache))
+    monkeypatch.setattr(loading, "_CACHE", {})
+    monkeypatch.chdir(massgen_copy.parent)
+    absolute = resolve_source(str(massgen_copy))
+    relative = resolve_source(massgen_copy.name)
+    assert absolute.package_dir.resolve() == relative.package_dir.resolve() and absolute != relative
+    first = load_massgen(absolute)  # from the pickle made under the absolute path
+    assert load_massgen(relative).source == relative  # from memory
+    monkeypatch.setattr(loading, "_CACHE", {})
+    assert load_massgen(relative).source == relative  # from the pickle
+    assert load_massgen(absolute).source == first.source == absolute
+
+
+def test_a_later_process_unpickles_the_load_until_a_massgen_file_changes(pickled_copy, monkeypatch) -> None:
+    from massgen_guide.facts import loading
+
+    massgen_copy, cache, first = pickled_copy  # the first process's load, with griffe
+    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(cache))
+    pickles = cache / "facts-load"
     source = resolve_source(str(massgen_copy))
-    monkeypatch.setattr(loading, "_CACHE", {})  # as in a new process
-    first = load_massgen(source)
     assert len(list(pickles.glob("*.pickle"))) == 1
 
     def no_griffe_load(*args, **kwargs):
@@ -112,22 +146,3 @@ def test_a_later_process_unpickles_the_load_until_a_massgen_file_changes(massgen
     assert third.find("massgen.backend.base.LLMBackend.record_first_token") is None
     assert third.find("massgen.backend.base.LLMBackend.record_first_output_token") is not None
     assert len(list(pickles.glob("*.pickle"))) == 2
-
-
-def test_a_cached_load_is_handed_out_as_read_from_the_source_asked_for(massgen_copy: Path, tmp_path: Path,
-                                                                        monkeypatch) -> None:
-    # The same files asked for under two labels (two spellings of one checkout path): links and messages
-    # follow the source asked for, not the one the (pickled) load was first made from.
-    from massgen_guide.facts import loading
-
-    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(loading, "_CACHE", {})
-    monkeypatch.chdir(massgen_copy.parent)
-    absolute = resolve_source(str(massgen_copy))
-    relative = resolve_source(massgen_copy.name)
-    assert absolute.package_dir.resolve() == relative.package_dir.resolve() and absolute != relative
-    first = load_massgen(absolute)
-    assert load_massgen(relative).source == relative  # from memory
-    monkeypatch.setattr(loading, "_CACHE", {})
-    assert load_massgen(relative).source == relative  # from the pickle
-    assert load_massgen(absolute).source == first.source == absolute

@@ -1,13 +1,11 @@
-"""The reference pages built for real (MkDocs, strict), with every other page of the guide stubbed so that only
-this area is under test: the tables and API entries render, and changes to MassGen break the build with a
-message naming the page and the thing."""
+"""The reference pages built for real (MkDocs, strict): the tables and API entries render (read from the whole
+site's one strict build, `built_site`), and changes to MassGen break the build with a message naming the page and
+the thing (each broken build has only the page under test real, every other page stubbed)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import run_mkdocs_build
 from tests.test_facts.facts_helpers import copy_massgen, edit, isolated_site
@@ -17,16 +15,8 @@ def _errors(result) -> list[str]:
     return [line for line in (result.stdout + result.stderr).splitlines() if line.startswith(("ERROR", "WARNING"))]
 
 
-@pytest.fixture(scope="module")
-def reference_site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("reference-site")
-    result = run_mkdocs_build(tmp / "site", config=isolated_site(tmp))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return tmp / "site"
-
-
-def test_api_page_renders_every_listed_entry(reference_site: Path, facts) -> None:
-    html = (reference_site / "reference/api/index.html").read_text()
+def test_api_page_renders_every_listed_entry(built_site: Path, facts) -> None:
+    html = (built_site / "reference/api/index.html").read_text()
     for identifier in ("massgen.backend.base.LLMBackend.stream_with_tools",
                        "massgen.backend.base.LLMBackend._update_token_usage_from_api_response",
                        "massgen.backend.base.LLMBackend.record_first_token",
@@ -47,24 +37,24 @@ def test_api_page_renders_every_listed_entry(reference_site: Path, facts) -> Non
     assert 'id="massgen.backend.base.LLMBackend.set_planning_mode"' not in html
 
 
-def test_reference_pages_render_tables_and_links(reference_site: Path) -> None:
+def test_reference_pages_render_tables_and_links(built_site: Path) -> None:
     # `<wbr>` marks where table code may wrap (massgen_guide/site/html_breaks.py); it adds no text.
-    chunks_html = (reference_site / "reference/stream-chunks/index.html").read_text().replace("<wbr>", "")
+    chunks_html = (built_site / "reference/stream-chunks/index.html").read_text().replace("<wbr>", "")
     assert "https://github.com/massgen/MassGen/blob/v0.1.97/massgen/backend/base.py#L67" in chunks_html
     assert "<code>compression_status</code>" in chunks_html and "emitted only" in chunks_html
     # Inline code naming an API entry links to it.
     assert re.search(r'<a class="autorefs autorefs-internal"[^>]*href="\.\./api/#massgen\.backend\.base\.StreamChunk"',
                      chunks_html)
-    backends_html = (reference_site / "reference/reference-backends/index.html").read_text()
+    backends_html = (built_site / "reference/reference-backends/index.html").read_text()
     assert "massgen/backend/chat_completions.py" in backends_html
-    registries_html = (reference_site / "reference/enums-and-registries/index.html").read_text()
+    registries_html = (built_site / "reference/enums-and-registries/index.html").read_text()
     assert "<code>PRE_TOOL_USE</code>" in registries_html and "<code>claude_code</code>" in registries_html
 
 
 def test_mutated_massgen_fails_the_build(tmp_path: Path) -> None:
-    tree = copy_massgen(tmp_path / "MassGen", python_only=False)
+    tree = copy_massgen(tmp_path / "MassGen")
     edit(tree, "massgen/backend/base.py", "def record_first_token(self)", "def record_first_output_token(self)")
-    config = isolated_site(tmp_path)
+    config = isolated_site(tmp_path / "api", own_pages=("reference/api.md",))
     result = run_mkdocs_build(tmp_path / "site", config=config, env={"MASSGEN_SOURCE": str(tree)})
     assert result.returncode != 0
     assert "Traceback" not in result.stdout + result.stderr
@@ -76,6 +66,7 @@ def test_mutated_massgen_fails_the_build(tmp_path: Path) -> None:
     edit(tree, "massgen/backend/base.py", "def record_first_output_token(self)", "def record_first_token(self)")
     edit(tree, "massgen/backend/grok.py", '        return "Grok"\n',
          '        return "Grok"\n\n    def _teleport(self):\n        return StreamChunk(type="teleport_status")\n')
+    config = isolated_site(tmp_path / "chunks", own_pages=("reference/stream-chunks.md",))
     result = run_mkdocs_build(tmp_path / "site", config=config, env={"MASSGEN_SOURCE": str(tree)})
     errors = _errors(result)
     assert result.returncode != 0 and errors[:-1] == ["ERROR   -  Error reading page 'reference/stream-chunks.md':"]
@@ -86,7 +77,8 @@ def test_mutated_massgen_fails_the_build(tmp_path: Path) -> None:
 def test_unresolved_autoref_fails_the_strict_build(tmp_path: Path) -> None:
     # A real MassGen method, but one the API page does not render: autorefs cannot resolve it.
     page = "# Home\n\nSee [this method][massgen.backend.base.LLMBackend.set_planning_mode].\n"
-    result = run_mkdocs_build(tmp_path / "site", config=isolated_site(tmp_path, extra_pages={"index.md": page}))
+    result = run_mkdocs_build(tmp_path / "site", config=isolated_site(tmp_path, extra_pages={"index.md": page},
+                                                                          own_pages=("reference/api.md",)))
     assert result.returncode != 0
     errors = _errors(result)
     assert any("massgen.backend.base.LLMBackend.set_planning_mode" in e for e in errors), errors

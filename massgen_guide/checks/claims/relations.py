@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from massgen_guide.checks.claims.code_reach import parse_text
 from massgen_guide.checks.claims.package_index import ClassInfo, PackageIndex
 from massgen_guide.checks.claims.references import (
     FAILED,
@@ -159,8 +160,10 @@ def _find_function(index: PackageIndex, name: str) -> tuple[str, str, ast.AST] |
                 candidates.append((module.name, module.file, None))
     for module, file, cls in candidates:
         try:
-            tree = ast.parse(index.read_text(file))
-        except (SyntaxError, OSError):
+            tree = parse_text(index.read_text(file))
+        except OSError:
+            continue
+        if tree is None:
             continue
         scope: ast.AST = tree
         if cls:
@@ -294,14 +297,11 @@ def verify_writes_instructions(index: PackageIndex, claim: Claim) -> Outcome:
             return _no_class(index, x)
     text = index.read_text(file)
     segments = [s for s in path.strip("/").split("/") if s]
-    try:
-        tree = ast.parse(text)
-        literals: dict[str, int] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in segments:
-                literals.setdefault(node.value, node.lineno)
-    except SyntaxError:
-        literals = {}
+    tree = parse_text(text)
+    literals: dict[str, int] = {}
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in segments:
+            literals.setdefault(node.value, node.lineno)
     last = segments[-1] if segments else path
     if all(s in literals for s in segments):
         return Outcome(VERIFIED, f"{file} builds the path from literals {', '.join(segments)}",
