@@ -321,7 +321,7 @@ def test_the_build_checks_the_links_of_generated_tables(tmp_path: Path) -> None:
     table = tables.table(["Point"], name="links")
     for label, href in [("ok", "../phases/registration.md#create-backend"), ("gone", "../phases/nowhere.md"),
                         ("no anchor", "../phases/registration.md#no-such"), ("home", "../index.md"),
-                        ("out", "https://example.org/x")]:
+                        ("out", "https://github.com/massgen/MassGen")]:
         table.rows.append(tables.Row([tables.Cell((tables.link(label, href),))]))
     html_block = tables.render_html(table, "reference/coverage.md")
     links = tables.relative_links(html_block)
