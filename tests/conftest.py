@@ -16,7 +16,9 @@ _SESSION_TMP = Path(os.environ["MASSGEN_GUIDE_TEST_TMP"])  # made by the root co
 @pytest.fixture(scope="session")
 def massgen_imported():
     """Import MassGen's backend stack once per process (7 s from bytecode); see tests/scheduling.py."""
-    import massgen.backend.chat_completions  # noqa: F401
+    from tests.scheduling import import_massgen
+
+    import_massgen()
 
     return sys.modules["massgen"]
 
