@@ -15,11 +15,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from massgen_guide.checks.api_blocks import BLOCK_RE, api_index, check_api_blocks, link_inline_code
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.loading import LoadedMassGen, load_massgen
 from massgen_guide.site.directives import DIRECTIVE_RE
-from massgen_guide.source.selection import SETTING, current_source
+from massgen_guide.source.selection import SETTING, cache_dir, current_source
 
 GENERATION_SETTING = "GUIDE_GENERATION"
 _state: dict[str, Any] = {}
@@ -53,12 +54,24 @@ def share_with_mkdocstrings(config: Any, loaded: LoadedMassGen) -> bool:
     if plugin is None:
         return False
     handler = plugin.get_handler("python")
+    _cache_compiled_templates(handler)
     handler._modules_collection = loaded.modules_collection  # noqa: SLF001  (the handler reads these first)
     handler._lines_collection = loaded.lines_collection  # noqa: SLF001
     search_path = str(loaded.source.search_path)
     paths = [p for p in handler._paths if p != search_path]  # noqa: SLF001
     handler._paths = [search_path, *paths]  # noqa: SLF001
     return True
+
+
+def _cache_compiled_templates(handler: Any) -> None:
+    """Keep the handler's compiled Jinja templates in the guide's cache folder: each build otherwise compiles
+    its eighty templates again (a tenth of a warm build)."""
+    env = getattr(handler, "env", None)
+    if env is None or env.bytecode_cache is not None:
+        return
+    folder = cache_dir() / "mkdocstrings-templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def loaded_facts() -> LoadedMassGen:
