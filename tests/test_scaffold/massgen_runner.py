@@ -54,6 +54,12 @@ def pytest_args(root: str, tests: str) -> list[str]:
             "-p", "no:syrupy", "--rootdir", root, *tests.split(",")]
 
 
+def automation_files(tests: str) -> str:
+    """The test files among `tests` that hold the command-line test (the child collects only those)."""
+    with_it = [path for path in tests.split(",") if AUTOMATION_TEST in open(path, encoding="utf-8").read()]
+    return ",".join(with_it or tests.split(","))
+
+
 def import_massgen() -> None:
     """Import the copy's MassGen (its command line pulls in all of it) with the cyclic garbage collector paused,
     then freeze what was imported: the collector would otherwise walk the growing heap again and again during
@@ -118,7 +124,8 @@ def main(argv: list[str]) -> int:
         try:
             import_massgen()
             args = pytest_args(root, tests)
-            child = fork_automation(args) if os.environ.get("SCAFFOLD_AUTOMATION") else None
+            child = fork_automation(pytest_args(root, automation_files(tests))) \
+                if os.environ.get("SCAFFOLD_AUTOMATION") else None
             code = int(pytest.main([*args, "-k", f"not {AUTOMATION_TEST}"] if child else args))
             if child:
                 code = max(code, wait_for(*child))
