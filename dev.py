@@ -73,7 +73,7 @@ def ensure_venv() -> None:
     env = {**os.environ, "VIRTUAL_ENV": str(VENV)}
     # --compile-bytecode: write every installed module's .pyc now, once. Python would otherwise compile them at
     # each import whenever it cannot write its cache (PYTHONDONTWRITEBYTECODE, read-only installs): importing
-    # MassGen takes ~13 s from source, ~7 s from bytecode.
+    # MassGen would compile hundreds of modules in every process that imports it.
     run(uv, "pip", "sync", "--python", PYTHON, "--require-hashes", "--compile-bytecode", ROOT / "requirements.lock",
         env=env)
     say("installing this project (editable, no dependencies)")

@@ -15,7 +15,7 @@ _SESSION_TMP = Path(os.environ["MASSGEN_GUIDE_TEST_TMP"])  # made by the root co
 
 @pytest.fixture(scope="session")
 def massgen_imported():
-    """Import MassGen's backend stack once per process (7 s from bytecode); see tests/scheduling.py."""
+    """Import MassGen's backend stack once per process (about 8 s of CPU); see tests/scheduling.py."""
     from tests.scheduling import import_massgen
 
     import_massgen()

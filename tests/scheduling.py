@@ -1,6 +1,7 @@
 """How the suite is spread over pytest-xdist workers (a pytest plugin, loaded by the root conftest.py).
 
-Importing MassGen costs 7 s of CPU (13 s without cached bytecode), more than any test. So:
+Importing MassGen costs about 8 s of CPU (from bytecode, the garbage collector paused: `import_massgen`), more
+than any test. So:
 
 - The tests that need MassGen at run time are listed in `NEEDS_MASSGEN`. They form one unit of work, which one
   worker runs, and that worker alone imports MassGen. No test module imports MassGen when it is collected (the
@@ -66,12 +67,15 @@ def import_massgen() -> None:
     later full collection would walk MassGen's modules too."""
     if "massgen.backend.chat_completions" in sys.modules:
         return
+    gc.collect()  # (nothing left over is frozen with the import)
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         import massgen.backend.chat_completions  # noqa: F401
-    finally:
         gc.freeze()
-        gc.enable()
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def unit_of(nodeid: str) -> str:

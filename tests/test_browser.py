@@ -848,7 +848,7 @@ AXE_START_JS = """(args) => {
   const pick = (r) => r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
     .map(v => v.impact + " " + v.id + ": " + v.help + " (" + v.nodes.length + "x, e.g. " +
          v.nodes[0].target.join(" ") + ")");
-  // axe.run does its work synchronously before its promise settles: start it from a timer, so that this call
+  // axe.run starts with seconds of synchronous work on a long page: start it from a timer, so that this call
   // returns at once and the next page loads in another tab (another renderer process) meanwhile.
   window.__guideAxe = new Promise((started) => setTimeout(started, 0)).then(async () => {
     const light = pick(await axe.run(document, { runOnly: args.all, resultTypes: ["violations"] }));
@@ -880,7 +880,7 @@ def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, bas
     assert len(pages) >= 10, f"sitemap.xml lists only {len(pages)} pages"
     known = snippet_lines()
     artifacts = _artifacts()
-    for old in [*artifacts.glob("*-1440.png"), *artifacts.glob("*-1440.jpg")]:
+    for old in [p for shot in SCREENSHOT_PAGES for p in artifacts.glob(f"{shot}-*.*") if p.suffix in {".png", ".jpg"}]:
         old.unlink()
     small_index = small_search_index(built_site)
     labels = tree_labels(trees)

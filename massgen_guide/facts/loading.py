@@ -161,6 +161,9 @@ def load_massgen(source: MassGenSource | None = None) -> LoadedMassGen:
     if cached is not None and _stamp(cached.files) == cached.stamp and \
             [str(p) for p in site_files(source.package_dir)] == [str(p) for p in cached.files if p.name != "__init__.py"]:
         return _as_from(cached, source)
+    if cached is not None:  # a stale load: let the collector free it (it was frozen with everything before it)
+        del _CACHE[key]
+        gc.unfreeze()
     disk = _disk_path(source)
     with collector_paused():
         loaded = _read_pickle(disk, source)
@@ -177,15 +180,16 @@ def collector_paused() -> Iterator[None]:
     and those objects frozen after it (left out of every later collection).
 
     Left on, the collector walks the growing heap again and again during the load, and each later full collection
-    walks the load again: a third of a cold strict build's time. A load replaced later (a MassGen file edited
-    while `serve` runs) stays in memory: megabytes, once per edit.
+    walks the load again. A load replaced later (a MassGen file edited while `serve` runs) is unfrozen first
+    (`load_massgen`), so the collector can free it.
     """
+    gc.collect()  # (nothing left over is frozen with the load)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-    finally:
         gc.freeze()
+    finally:
         if was_enabled:
             gc.enable()
 

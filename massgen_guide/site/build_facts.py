@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from massgen_guide.checks.api_blocks import BLOCK_RE, api_index, check_api_blocks, link_inline_code
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.loading import LoadedMassGen, load_massgen
@@ -64,14 +63,33 @@ def share_with_mkdocstrings(config: Any, loaded: LoadedMassGen) -> bool:
 
 
 def _cache_compiled_templates(handler: Any) -> None:
-    """Keep the handler's compiled Jinja templates in the guide's cache folder: each build otherwise compiles
-    its eighty templates again (a tenth of a warm build)."""
+    """Keep the handler's compiled Jinja templates in the guide's cache folder (one folder per Jinja version):
+    each build otherwise compiles its eighty templates again. A cache folder that cannot be written only costs
+    that time."""
+    import jinja2
+
+    class _BestEffortCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except OSError:
+                pass
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
     env = getattr(handler, "env", None)
     if env is None or env.bytecode_cache is not None:
         return
-    folder = cache_dir() / "mkdocstrings-templates"
-    folder.mkdir(parents=True, exist_ok=True)
-    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    folder = cache_dir() / "mkdocstrings-templates" / jinja2.__version__
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    env.bytecode_cache = _BestEffortCache(str(folder))
 
 
 def loaded_facts() -> LoadedMassGen:

@@ -41,9 +41,8 @@ def git_copy(dest: Path, *, python_only: bool = True) -> Path:
     copy_massgen(dest, python_only=python_only)
     (dest / ".gitignore").write_text("__pycache__/\n")
     git(dest, "init", "-q")
-    # Hard-linked copies (linked_copy) change every file's ctime and inode: with git's default stat check, each
-    # `git status` in a copy would read and hash all of MassGen again.
-    git(dest, "config", "core.checkStat", "minimal")
+    # A hard-linked copy (linked_copy) changes each file's ctime (its link count changed): with git's default stat
+    # check, each `git status` in a copy would read and hash all of MassGen again.
     git(dest, "config", "core.trustctime", "false")
     git(dest, "add", "-A")
     git(dest, "commit", "-qm", "pinned MassGen")
