@@ -25,7 +25,7 @@ def test_a_failed_load_freezes_nothing_and_the_collector_is_back_on() -> None:
         _garbage = [[i] for i in range(1000)]
         raise ValueError("bad load")
     assert gc.isenabled()
-    assert gc.get_freeze_count() == before
+    assert gc.get_freeze_count() <= before  # (frozen objects freed meanwhile make it smaller; a freeze, larger)
 
 
 def test_a_collector_that_was_off_stays_off() -> None:
