@@ -67,15 +67,10 @@ def import_massgen() -> None:
     later full collection would walk MassGen's modules too."""
     if "massgen.backend.chat_completions" in sys.modules:
         return
-    gc.collect()  # (nothing left over is frozen with the import)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    from massgen_guide.facts.loading import collector_paused  # (the facts load does the same)
+
+    with collector_paused():
         import massgen.backend.chat_completions  # noqa: F401
-        gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def unit_of(nodeid: str) -> str:
