@@ -176,7 +176,7 @@ def load_massgen(source: MassGenSource | None = None) -> LoadedMassGen:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a load builds its hundreds of thousands of long-lived objects,
+    """Python's cyclic garbage collector off while a load builds its many long-lived objects,
     and those objects frozen after it (left out of every later collection).
 
     Left on, the collector walks the growing heap again and again during the load, and each later full collection
