@@ -7,9 +7,10 @@ admonitions and content tabs are collected too, and include-only blocks run the 
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
 from pathlib import Path
+
+from tests import hermetic_guard
 
 ROOT = Path(__file__).resolve().parent
 pytest_plugins = ["tests.scheduling"]  # how the tests are spread over pytest-xdist workers
@@ -30,48 +31,7 @@ os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 os.environ.pop("MASSGEN_SOURCE", None)
 os.environ.pop("SITE_URL", None)  # the deploy workflow's setting: tests check the committed default address
 
-_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
-
-
-def _check_address(sock: socket.socket, address: object) -> None:
-    if sock.family == getattr(socket, "AF_UNIX", object()):
-        return
-    host = address[0] if isinstance(address, tuple) else address
-    if host not in _LOCAL_HOSTS:
-        raise ConnectionRefusedError(f"hermetic tests: connection to {address!r} refused (only 127.0.0.1 is allowed)")
-
-
-def _guarded_connect(self: socket.socket, address: object) -> None:
-    _check_address(self, address)
-    return _real_connect(self, address)
-
-
-def _guarded_connect_ex(self: socket.socket, address: object) -> int:
-    _check_address(self, address)
-    return _real_connect_ex(self, address)
-
-
-_real_getaddrinfo = socket.getaddrinfo
-
-
-def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object):
-    """Name lookups are refused too: a DNS query leaves the machine before any connect() is tried.
-
-    (MassGen's token manager looks up raw.githubusercontent.com for litellm's price list; without this guard the
-    lookup waits for the resolver's timeout, about 5 s, before the connect guard can refuse it.)
-    """
-    name = host.decode() if isinstance(host, bytes) else host
-    if name is not None and name not in _LOCAL_HOSTS:
-        raise socket.gaierror(socket.EAI_NONAME,
-                              f"hermetic tests: name lookup of {name!r} refused (only 127.0.0.1 is allowed)")
-    return _real_getaddrinfo(host, *args, **kwargs)
-
-
-socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
-socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
-socket.getaddrinfo = _guarded_getaddrinfo
+hermetic_guard.install()  # only 127.0.0.1 is reachable, and no other name is looked up
 
 
 def pytest_markdown_docs_markdown_it():

@@ -364,10 +364,14 @@ def _timed_suite(extra: list[str]) -> tuple[float, str]:
     spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
     dev = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(dev)
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *dev.PYTEST_WORKERS, *extra],
-                            cwd=ROOT, env=ENV, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    # A temp folder of its own, removed after the clock stops: in pytest's shared numbered folders a session
+    # deletes older sessions' folders on exit (the suite before it, with its MassGen copies), which a fresh CI
+    # machine never pays.
+    with tempfile.TemporaryDirectory(prefix="guide-bench-suite-") as basetemp:
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", *dev.PYTEST_WORKERS, *extra,
+                                 "--basetemp", basetemp], cwd=ROOT, env=ENV, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
     summary = [l for l in result.stdout.splitlines() if " passed" in l or " failed" in l][-1:]
     return seconds, summary[0].strip("= ") if summary else "no summary"
 

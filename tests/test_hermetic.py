@@ -39,3 +39,24 @@ def test_massgen_price_lookup_does_not_reach_the_network(massgen_imported) -> No
     calculator = TokenCostCalculator()
     assert calculator._fetch_litellm_pricing() is None
     assert calculator._litellm_cache is None  # a failed fetch is not cached: the next cost calculation tries again
+
+
+def test_the_scaffold_proofs_interpreter_installs_the_same_guard() -> None:
+    # massgen_runner.py runs MassGen copies outside this session; it loads tests/hermetic_guard.py by its path.
+    # (Without the name-lookup guard there, MassGen's price fetch waited about 5 s for the resolver in some runs.)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    runner = Path(__file__).parent / "test_scaffold" / "massgen_runner.py"
+    probe = (f"import importlib.util, socket\n"
+             f"spec = importlib.util.spec_from_file_location('runner', {str(runner)!r})\n"
+             f"spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+             f"try:\n    socket.getaddrinfo('raw.githubusercontent.com', 443)\n"
+             f"except socket.gaierror as exc:\n    print(exc.args[1])\n"
+             f"try:\n    socket.socket().connect(('192.0.2.1', 80))\n"
+             f"except ConnectionRefusedError as exc:\n    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == [
+        "hermetic tests: name lookup of 'raw.githubusercontent.com' refused (only 127.0.0.1 is allowed)",
+        "hermetic tests: connection to ('192.0.2.1', 80) refused (only 127.0.0.1 is allowed)"], done.stderr

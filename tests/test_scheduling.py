@@ -35,6 +35,8 @@ def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env["PYTHONPATH"] = str(ROOT)
     cmd = [sys.executable, "-m", "pytest", "-p", "tests.scheduling", "-p", "no:cacheprovider",
            "-p", "no:langsmith_plugin", "-p", "no:textual-snapshot", "-p", "no:syrupy", "-q", *args]
+    # (a temp folder of its own: a session in the shared numbered folders deletes older sessions' folders on exit)
+    cmd += ["--basetemp", str(project / ".inner-tmp")]
     return subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env, timeout=120)
 
 

@@ -17,9 +17,10 @@ this process runs the others; its report is printed after theirs.
 from __future__ import annotations
 
 import gc
+import importlib.util
 import os
+import shutil
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -28,17 +29,18 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-_connect = socket.socket.connect
 
 
-def _local_only(sock: socket.socket, address: object) -> None:
-    """Hermetic: only 127.0.0.1 (and Unix sockets) may be reached from the MassGen runs."""
-    if sock.family != getattr(socket, "AF_UNIX", None) and (not isinstance(address, tuple) or address[0] != "127.0.0.1"):
-        raise ConnectionRefusedError(f"hermetic tests: connection to {address!r} refused (only 127.0.0.1 is allowed)")
-    _connect(sock, address)
+def _install_hermetic_guard() -> None:
+    """The suite's guard (tests/hermetic_guard.py, loaded by its path: this script imports nothing of the guide's
+    tests as a package): only 127.0.0.1 is reachable from the MassGen runs, and no other name is looked up."""
+    spec = importlib.util.spec_from_file_location("hermetic_guard", Path(__file__).parents[1] / "hermetic_guard.py")
+    guard = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(guard)
+    guard.install()
 
 
-socket.socket.connect = _local_only  # type: ignore[method-assign]
+_install_hermetic_guard()
 
 
 def forget_massgen() -> None:
@@ -85,9 +87,9 @@ def import_massgen() -> None:
             gc.enable()
 
 
-def fork_automation(args: list[str]) -> tuple[int, str]:
+def fork_automation(args: list[str]) -> tuple[int, str, str]:
     """Fork a child that runs the command-line test alone (MassGen is imported: the child reuses it); (pid, the
-    child's log file)."""
+    child's log file, its pytest temp folder)."""
     log = tempfile.NamedTemporaryFile("w", suffix=".log", delete=False).name
     basetemp = tempfile.mkdtemp(prefix="automation-")
     sys.stdout.flush()
@@ -104,11 +106,12 @@ def fork_automation(args: list[str]) -> tuple[int, str]:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
-    return pid, log
+    return pid, log, basetemp
 
 
-def wait_for(pid: int, log: str) -> int:
-    """The child's exit code (killed after CHILD_TIMEOUT seconds: exit code 3); its report is printed here."""
+def wait_for(pid: int, log: str, basetemp: str) -> int:
+    """The child's exit code (killed after CHILD_TIMEOUT seconds: exit code 3); its report is printed here, and
+    its files are removed."""
     deadline = time.monotonic() + CHILD_TIMEOUT
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
@@ -125,6 +128,7 @@ def wait_for(pid: int, log: str) -> int:
     with open(log, encoding="utf-8", errors="replace") as report:
         print(report.read(), flush=True)
     os.unlink(log)
+    shutil.rmtree(basetemp, ignore_errors=True)
     return code
 
 
@@ -147,7 +151,11 @@ def main(argv: list[str]) -> int:
             args = pytest_args(root, tests)
             child = fork_automation(pytest_args(root, automation_files(tests))) \
                 if os.environ.get("SCAFFOLD_AUTOMATION") else None
-            code = int(pytest.main([*args, "-k", f"not {AUTOMATION_TEST}"] if child else args))
+            with tempfile.TemporaryDirectory(prefix="scaffold-proof-") as basetemp:
+                # (a folder of its own: a session in the shared numbered folders would delete older sessions'
+                # folders on exit, earlier runs' MassGen copies among them)
+                code = int(pytest.main([*(args + ["-k", f"not {AUTOMATION_TEST}"] if child else args),
+                                        "--basetemp", basetemp]))
             if child:
                 code = max(code, wait_for(*child))
         finally:

@@ -1,0 +1,54 @@
+"""The hermetic guard: only local addresses can be reached, and other names are not even looked up.
+
+Standard library only, because two kinds of process install it: the test session (the root conftest.py) and the
+scaffold proof's interpreter (tests/test_scaffold/massgen_runner.py, which runs MassGen copies outside this
+package and loads this file by its path).
+"""
+
+from __future__ import annotations
+
+import socket
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _check_address(sock: socket.socket, address: object) -> None:
+    if sock.family == getattr(socket, "AF_UNIX", object()):
+        return
+    host = address[0] if isinstance(address, tuple) else address
+    if host not in LOCAL_HOSTS:
+        raise ConnectionRefusedError(f"hermetic tests: connection to {address!r} refused (only 127.0.0.1 is allowed)")
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    _check_address(self, address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    _check_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object):
+    """Name lookups are refused too: a DNS query leaves the machine before any connect() is tried.
+
+    (MassGen's token manager looks up raw.githubusercontent.com for litellm's price list before each cost
+    calculation; without this guard the lookup waits for the resolver's timeout, about 5 s, before the connect
+    guard can refuse it.)
+    """
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is not None and name not in LOCAL_HOSTS:
+        raise socket.gaierror(socket.EAI_NONAME,
+                              f"hermetic tests: name lookup of {name!r} refused (only 127.0.0.1 is allowed)")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def install() -> None:
+    """Guard this process's sockets (and so every library's, MassGen's included)."""
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = _guarded_getaddrinfo
