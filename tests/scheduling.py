@@ -7,7 +7,7 @@ than any test. So:
   worker runs, and that worker alone imports MassGen. No test module imports MassGen when it is collected (the
   snippets are imported by the tests that use them), so the other workers never do.
 - Every other test module is a unit of its own, so its module-scoped fixtures (a browser, a built site) are
-  set up once.
+  set up once; the modules of a folder in `FOLDER_UNITS` form one unit, so their session fixtures are too.
 - Units start in the order of `FIRST` (the longest first, so that no long unit starts last), then the others,
   those with the most tests first (xdist's order).
 
@@ -73,10 +73,18 @@ def import_massgen() -> None:
         import massgen.backend.chat_completions  # noqa: F401
 
 
+FOLDER_UNITS: dict[str, str] = {"tests/test_scaffold/": "tests/test_scaffold/test_kinds.py"}
+"""Folders whose modules form one unit, named after their longest module: they share session fixtures (the
+scaffolder's tests share one git copy of MassGen, which each worker would otherwise make again)."""
+
+
 def unit_of(nodeid: str) -> str:
-    """The unit of work a test belongs to: MASSGEN_UNIT, or its module."""
+    """The unit of work a test belongs to: MASSGEN_UNIT, its folder's unit, or its module."""
     if nodeid.startswith(NEEDS_MASSGEN):
         return MASSGEN_UNIT
+    for folder, unit in FOLDER_UNITS.items():
+        if nodeid.startswith(folder):
+            return unit
     return nodeid.split("::", 1)[0]
 
 

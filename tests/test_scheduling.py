@@ -22,6 +22,9 @@ def test_units() -> None:
         "tests/test_hermetic.py"
     assert scheduling.unit_of("tests/test_hermetic.py::test_massgen_price_lookup_does_not_reach_the_network") == \
         scheduling.MASSGEN_UNIT
+    # the scaffolder's modules share one session-scoped MassGen copy: one unit
+    assert {scheduling.unit_of(f"tests/test_scaffold/{m}.py::t") for m in ("test_bad_input", "test_kinds")} == \
+        {"tests/test_scaffold/test_kinds.py"}
 
 
 def test_order_puts_massgen_first_then_the_listed_units_then_the_rest() -> None:
