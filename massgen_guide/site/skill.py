@@ -173,8 +173,9 @@ def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> st
         "## The StreamChunk contract, in brief",
         "",
         "- `stream_with_tools(messages, tools, **kwargs)` is an async generator of `StreamChunk`s.",
-        "- Deltas first (content, reasoning, tool calls), then exactly one `done` chunk, last, carrying usage.",
-        "- A provider failure is reported as an `error` chunk, not an exception; the stream still ends.",
+        "- Deltas first (content, reasoning, tool calls), then one `done` chunk at the end of a successful turn "
+        "(usage on it is optional: MassGen counts tokens through the tracking call below).",
+        "- A provider failure is one `error` chunk, not an exception, and the turn ends there.",
         "- Record tokens with `_update_token_usage_from_api_response` (or `_estimate_token_usage`) and timing with "
         "`start_api_call_timing`, `record_first_token`, `end_api_call_timing`.",
         f"- Chunk types MassGen uses ([all fields and producers]({page_url(base, 'reference/stream-chunks.md')})):",
