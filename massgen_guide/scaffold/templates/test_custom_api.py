@@ -1,5 +1,6 @@
-"""Offline tests of the {{name}} backend ({{Provider}}, OpenAI-compatible): a fake
-chat-completions server on 127.0.0.1.
+"""Offline tests of the {{name}} backend ({{Provider}}, its own wire format): a fake
+server on 127.0.0.1 that speaks the custom-API example's NDJSON format. Change the
+fake together with the backend when your provider's format differs.
 
 Written by `massgen-guide new {{name}} --kind custom-api`; they use only MassGen, pytest
 and the standard library.
