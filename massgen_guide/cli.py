@@ -117,7 +117,8 @@ def add_new(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("name", metavar="NAME", help="the new backend type, a lowercase identifier, e.g. acme")
     parser.add_argument("--kind", required=True, metavar="|".join(kinds), help=f"one of {', '.join(kinds)}")
     parser.add_argument("--massgen", metavar="PATH", help="the MassGen tree to write into (a checkout or its "
-                        "massgen/ folder); default: the MassGen chosen by MASSGEN_SOURCE")
+                        "massgen/ folder); default: MASSGEN_SOURCE, else the current directory when it is a "
+                        "MassGen checkout, else the installed package (which --write refuses without --force)")
     parser.add_argument("--provider-name", metavar="NAME", help="display name (default: the type in CamelCase)")
     parser.add_argument("--env-var", metavar="VAR", help="API-key variable (default: NAME_API_KEY; API kinds only)")
     parser.add_argument("--base-url", metavar="URL", help="the provider's default base URL (API kinds only)")
