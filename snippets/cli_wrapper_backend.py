@@ -35,6 +35,7 @@ from massgen.backend.capabilities import BackendCapabilities
 from massgen.mcp_tools.custom_tools_server import build_server_config, write_tool_specs
 from massgen.mcp_tools.workflow_tools_server import extract_workflow_tool_call
 
+# ADAPT: the CLI to run: the offline fake until you point it at yours
 FAKE_CLI = Path(__file__).with_name("fake_cli.py")
 # the server name build_workflow_mcp_server_config gives
 WORKFLOW_SERVER = "massgen_workflow_tools"
@@ -43,6 +44,7 @@ WORKFLOW_SERVER = "massgen_workflow_tools"
 # MassGen's two workspace-metadata lists must name it (see the CLI wrapper pattern).
 CONFIG_DIR = ".fake_cli"
 # --8<-- [end:config-dir]
+# ADAPT: the names of your CLI's own tools that MassGen's servers replace
 NATIVE_TOOLS = ["shell"]  # the fake CLI's own tools; all denied (get_disallowed_tools)
 HOOK_FILE = "hook_post_tool_use.json"  # the name MassGen's hook middleware reads
 
@@ -221,6 +223,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         """The CLI takes one prompt; the rest travels in a config file it reads: the
         system message, the MCP servers and the denied native tools. A turn without
         a system message keeps the instructions of the last one."""
+        # ADAPT: how your CLI reads its instructions, MCP servers and denied tools
         config_file = self.state_dir / "config.json"
         previous = json.loads(config_file.read_text()) if config_file.exists() else {}
         system = next((m for m in messages if m.get("role") == "system"), None)
@@ -311,6 +314,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
 
     # --8<-- [start:command]
     def _build_command(self) -> list[str]:
+        # ADAPT: your CLI's flags: state folder, model, workspace, resume
         cmd = [*self.command, "--state-dir", str(self.state_dir), "--model", self.model]
         if self.workspace:
             cmd += ["--workspace", str(self.workspace)]
@@ -320,6 +324,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             cmd += ["--scenario", self.scenario]
         if self.fault:
             cmd += ["--fault", self.fault]
+        # ADAPT: how your CLI takes the prompt (stdin here)
         return [*cmd, "-"]  # the prompt goes through stdin: no quoting or length limits
 
     # --8<-- [end:command]
@@ -400,8 +405,10 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             event = json.loads(line)
         except json.JSONDecodeError:
             raise CliTurnError(f"malformed JSON from the CLI: {line[:80]}") from None
+        # ADAPT: your CLI's event names and the fields each carries
         kind = event.get("type", "")
         item = event.get("item") or {}
+        # ADAPT: the event that carries your CLI's session id
         if kind == "thread.started":
             self.session_id = event["thread_id"]
             return [
@@ -429,6 +436,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
                     item_id=item.get("id"),
                 ),
             ]
+        # ADAPT: how your CLI reports an MCP tool call (server, result)
         if (
             kind == "item.completed"
             and item.get("type") == "mcp_tool_call"
@@ -456,6 +464,7 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
             }
             self._append_tool_call_to_buffer([call])
             return [StreamChunk(type="tool_calls", tool_calls=[call])]
+        # ADAPT: the event that ends a turn and the names of its usage fields
         if kind == "turn.completed":
             u = event.get("usage", {})
             usage = {

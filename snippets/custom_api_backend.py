@@ -70,6 +70,7 @@ class NimbusBackend(StreamingBufferMixin, CustomToolAndMCPBackend):
         params = {**self.config, **kwargs}
         return httpx.AsyncClient(
             base_url=params["base_url"],
+            # ADAPT: the auth header your provider expects (name and value)
             headers={"x-api-key": self.api_key or ""},
             timeout=httpx.Timeout(params.get("timeout", 60.0)),  # (1)!
         )
@@ -105,6 +106,7 @@ class NimbusBackend(StreamingBufferMixin, CustomToolAndMCPBackend):
         ] = []  # tool calls in MassGen's internal shape: call_id / name / arguments
         text = ""
         try:
+            # ADAPT: the method and path of your provider's streaming request
             async with client.stream("POST", "/generate", json=body) as response:
                 if response.status_code >= 400:
                     detail = (await response.aread()).decode(errors="replace")
@@ -197,12 +199,14 @@ class NimbusBackend(StreamingBufferMixin, CustomToolAndMCPBackend):
         """Translate Nimbus NDJSON events into MassGen StreamChunks."""
         tool_calls: list[dict[str, Any]] = []
         thinking = False
+        # ADAPT: how your stream is framed (NDJSON lines here; SSE, ...)
         async for line in stream.aiter_lines():
             if not line.strip():
                 continue
             event = json.loads(
                 line
             )  # a malformed line raises: the caller reports it as an error
+            # ADAPT: your provider's event names and the fields each carries
             kind = event.get("event")
             if kind == "thinking":
                 thinking = True
@@ -232,6 +236,7 @@ class NimbusBackend(StreamingBufferMixin, CustomToolAndMCPBackend):
                         },
                     }
                 )
+            # ADAPT: the event that ends a turn and the names of its usage fields
             elif kind == "end":
                 self._update_token_usage_from_api_response(
                     event.get("usage"), all_params.get("model", "unknown")

@@ -28,6 +28,7 @@ class NimbusFormatter(FormatterBase):
 
     # --8<-- [end:class]
     # --8<-- [start:system]
+    # ADAPT: where your provider takes the system prompt
     @staticmethod
     def split_system(
         messages: list[dict[str, Any]],
@@ -47,6 +48,7 @@ class NimbusFormatter(FormatterBase):
             role = message.get("role")
             if role == "system":
                 continue  # sent separately, see split_system
+            # ADAPT: how your provider takes a tool result
             if role == "tool":
                 formatted.append(
                     {
@@ -56,11 +58,13 @@ class NimbusFormatter(FormatterBase):
                     }
                 )
                 continue
+            # ADAPT: your provider's message shape (role names, text field)
             entry: dict[str, Any] = {
                 "role": role,
                 "text": self._text_of(message.get("content")),
             }
             if role == "assistant" and message.get("tool_calls"):
+                # ADAPT: how an assistant message carries its tool calls
                 entry["tool_uses"] = [
                     {
                         "id": self.extract_tool_call_id(call),  # (1)!
@@ -84,6 +88,7 @@ class NimbusFormatter(FormatterBase):
 
     # --8<-- [end:messages]
     # --8<-- [start:tools]
+    # ADAPT: the tool shape your provider expects
     def format_tools(self, tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
         formatted = []
         for tool in tools or []:
@@ -99,6 +104,7 @@ class NimbusFormatter(FormatterBase):
             )
         return formatted
 
+    # ADAPT: the same tool shape, for MassGen's MCP tools
     def format_mcp_tools(self, mcp_functions: dict[str, Any]) -> list[dict[str, Any]]:
         """MCP tools arrive as MassGen ``Function`` objects keyed by name."""
         return [

@@ -13,6 +13,7 @@ class NimbusAPIParamsHandler(APIParamsHandlerBase):
     """Turns MassGen's messages, tools and config into a Nimbus request body."""
 
     #: MassGen config keys with a different name in the Nimbus API.
+    # ADAPT: config keys that your provider's API names differently
     RENAMED = {"max_tokens": "max_output_tokens"}
 
     # --8<-- [end:class]
@@ -28,6 +29,7 @@ class NimbusAPIParamsHandler(APIParamsHandlerBase):
         }
 
     def get_provider_tools(self, all_params: dict[str, Any]) -> list[dict[str, Any]]:
+        # ADAPT: your provider's server-side tools, if it has any
         # Nimbus has no server-side tools (no web search, no code interpreter)
         return []
 
@@ -49,6 +51,7 @@ class NimbusAPIParamsHandler(APIParamsHandlerBase):
             if old in params:
                 params[new] = params.pop(old)
 
+        # ADAPT: the request body's field names (system, messages, tools)
         system, conversation = self.formatter.split_system(messages)
         if system:
             params["system"] = system

@@ -80,6 +80,7 @@ def save_session(state_dir: Path, session: dict) -> None:
 def read_config(state_dir: Path) -> dict:
     """The workspace config file the wrapper writes: the instructions, the names of
     the tools we may call, the MCP servers and the denied native tools."""
+    # ADAPT: the file your CLI reads its instructions and servers from
     config = state_dir / "config.json"
     return json.loads(config.read_text()) if config.exists() else {}
 
@@ -204,6 +205,7 @@ def run(args: argparse.Namespace) -> int:
             return 4
     else:
         session = {"id": new_session_id(state_dir), "turns": []}
+    # ADAPT: your CLI's session event and how it resumes a session
     emit({"type": "thread.started", "thread_id": session["id"]})
     emit({"type": "turn.started"})
     # --8<-- [end:resume]
@@ -323,6 +325,7 @@ def run(args: argparse.Namespace) -> int:
         prefix = "[instructed] " if instructions else ""
         said = calls[-1]["result"] if scenario == "hook" else prompt
         reply = f"{prefix}Turn {turn_number}: {said}"
+        # ADAPT: the events your CLI streams text with
         for delta in text_deltas(reply):
             emit(
                 {
@@ -352,6 +355,7 @@ def run(args: argparse.Namespace) -> int:
         count_tokens(instructions) + count_tokens(history) + count_tokens(prompt)
     )
     output_tokens = count_tokens(output_text)
+    # ADAPT: your CLI's last event of a turn and its usage fields
     emit(
         {
             "type": "turn.completed",
@@ -370,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="fake-cli", description="Fake agent CLI printing JSONL events."
     )
+    # ADAPT: your CLI's flags (the ones the backend passes)
     parser.add_argument(
         "--state-dir", required=True, help="directory holding session files"
     )

@@ -34,6 +34,7 @@ class FakeSdkError(Exception):
 
 
 # --8<-- [start:events]
+# ADAPT: your SDK's event names, so the tests exercise the real mapping
 @dataclass
 class Event:
     """One SDK event: message.delta, reasoning.delta, tool.request, usage,
@@ -171,6 +172,7 @@ class Session:
                 self._emit(Event("message.delta", {"text": delta}))
         self.history.append({"role": "assistant", "content": reply})
         context = " ".join(m["content"] for m in self.history[:-1])
+        # ADAPT: your SDK's usage event and its field names
         self._emit(
             Event(
                 "usage",

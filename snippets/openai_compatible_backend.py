@@ -45,6 +45,7 @@ class SkylineBackend(ChatCompletionsBackend):
     # --8<-- [start:client]
     def _create_client(self, **kwargs: Any) -> openai.AsyncOpenAI:
         params = {**self.config, **kwargs}
+        # ADAPT: client settings your provider needs (extra headers, ...)
         return openai.AsyncOpenAI(
             api_key=self.api_key,
             base_url=params["base_url"],

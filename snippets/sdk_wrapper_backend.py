@@ -17,6 +17,7 @@ from massgen.backend._streaming_buffer_mixin import StreamingBufferMixin
 from massgen.backend.base import FilesystemSupport, LLMBackend, StreamChunk
 from massgen.backend.capabilities import BackendCapabilities
 
+# ADAPT: import your vendor's SDK here instead of the offline fake
 from snippets.fake_sdk import Event, FakeClient, FakeSdkError, Session
 
 # --8<-- [start:capabilities]
@@ -43,6 +44,7 @@ class FakeSdkBackend(StreamingBufferMixin, LLMBackend):
     def __init__(self, api_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(api_key, **kwargs)
         self.model: str = kwargs.get("model", CAPABILITIES.default_model)
+        # ADAPT: how your SDK's client is made (credentials, options)
         self.client = FakeClient(
             scenario=kwargs.get("scenario", "text"), fault=kwargs.get("fault")
         )
@@ -101,6 +103,7 @@ class FakeSdkBackend(StreamingBufferMixin, LLMBackend):
             if not self.client.started:
                 await self.client.start()
             names = [t.get("function", {}).get("name", "") for t in tools or []]
+            # ADAPT: how your SDK opens a session (system prompt, tools)
             self.session = await self.client.create_session(
                 system_prompt=self._system_prompt, tools=names
             )
@@ -135,6 +138,7 @@ class FakeSdkBackend(StreamingBufferMixin, LLMBackend):
         usage: dict[str, int] | None = None
         try:
             session = await self._ensure_session(messages, tools)
+            # ADAPT: how your SDK delivers events (a callback here)
             unsubscribe = session.on(
                 queue.put_nowait
             )  # the SDK's callback feeds our queue
@@ -153,6 +157,7 @@ class FakeSdkBackend(StreamingBufferMixin, LLMBackend):
                     raise FakeSdkError(
                         f"the SDK sent no event for {self.event_timeout:.1f}s"
                     ) from None
+                # ADAPT: your SDK's end-of-turn, error and usage events and fields
                 if event.type == "session.idle":
                     break
                 if event.type == "session.error":
@@ -192,6 +197,7 @@ class FakeSdkBackend(StreamingBufferMixin, LLMBackend):
 
     # --8<-- [start:events]
     def _chunk_from_event(self, event: Event) -> StreamChunk | None:
+        # ADAPT: your SDK's event names and payload fields
         if event.type == "message.delta":
             self.record_first_token()
             self._append_to_streaming_buffer(event.data["text"])

@@ -37,9 +37,19 @@ def main(args: argparse.Namespace) -> int:
         print(f"Files {verb}: {len(plan.created)}: " + ", ".join(c.rel for c in plan.created), file=out)
         verb = "would edit" if not args.write else "edited"
         print(f"Files {verb}: {len(plan.edited)}: " + ", ".join(c.rel for c in plan.edited), file=out)
+    _print_adapt_places(plan, out)
     if not args.write and (plan.created or plan.edited):
         print("Run again with --write to write these changes.", file=out)
     target = shlex.quote(str(plan.root))
     print(f"Next: massgen-guide audit {spec.name} --massgen {target}", file=out)
     print(f"Then: PYTHONPATH={target} python -m pytest {target}/massgen/tests/test_{spec.name}.py", file=out)
     return 0
+
+
+def _print_adapt_places(plan, out) -> None:  # type: ignore[no-untyped-def]
+    """The `# ADAPT:` markers of the created files: where the example's wire format or protocol must be rewritten."""
+    places = plan.adapt_places()
+    if places:
+        print(f"Adapt for your provider ({len(places)} places):", file=out)
+        for place in places:
+            print(f"  {place}", file=out)

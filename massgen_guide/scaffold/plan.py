@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,8 @@ BACKENDS_INIT = "massgen/backend/__init__.py"
 CREATE_BACKEND = "massgen/cli/backends.py"
 PRICING = "massgen/token_manager/token_manager.py"
 EXCLUSION_TEST = "massgen/tests/test_api_params_exclusion.py"
+ADAPT = re.compile(r"#\s*ADAPT:\s*(.*\S)")
+"""The marker the worked examples and the test templates put above each provider-specific spot."""
 
 
 @dataclass
@@ -63,6 +66,12 @@ class Plan:
 
     def site_lines(self) -> list[str]:
         return [f"  {status:<13} {label} ({change.rel})" for change in self.changes for label, status in change.sites]
+
+    def adapt_places(self) -> list[str]:
+        """`path:line: text` for each `# ADAPT:` marker in the files this run creates: the spots of the worked
+        example that encode its wire format or CLI/SDK protocol, which a real provider's differ from."""
+        return [f"{change.rel}:{number}: {match.group(1)}" for change in self.created
+                for number, line in enumerate(change.new.splitlines(), 1) if (match := ADAPT.search(line))]
 
 
 def registered_at(tree: Tree, name: str) -> str | None:

@@ -37,6 +37,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
         )
         self.server.bodies.append(body)
+        # ADAPT: where your provider's requests carry the tools and tool results
         names = [
             t.get("name") or t.get("function", {}).get("name")
             for t in body.get("tools") or []

@@ -26,6 +26,7 @@ def _collect(backend, messages, tools=()) -> list:
     return asyncio.run(asyncio.wait_for(run(), timeout=60))
 
 
+# ADAPT: state_dir, scenario and fault are the example's options
 def _backend(tmp_path, **extra):
     return create_backend(
         "{{name}}", model="{{model}}", state_dir=str(tmp_path), idle_timeout=20, **extra

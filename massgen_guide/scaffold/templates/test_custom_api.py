@@ -19,6 +19,7 @@ from massgen.backend.capabilities import BACKEND_CAPABILITIES
 from massgen.cli.backends import create_backend
 from massgen.cli.config_loading import ConfigurationError
 
+# ADAPT: the content type of your provider's stream
 CONTENT_TYPE = "application/x-ndjson"
 WEATHER_TOOL = {
     "type": "function",
@@ -30,6 +31,7 @@ WEATHER_TOOL = {
 }
 
 
+# ADAPT: your provider's events, the ones the backend parses
 def _events(call: bool, model: str) -> list[bytes]:
     if call:
         events = [
@@ -98,6 +100,7 @@ def test_streams_text(server, monkeypatch) -> None:
     assert chunks[-1].type == "done"
     assert [c.type for c in chunks][:2] == ["reasoning", "reasoning_done"]
     assert server.bodies[0]["model"] == "{{model}}"
+    # ADAPT: the message shape your formatter sends
     assert server.bodies[0]["messages"] == [{"role": "user", "text": "Hi"}]
 
 

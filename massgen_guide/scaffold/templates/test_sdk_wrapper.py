@@ -53,6 +53,7 @@ def test_streams_text() -> None:
     assert chunks[-1].type == "done"
 
 
+# ADAPT: fault and scenario are options of the example's fake SDK
 def test_a_failing_sdk_is_one_error_chunk() -> None:
     chunks = _collect(
         create_backend("{{name}}", model="{{model}}", fault="session-error"),
