@@ -34,6 +34,7 @@ from massgen.backend.base import (
 from massgen.backend.capabilities import BackendCapabilities
 from massgen.mcp_tools.custom_tools_server import build_server_config, write_tool_specs
 from massgen.mcp_tools.workflow_tools_server import extract_workflow_tool_call
+from massgen.token_manager.token_manager import TokenCostCalculator
 
 # ADAPT: the CLI to run: the offline fake until you point it at yours
 FAKE_CLI = Path(__file__).with_name("fake_cli.py")
@@ -389,11 +390,32 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
                 proc.kill()
                 await proc.wait()
             stderr_task.cancel()
-        self._update_token_usage_from_api_response(usage, self.model)
+        self._record_usage(usage)
         self.end_api_call_timing(success=True)
         yield StreamChunk(type="done", usage=usage)
 
     # --8<-- [end:run]
+
+    # --8<-- [start:usage]
+    def _record_usage(self, usage: dict[str, int]) -> None:
+        """The turn's tokens, and its cost when MassGen has a price for the model, with
+        no price download: MassGen's lookup would try LiteLLM's map on GitHub first."""
+        prices = TokenCostCalculator.PROVIDER_PRICING.get(self.get_provider_name(), {})
+        price = prices.get(self.model)
+        cost = 0.0
+        if price is not None:
+            cost = (
+                usage["prompt_tokens"] * price.input_cost_per_1k
+                + usage["completion_tokens"] * price.output_cost_per_1k
+            ) / 1000
+        if cost <= 0:  # a flat subscription, or no per-token price: the tokens alone
+            self.token_usage.input_tokens += usage["prompt_tokens"]
+            self.token_usage.output_tokens += usage["completion_tokens"]
+            return
+        # a cost above zero is taken as billed: no LiteLLM step runs
+        self._update_token_usage_from_api_response({**usage, "cost": cost}, self.model)
+
+    # --8<-- [end:usage]
 
     # --8<-- [start:parse]
     def _chunks_from_line(self, line: str) -> list[StreamChunk]:

@@ -41,6 +41,27 @@ def cli_backend(quiet_massgen: Any, tmp_path: Path):
     return make
 
 
+def test_usage_is_recorded_without_a_price_download(cli_backend, monkeypatch) -> None:
+    # The pricing page's rule for CLIs: no LiteLLM download per turn. Downloads are counted here, not tried.
+    from massgen.token_manager.token_manager import ModelPricing, TokenCostCalculator
+
+    downloads: list[str] = []
+    monkeypatch.setattr(TokenCostCalculator, "_fetch_litellm_pricing", lambda self: downloads.append("try"))
+    backend = cli_backend()
+    drain(backend, [SYSTEM, {"role": "user", "content": "hello there"}])
+    # no price for the model (a flat subscription): the tokens alone, cost 0
+    assert (backend.token_usage.input_tokens, backend.token_usage.output_tokens) == (4, 5)
+    assert (backend.token_usage.estimated_cost, downloads) == (0, [])
+
+    # a PROVIDER_PRICING entry (what `massgen-guide new --price` adds): the cost too, still no download
+    priced = cli_backend()
+    monkeypatch.setitem(TokenCostCalculator.PROVIDER_PRICING, priced.get_provider_name(),
+                        {"fake-model-1": ModelPricing(1.0, 3.0)})
+    drain(priced, [SYSTEM, {"role": "user", "content": "hello there"}])
+    assert round(priced.token_usage.estimated_cost, 6) == round((4 * 1.0 + 5 * 3.0) / 1000, 6)
+    assert downloads == []
+
+
 def test_class_uses_massgen_bases_in_mixin_first_order(quiet_massgen: Any) -> None:
     from massgen.backend._streaming_buffer_mixin import StreamingBufferMixin
     from massgen.backend.base import LLMBackend
