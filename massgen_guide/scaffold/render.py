@@ -138,7 +138,8 @@ def config_text(spec: Spec) -> str:
 def test_text(spec: Spec) -> str:
     text = (TEMPLATES / spec.kind.test).read_text(encoding="utf-8")
     text = text.replace("__FAKE_SERVER__", (TEMPLATES / "_fake_server.py").read_text(encoding="utf-8").rstrip("\n"))
-    values = {"{{name}}": spec.name, "{{Class}}": spec.cls, "{{ENV}}": spec.env_var or "",
+    values = {"{{name_cli}}": spec.fill("{name_cli}"), "{{name_sdk}}": spec.fill("{name_sdk}"),
+              "{{name}}": spec.name, "{{Class}}": spec.cls, "{{ENV}}": spec.env_var or "",
               "{{Provider}}": spec.provider, "{{model}}": spec.models[0], "{{base_url}}": spec.base_url or ""}
     for key, value in values.items():
         text = text.replace(key, value)

@@ -39,12 +39,20 @@ class Spec:
         return "".join(part.capitalize() for part in self.name.split("_"))
 
     def fill(self, text: str) -> str:
-        """Replace the placeholders {name} {Class} {NAME} {ENV} {Provider} {base_url} in a data string."""
-        values = {"{name}": self.name, "{Class}": self.cls, "{NAME}": self.name.upper(), "{ENV}": self.env_var or "",
+        """Replace the placeholders {name} {Class} {NAME} {ENV} {Provider} {base_url} in a data string, and
+        {name_cli} {NAME_CLI} {name_sdk}: the name with that suffix, unless it already ends with it."""
+        values = {"{name_cli}": suffixed(self.name, "_cli"), "{NAME_CLI}": suffixed(self.name, "_cli").upper(),
+                  "{name_sdk}": suffixed(self.name, "_sdk"),
+                  "{name}": self.name, "{Class}": self.cls, "{NAME}": self.name.upper(), "{ENV}": self.env_var or "",
                   "{Provider}": self.provider, "{base_url}": self.base_url or ""}
         for key, value in values.items():
             text = text.replace(key, value)
         return text
+
+
+def suffixed(name: str, suffix: str) -> str:
+    """`name` + `suffix`, or `name` when it already ends with it (quill_cli's fake CLI is fake_quill_cli.py)."""
+    return name if name.endswith(suffix) else name + suffix
 
 
 def closest(word: str, choices: list[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import pytest
 
@@ -84,3 +85,24 @@ def test_every_kind_names_a_snippet_and_a_test_template_that_exist() -> None:
         for entry in kind.files:
             assert (SNIPPETS / entry["snippet"]).is_file()
         assert (render.TEMPLATES / kind.test).is_file()
+
+
+@pytest.mark.parametrize(("name", "kind", "fake"), [
+    ("quill_cli", "cli-wrapper", "fake_quill_cli"), ("acme", "cli-wrapper", "fake_acme_cli"),
+    ("quill_sdk", "sdk-wrapper", "fake_quill_sdk"), ("acme", "sdk-wrapper", "fake_acme_sdk"),
+])
+def test_a_name_ending_with_the_kinds_suffix_does_not_get_it_twice(name: str, kind: str, fake: str) -> None:
+    spec = build_spec(name, kind)
+    files = render.new_files(spec)
+    assert sorted(files) == sorted([f"massgen/backend/{name}.py", f"massgen/tests/{fake}.py",
+                                    f"massgen/configs/providers/{name}/{name}_single_agent.yaml",
+                                    f"massgen/tests/test_{name}.py"])
+    assert f"(massgen/tests/{fake}.py)" in files[f"massgen/tests/test_{name}.py"]
+    backend = files[f"massgen/backend/{name}.py"]
+    if kind == "cli-wrapper":
+        assert f'/ "tests" / "{fake}.py"' in backend
+        variables = sorted(set(re.findall(r"\b[A-Z_]+_(?:FAULT|SCENARIO)\b", files[f"massgen/tests/{fake}.py"])))
+        prefix = fake.removeprefix("fake_").upper()
+        assert variables == [f"{prefix}_FAULT", f"{prefix}_SCENARIO"]
+    else:
+        assert f"from massgen.tests.{fake} import" in backend

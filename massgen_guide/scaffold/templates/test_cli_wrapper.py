@@ -3,7 +3,7 @@ CLI beside this file.
 
 Written by `massgen-guide new {{name}} --kind cli-wrapper`; they use only MassGen,
 pytest and the standard library.
-The fake CLI (massgen/tests/fake_{{name}}_cli.py) stands in for the real one: replace it
+The fake CLI (massgen/tests/fake_{{name_cli}}.py) stands in for the real one: replace it
 when you wire up yours.
 """
 
