@@ -84,10 +84,9 @@ def build_spec(name: str, kind: str, *, provider: str | None = None, env_var: st
         raise GuideError(f"--provider-name {provider!r}: must be non-empty, without quotes or backslashes")
     if k.api_key:
         env_var = env_var or f"{name.upper()}_API_KEY"
-        if not ENV_RE.match(env_var):
-            raise GuideError(f"--env-var {env_var}: must be an upper-case variable name, e.g. {name.upper()}_API_KEY")
-    elif env_var:
-        raise GuideError(f"--env-var: a {kind} backend reads no API key (its CLI or SDK authenticates itself)")
+    # a wrapper's env_var is the variable its CLI or SDK reads a key from (as codex's OPENAI_API_KEY); None without
+    if env_var is not None and not ENV_RE.match(env_var):
+        raise GuideError(f"--env-var {env_var}: must be an upper-case variable name, e.g. {name.upper()}_API_KEY")
     if base_url is not None:
         if not re.match(r"^https?://[^\s\"'\\]+$", base_url):
             raise GuideError(f"--base-url {base_url}: expected an http(s) URL")

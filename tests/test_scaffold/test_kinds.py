@@ -92,7 +92,7 @@ HTTP_ANSWER = "The answer is 42."
 BACKENDS = {
     "acme_openai": ("openai-compatible", (), HTTP_ANSWER),
     "acme_custom": ("custom-api", (), HTTP_ANSWER),
-    "acme_cli": ("cli-wrapper", (), "Four. (the fake CLI's answer)"),
+    "acme_cli": ("cli-wrapper", ("--env-var", "ACME_CLI_KEY"), "Four. (the fake CLI's answer)"),
     "acme_sdk": ("sdk-wrapper", (), "Four. (the fake SDK's answer)"),
     "skyline": ("openai-compatible", (), HTTP_ANSWER),
     "nimbus": ("custom-api", (), HTTP_ANSWER),

@@ -106,3 +106,20 @@ def test_a_name_ending_with_the_kinds_suffix_does_not_get_it_twice(name: str, ki
         assert variables == [f"{prefix}_FAULT", f"{prefix}_SCENARIO"]
     else:
         assert f"from massgen.tests.{fake} import" in backend
+
+
+@pytest.mark.parametrize("kind", ["cli-wrapper", "sdk-wrapper"])
+def test_env_var_of_a_wrapper_reaches_the_capabilities_entry_and_its_test(kind: str) -> None:
+    """As codex's entry names OPENAI_API_KEY, which its CLI reads: --env-var sets a wrapper's env_var."""
+    word = "CLI" if kind == "cli-wrapper" else "SDK"
+    keyed = build_spec("quill", kind, env_var="QUILL_API_KEY")
+    assert '    env_var="QUILL_API_KEY",\n' in render.capabilities_entry(keyed)
+    files = render.new_files(keyed)
+    assert '    assert caps.env_var == "QUILL_API_KEY"\n' in files["massgen/tests/test_quill.py"]
+    config = files["massgen/configs/providers/quill/quill_single_agent.yaml"]
+    assert config.splitlines()[1] == f"# The {word} reads QUILL_API_KEY from the environment."
+    plain = build_spec("quill", kind)
+    assert "    env_var=None,\n" in render.capabilities_entry(plain)
+    files = render.new_files(plain)
+    assert "    assert caps.env_var is None\n" in files["massgen/tests/test_quill.py"]
+    assert files["massgen/configs/providers/quill/quill_single_agent.yaml"].splitlines()[1] == "agent:"

@@ -34,7 +34,7 @@ def _backend(tmp_path, **extra):
 
 def test_registered() -> None:
     caps = BACKEND_CAPABILITIES["{{name}}"]
-    assert caps.env_var is None
+    assert caps.env_var {{env_var_is}}
     assert caps.default_model in caps.models
 
 
