@@ -123,3 +123,13 @@ def test_env_var_of_a_wrapper_reaches_the_capabilities_entry_and_its_test(kind: 
     files = render.new_files(plain)
     assert "    assert caps.env_var is None\n" in files["massgen/tests/test_quill.py"]
     assert files["massgen/configs/providers/quill/quill_single_agent.yaml"].splitlines()[1] == "agent:"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_cli_wrappers_example_config_gives_it_a_workspace(kind: str) -> None:
+    """The CLI wrapper runs its CLI in the workspace and keeps its state in <workspace>/.NAME, so its config has a
+    cwd, as MassGen's codex configs do (`cwd: workspace`); the other kinds have no workspace folder of their own."""
+    config = render.config_text(build_spec("quill", kind))
+    backend = config.split("  backend:\n", 1)[1].split("  system_message:", 1)[0]
+    cwd = "    cwd: workspace\n" if kind == "cli-wrapper" else ""
+    assert backend == f'    type: "quill"\n    model: "quill-large"\n{cwd}'
