@@ -120,7 +120,9 @@ def add_new(sub: argparse._SubParsersAction) -> None:
                         "massgen/ folder); default: MASSGEN_SOURCE, else the current directory when it is a "
                         "MassGen checkout, else the installed package (which --write refuses without --force)")
     parser.add_argument("--provider-name", metavar="NAME", help="display name (default: the type in CamelCase)")
-    parser.add_argument("--env-var", metavar="VAR", help="API-key variable (default: NAME_API_KEY; API kinds only)")
+    parser.add_argument("--env-var", metavar="VAR", help="API-key variable, the capabilities entry's env_var "
+                        "(API kinds: the one create_backend reads, default NAME_API_KEY; wrappers: the one their "
+                        "CLI or SDK reads a key from, as codex's OPENAI_API_KEY, default none)")
     parser.add_argument("--base-url", metavar="URL", help="the provider's default base URL (API kinds only)")
     parser.add_argument("--model", action="append", metavar="ID", dest="models",
                         help="a model id (repeat; the first is the default model)")

@@ -50,9 +50,11 @@ class NimbusBackend(StreamingBufferMixin, CustomToolAndMCPBackend):
 
     def __init__(self, api_key: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("base_url", self.DEFAULT_BASE_URL)
+        breaker = self._build_circuit_breaker_config(kwargs)  # (2)!
         super().__init__(api_key or os.getenv(self.API_KEY_ENV), **kwargs)
         self.formatter = NimbusFormatter()  # (1)!
         self.api_params_handler = NimbusAPIParamsHandler(self)
+        self.circuit_breaker_config = breaker
 
     # --8<-- [end:init]
     # --8<-- [start:identity]

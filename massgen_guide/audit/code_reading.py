@@ -74,6 +74,25 @@ def function(tree: Tree, rel: str, name: str) -> ast.FunctionDef | None:
     return next((n for n in ast.walk(module) if isinstance(n, ast.FunctionDef) and n.name == name), None)
 
 
+def module_string(module: ast.Module, name: str) -> tuple[str, int] | None:
+    """The string literal a module binds `name` to at its top level (`PROVIDER = "Quill"`), with its line; None when
+    the name is bound there other than once, or to anything but a string literal."""
+    bound = []
+    for node in module.body:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        else:
+            continue
+        if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)):
+            bound.append(node)
+    if len(bound) == 1 and isinstance(bound[0], (ast.Assign, ast.AnnAssign)) and \
+            isinstance(bound[0].value, ast.Constant) and isinstance(bound[0].value.value, str):
+        return bound[0].value.value, bound[0].lineno
+    return None
+
+
 def strings_in(fn: ast.AST) -> list[str]:
     return [n.value for n in ast.walk(fn) if isinstance(n, ast.Constant) and isinstance(n.value, str)
             and not (isinstance(n, ast.Constant) and n is docstring(fn))]

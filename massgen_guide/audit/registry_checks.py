@@ -14,6 +14,7 @@ from massgen_guide.audit.code_reading import (
     function,
     literal_ok,
     method_node,
+    module_string,
     strings_in,
 )
 from massgen_guide.audit.results import Context, Outcome, memo, unreadable
@@ -29,11 +30,23 @@ def _provider_name(ctx: Context) -> tuple[str | None, Evidence | None]:
         for sub in ast.walk(node):
             if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Constant) and isinstance(sub.value.value, str):
                 return sub.value.value, Evidence(ev.path, sub.lineno, f"get_provider_name returns {sub.value.value!r}")
+            if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name) and not _binds(node, sub.value.id):
+                module = ctx.tree.module(ev.path)  # `return PROVIDER`, a module-level constant
+                bound = module_string(module, sub.value.id) if module is not None else None
+                if bound is not None:
+                    return bound[0], Evidence(ev.path, bound[1],
+                                              f"get_provider_name returns {sub.value.id} = {bound[0]!r}")
     caps = ctx.caps or {}
     if isinstance(caps.get("provider_name"), str):
         return caps["provider_name"], Evidence("massgen/backend/capabilities.py", caps["_fields"].get("provider_name"),
                                                "capabilities provider_name")
     return None, None
+
+
+def _binds(fn: ast.AST, name: str) -> bool:
+    """Whether the function binds `name` itself (an argument or a local), so it is not the module's."""
+    return any((isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load))
+               or (isinstance(n, ast.arg) and n.arg == name) for n in ast.walk(fn))
 
 
 def check_pricing(ctx: Context, check: Check) -> Outcome:

@@ -33,6 +33,8 @@ class Kind:
     pricing_key: str
     workspace_folder: str | None = None
     """The folder the backend writes into its workspace (`{name}` filled), for the folder sites."""
+    config_backend: dict[str, str] = field(default_factory=dict)
+    """Extra keys of the example config's `backend:` block (the cli-wrapper's `cwd`)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ def scaffold_data() -> ScaffoldData:
         kinds[kid] = Kind(kid, k["title"], tuple(k["requires"]), bool(k["api_key"]), tuple(k["capabilities"]),
                           k["filesystem_support"], k["notes"], dict(k["names"]), tuple(k["files"]),
                           dict(k.get("rewrites") or {}), k.get("branch"), k["test"], k.get("default_base_url"),
-                          k.get("pricing_key", "{Provider}"), k.get("workspace_folder"))
+                          k.get("pricing_key", "{Provider}"), k.get("workspace_folder"),
+                          dict(k.get("config_backend") or {}))
     elements = {key: v["element"] for key, v in (raw.get("sites") or {}).items()}
     return ScaffoldData(raw["config_folder"], elements, kinds, dict(raw.get("folder_sites") or {}))

@@ -40,6 +40,10 @@ def main(args: argparse.Namespace) -> int:
     _print_adapt_places(plan, out)
     if not args.write and (plan.created or plan.edited):
         print("Run again with --write to write these changes.", file=out)
+    if not spec.prices:
+        print(f"pricing: no --price given; `massgen-guide audit {spec.name}` will report the pricing point missing "
+              f"until you add prices (or rerun with --price MODEL=IN/OUT), unless LiteLLM prices {spec.models[0]}",
+              file=out)
     target = shlex.quote(str(plan.root))
     print(f"Next: massgen-guide audit {spec.name} --massgen {target}", file=out)
     print(f"Then: PYTHONPATH={target} python -m pytest {target}/massgen/tests/test_{spec.name}.py", file=out)

@@ -122,12 +122,15 @@ def config_path(spec: Spec) -> str:
 def config_text(spec: Spec) -> str:
     command = f'massgen --config {config_path(spec)} "Say hello"'
     key = f"\n# Needs {spec.env_var} in the environment (or api_key: under backend)." if spec.env_var else ""
+    if spec.env_var and not spec.kind.api_key:  # a wrapper: the CLI (a child process) or SDK reads the variable
+        key = f"\n# The {'CLI' if spec.kind.id == 'cli-wrapper' else 'SDK'} reads {spec.env_var} from the environment."
     return (f"# Usage: {command}{key}\n"
             "agent:\n"
             f'  id: "{spec.name}_agent"\n'
             "  backend:\n"
             f'    type: "{spec.name}"\n'
             f'    model: "{spec.models[0]}"\n'
+            + "".join(f"    {key}: {value}\n" for key, value in spec.kind.config_backend.items()) +
             '  system_message: "You are a helpful assistant"\n'
             "\n"
             "ui:\n"
@@ -138,7 +141,9 @@ def config_text(spec: Spec) -> str:
 def test_text(spec: Spec) -> str:
     text = (TEMPLATES / spec.kind.test).read_text(encoding="utf-8")
     text = text.replace("__FAKE_SERVER__", (TEMPLATES / "_fake_server.py").read_text(encoding="utf-8").rstrip("\n"))
-    values = {"{{name}}": spec.name, "{{Class}}": spec.cls, "{{ENV}}": spec.env_var or "",
+    values = {"{{name_cli}}": spec.fill("{name_cli}"), "{{name_sdk}}": spec.fill("{name_sdk}"),
+              "{{name}}": spec.name, "{{Class}}": spec.cls, "{{ENV}}": spec.env_var or "",
+              "{{env_var_is}}": f'== "{spec.env_var}"' if spec.env_var else "is None",
               "{{Provider}}": spec.provider, "{{model}}": spec.models[0], "{{base_url}}": spec.base_url or ""}
     for key, value in values.items():
         text = text.replace(key, value)

@@ -39,12 +39,20 @@ class Spec:
         return "".join(part.capitalize() for part in self.name.split("_"))
 
     def fill(self, text: str) -> str:
-        """Replace the placeholders {name} {Class} {NAME} {ENV} {Provider} {base_url} in a data string."""
-        values = {"{name}": self.name, "{Class}": self.cls, "{NAME}": self.name.upper(), "{ENV}": self.env_var or "",
+        """Replace the placeholders {name} {Class} {NAME} {ENV} {Provider} {base_url} in a data string, and
+        {name_cli} {NAME_CLI} {name_sdk}: the name with that suffix, unless it already ends with it."""
+        values = {"{name_cli}": suffixed(self.name, "_cli"), "{NAME_CLI}": suffixed(self.name, "_cli").upper(),
+                  "{name_sdk}": suffixed(self.name, "_sdk"),
+                  "{name}": self.name, "{Class}": self.cls, "{NAME}": self.name.upper(), "{ENV}": self.env_var or "",
                   "{Provider}": self.provider, "{base_url}": self.base_url or ""}
         for key, value in values.items():
             text = text.replace(key, value)
         return text
+
+
+def suffixed(name: str, suffix: str) -> str:
+    """`name` + `suffix`, or `name` when it already ends with it (quill_cli's fake CLI is fake_quill_cli.py)."""
+    return name if name.endswith(suffix) else name + suffix
 
 
 def closest(word: str, choices: list[str]) -> str:
@@ -76,10 +84,9 @@ def build_spec(name: str, kind: str, *, provider: str | None = None, env_var: st
         raise GuideError(f"--provider-name {provider!r}: must be non-empty, without quotes or backslashes")
     if k.api_key:
         env_var = env_var or f"{name.upper()}_API_KEY"
-        if not ENV_RE.match(env_var):
-            raise GuideError(f"--env-var {env_var}: must be an upper-case variable name, e.g. {name.upper()}_API_KEY")
-    elif env_var:
-        raise GuideError(f"--env-var: a {kind} backend reads no API key (its CLI or SDK authenticates itself)")
+    # a wrapper's env_var is the variable its CLI or SDK reads a key from (as codex's OPENAI_API_KEY); None without
+    if env_var is not None and not ENV_RE.match(env_var):
+        raise GuideError(f"--env-var {env_var}: must be an upper-case variable name, e.g. {name.upper()}_API_KEY")
     if base_url is not None:
         if not re.match(r"^https?://[^\s\"'\\]+$", base_url):
             raise GuideError(f"--base-url {base_url}: expected an http(s) URL")

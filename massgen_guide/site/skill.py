@@ -33,6 +33,8 @@ ROOT = PROJECT_ROOT
 DATA = DATA_DIR
 SKILL_PATH = ROOT / "skills" / "backend-integrator" / "SKILL.md"
 MAX_LINES = 300
+CANNOT_CHECK_NOTE = ("Exit 0 does not mean every point is done: points marked \"cannot check\" (the `docs/` points "
+                     "against a tree without `docs/`) need the full MassGen repository and are still yours to do.")
 SKILL_NAME = "massgen-backend-integrator"
 SKILL_DESCRIPTION = (
     "Integrate a new LLM backend (provider) into MassGen, or audit an existing one for missing integration "
@@ -207,10 +209,12 @@ def render_skill(root: Path = ROOT, source: "MassGenSource | None" = None) -> st
         "Then, in the MassGen checkout (the current directory is the tree read; `--massgen PATH` names another):",
         "",
         "```bash",
-        "massgen-guide audit YOUR_BACKEND_TYPE       # exit 0: every required point passes",
+        "massgen-guide audit YOUR_BACKEND_TYPE       # exit 0: no required point is missing",
         "massgen-guide audit --all --format markdown  # the coverage matrix",
         "massgen-guide audit --changed $(git diff --name-only HEAD)   # the types your change touches",
         "```",
+        "",
+        CANNOT_CHECK_NOTE,
         "",
         f"The last one is also a pre-commit hook ([pre-commit and CI]({page_url(base, 'audit.md', 'pre-commit-and-ci')})).",
         "",
@@ -240,9 +244,11 @@ def first_steps(base: str) -> list[str]:
         "```bash",
         f"massgen-guide new NAME --kind {'|'.join(kinds)}   # a diff; nothing written",
         "massgen-guide new NAME --kind KIND --write   # every file of the integration, or none",
-        "massgen-guide audit NAME                     # exit 0: every required point passes",
+        "massgen-guide audit NAME                     # exit 0: no required point is missing",
         "python -m pytest massgen/tests/test_NAME.py  # the scaffolded offline tests (python -m: . on sys.path)",
         "```",
+        "",
+        CANNOT_CHECK_NOTE,
         "",
         *[f"- `{kind}`: {info.title}." for kind, info in kinds.items()],
         "",

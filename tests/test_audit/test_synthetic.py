@@ -221,3 +221,33 @@ def test_agent_framework_set_and_the_test_that_pins_it(fake_massgen: Path) -> No
     assert point.detail.startswith("nativecli: not in AGENT_FRAMEWORK_BACKENDS (massgen/backend/capabilities.py) "
                                    "and not in the set")
     assert statuses(report)["agent-framework-backends"] == MISSING
+
+
+def _provider_constant(tree: Path, binding: str) -> None:
+    """good's get_provider_name returns a module-level name; PROVIDER_PRICING is keyed "Quill", not "Good" (the
+    capabilities provider_name), so only reading the constant finds the prices."""
+    backend = tree / "massgen/backend/good.py"
+    text = backend.read_text(encoding="utf-8").replace('        return "Good"\n', "        return PROVIDER\n")
+    backend.write_text(text.replace("\n\nclass GoodBackend", f"\n{binding}\n\n\nclass GoodBackend"), encoding="utf-8")
+    prices = tree / "massgen/token_manager/token_manager.py"
+    prices.write_text(prices.read_text(encoding="utf-8").replace('"Good": {', '"Quill": {'), encoding="utf-8")
+
+
+def test_pricing_reads_a_provider_name_returned_as_a_module_constant(fake_massgen: Path) -> None:
+    _provider_constant(fake_massgen, 'PROVIDER = "Quill"')
+    (report,) = audit(fake_massgen, "good").reports
+    pricing = next(r for r in report.results if r.point.id == "pricing")
+    line = (fake_massgen / "massgen/backend/good.py").read_text().splitlines().index('PROVIDER = "Quill"') + 1
+    prices = (fake_massgen / "massgen/token_manager/token_manager.py").read_text().splitlines()
+    price_line = next(i for i, text in enumerate(prices, 1) if '"Quill": {' in text)
+    assert (pricing.status, [str(e) for e in pricing.evidence]) == (PASS, [
+        f"massgen/backend/good.py:{line} (get_provider_name returns PROVIDER = 'Quill')",
+        f'massgen/token_manager/token_manager.py:{price_line} (PROVIDER_PRICING["Quill"])'])
+
+
+def test_pricing_does_not_guess_a_constant_that_is_not_one_string(fake_massgen: Path) -> None:
+    _provider_constant(fake_massgen, 'PROVIDER = "Quill"\nPROVIDER = PROVIDER.upper()')
+    (report,) = audit(fake_massgen, "good").reports
+    pricing = next(r for r in report.results if r.point.id == "pricing")
+    assert (pricing.status, pricing.detail.split("; ")[0]) == (
+        MISSING, "PROVIDER_PRICING has no 'Good' key (provider name 'Good', normalized by _normalize_provider)")

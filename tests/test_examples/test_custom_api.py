@@ -77,6 +77,19 @@ def test_request_the_backend_sent(quiet_massgen: Any, fake_provider: FakeProvide
     assert [tool["name"] for tool in body["tools"][1:]] == massgen_names
 
 
+def test_circuit_breaker_keys_are_not_sent(quiet_massgen: Any, fake_provider: FakeProvider) -> None:
+    """MassGen's llm_circuit_breaker_* config keys are not in the base excluded set: the backend pops them in its
+    constructor (as ChatCompletionsBackend and ClaudeBackend do), so they never reach the request body."""
+    fake_provider.script(Reply(text=["ok"]))
+    backend = _backend(fake_provider, llm_circuit_breaker_enabled=True, llm_circuit_breaker_max_failures=3)
+    collect(backend.stream_with_tools(MESSAGES, []))
+
+    [request] = fake_provider.requests
+    assert sorted(k for k in request.json if "circuit" in k) == []
+    assert (backend.circuit_breaker_config.enabled, backend.circuit_breaker_config.max_failures) == (True, 3)
+    assert not any(key.startswith("llm_circuit_breaker_") for key in backend.config)
+
+
 def test_custom_tool_round_trip(quiet_massgen: Any, fake_provider: FakeProvider) -> None:
     fake_provider.script(
         Reply(tool_calls=[ToolCall("tu_7", "custom_tool__list_background_tools", {})], usage=Usage(10, 2)),

@@ -102,10 +102,10 @@ def test_installed_package_refused_without_force(capsys, monkeypatch) -> None:
                    "--massgen PATH to a checkout to write into, or --force")
 
 
-def test_env_var_for_a_wrapper(capsys, pristine: Path) -> None:
-    assert_refused(run_new(capsys, "acme", "--kind", "cli-wrapper", "--env-var", "ACME_API_KEY",
+def test_bad_env_var_for_a_wrapper(capsys, pristine: Path) -> None:
+    assert_refused(run_new(capsys, "acme", "--kind", "cli-wrapper", "--env-var", "acme_key",
                            "--massgen", str(pristine)),
-                   "--env-var: a cli-wrapper backend reads no API key (its CLI or SDK authenticates itself)")
+                   "--env-var acme_key: must be an upper-case variable name, e.g. ACME_API_KEY")
 
 
 def test_bad_input_through_the_console_command(pristine: Path) -> None:

@@ -26,8 +26,19 @@ def test_dry_run_of_custom_api_against_the_pinned_massgen(capsys, monkeypatch) -
                        "massgen/cli/backends.py", "massgen/backend/capabilities.py", "massgen/config_builder.py",
                        "massgen/token_manager/token_manager.py"]
     assert "Run again with --write to write these changes." in summary
+    assert "pricing: no --price given" not in summary
     assert not (package / "backend" / "acme.py").exists()
     assert {p: p.stat().st_mtime_ns for p in (package / "backend").glob("*.py")} == mtimes
     artifacts = Path(os.environ.get("GUIDE_ARTIFACTS") or Path(os.environ["MASSGEN_GUIDE_TEST_TMP"]) / "artifacts")
     artifacts.mkdir(parents=True, exist_ok=True)
     (artifacts / "new-acme-custom-api.diff").write_text(diff, encoding="utf-8")
+
+
+def test_without_price_the_summary_says_the_audit_will_miss_pricing(capsys, monkeypatch) -> None:
+    monkeypatch.delenv("MASSGEN_SOURCE", raising=False)
+    result = run_new(capsys, "acme", "--kind", "sdk-wrapper", "--model", "acme-9")
+    assert (result.code, result.err) == (0, "")
+    _, _, summary = result.out.partition("\nDry run: nothing written. Sites:\n")
+    assert [line for line in summary.splitlines() if line.startswith("pricing:")] == [
+        "pricing: no --price given; `massgen-guide audit acme` will report the pricing point missing until you add "
+        "prices (or rerun with --price MODEL=IN/OUT), unless LiteLLM prices acme-9"]

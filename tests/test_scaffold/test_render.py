@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import pytest
 
@@ -84,3 +85,51 @@ def test_every_kind_names_a_snippet_and_a_test_template_that_exist() -> None:
         for entry in kind.files:
             assert (SNIPPETS / entry["snippet"]).is_file()
         assert (render.TEMPLATES / kind.test).is_file()
+
+
+@pytest.mark.parametrize(("name", "kind", "fake"), [
+    ("quill_cli", "cli-wrapper", "fake_quill_cli"), ("acme", "cli-wrapper", "fake_acme_cli"),
+    ("quill_sdk", "sdk-wrapper", "fake_quill_sdk"), ("acme", "sdk-wrapper", "fake_acme_sdk"),
+])
+def test_a_name_ending_with_the_kinds_suffix_does_not_get_it_twice(name: str, kind: str, fake: str) -> None:
+    spec = build_spec(name, kind)
+    files = render.new_files(spec)
+    assert sorted(files) == sorted([f"massgen/backend/{name}.py", f"massgen/tests/{fake}.py",
+                                    f"massgen/configs/providers/{name}/{name}_single_agent.yaml",
+                                    f"massgen/tests/test_{name}.py"])
+    assert f"(massgen/tests/{fake}.py)" in files[f"massgen/tests/test_{name}.py"]
+    backend = files[f"massgen/backend/{name}.py"]
+    if kind == "cli-wrapper":
+        assert f'/ "tests" / "{fake}.py"' in backend
+        variables = sorted(set(re.findall(r"\b[A-Z_]+_(?:FAULT|SCENARIO)\b", files[f"massgen/tests/{fake}.py"])))
+        prefix = fake.removeprefix("fake_").upper()
+        assert variables == [f"{prefix}_FAULT", f"{prefix}_SCENARIO"]
+    else:
+        assert f"from massgen.tests.{fake} import" in backend
+
+
+@pytest.mark.parametrize("kind", ["cli-wrapper", "sdk-wrapper"])
+def test_env_var_of_a_wrapper_reaches_the_capabilities_entry_and_its_test(kind: str) -> None:
+    """As codex's entry names OPENAI_API_KEY, which its CLI reads: --env-var sets a wrapper's env_var."""
+    word = "CLI" if kind == "cli-wrapper" else "SDK"
+    keyed = build_spec("quill", kind, env_var="QUILL_API_KEY")
+    assert '    env_var="QUILL_API_KEY",\n' in render.capabilities_entry(keyed)
+    files = render.new_files(keyed)
+    assert '    assert caps.env_var == "QUILL_API_KEY"\n' in files["massgen/tests/test_quill.py"]
+    config = files["massgen/configs/providers/quill/quill_single_agent.yaml"]
+    assert config.splitlines()[1] == f"# The {word} reads QUILL_API_KEY from the environment."
+    plain = build_spec("quill", kind)
+    assert "    env_var=None,\n" in render.capabilities_entry(plain)
+    files = render.new_files(plain)
+    assert "    assert caps.env_var is None\n" in files["massgen/tests/test_quill.py"]
+    assert files["massgen/configs/providers/quill/quill_single_agent.yaml"].splitlines()[1] == "agent:"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_cli_wrappers_example_config_gives_it_a_workspace(kind: str) -> None:
+    """The CLI wrapper runs its CLI in the workspace and keeps its state in <workspace>/.NAME, so its config has a
+    cwd, as MassGen's codex configs do (`cwd: workspace`); the other kinds have no workspace folder of their own."""
+    config = render.config_text(build_spec("quill", kind))
+    backend = config.split("  backend:\n", 1)[1].split("  system_message:", 1)[0]
+    cwd = "    cwd: workspace\n" if kind == "cli-wrapper" else ""
+    assert backend == f'    type: "quill"\n    model: "quill-large"\n{cwd}'

@@ -3,7 +3,7 @@ CLI beside this file.
 
 Written by `massgen-guide new {{name}} --kind cli-wrapper`; they use only MassGen,
 pytest and the standard library.
-The fake CLI (massgen/tests/fake_{{name}}_cli.py) stands in for the real one: replace it
+The fake CLI (massgen/tests/fake_{{name_cli}}.py) stands in for the real one: replace it
 when you wire up yours.
 """
 
@@ -35,7 +35,7 @@ def _backend(tmp_path, **extra):
 
 def test_registered() -> None:
     caps = BACKEND_CAPABILITIES["{{name}}"]
-    assert caps.env_var is None
+    assert caps.env_var {{env_var_is}}
     assert caps.default_model in caps.models
 
 

@@ -3,7 +3,7 @@ fake SDK beside this file.
 
 Written by `massgen-guide new {{name}} --kind sdk-wrapper`; they use only MassGen,
 pytest and the standard library.
-The fake SDK (massgen/tests/fake_{{name}}_sdk.py) stands in for the vendor's: replace
+The fake SDK (massgen/tests/fake_{{name_sdk}}.py) stands in for the vendor's: replace
 its import in the backend.
 """
 
@@ -37,7 +37,7 @@ def _collect(backend, messages, tools=()) -> list:
 
 def test_registered() -> None:
     caps = BACKEND_CAPABILITIES["{{name}}"]
-    assert caps.env_var is None
+    assert caps.env_var {{env_var_is}}
     assert caps.default_model in caps.models
 
 
