@@ -63,7 +63,8 @@ def check_usage_recorded(backend: Any, before: tuple[int, int]) -> None:
     if sum(after) <= sum(before):
         raise ConformanceError(
             f"token usage was not recorded: token_usage stayed at input={after[0]} output={after[1]} "
-            "(call _update_token_usage_from_api_response or _estimate_token_usage)",
+            "(call _update_token_usage_from_api_response or _estimate_token_usage, or add the tokens to "
+            "token_usage)",
         )
 
 
