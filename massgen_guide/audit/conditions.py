@@ -27,15 +27,31 @@ def cond_native_tools(ctx: Context, check: Check) -> tuple[bool | None, str]:
     reasons = []
     if caps.get("filesystem_support") == "native":
         reasons.append('capabilities filesystem_support is "native"')
-    if ctx.backend_type in ctx.tree.agent_framework_backends:
-        reasons.append("listed in AGENT_FRAMEWORK_BACKENDS")
     if ctx.info is not None and "NativeToolBackendMixin" in ctx.tree.mro_names(ctx.info.name):
         reasons.append("the class uses NativeToolBackendMixin")
     if reasons:
         return True, "native tools: " + ", ".join(reasons)
     if ctx.info is None and not caps:
         return None, "neither the class nor a capabilities entry is known"
-    return False, "no native tools (filesystem_support is not \"native\", not an agent-framework backend)"
+    return False, "no native tools (filesystem_support is not \"native\", no NativeToolBackendMixin)"
+
+
+def cond_wrapper(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    """A CLI or SDK wrapper: the backend class is not a CustomToolAndMCPBackend subclass (the wrapped program runs
+    the tool loop, not MassGen) and it keeps a session (is_stateful returns True) or brings native tools. An API
+    backend built straight on LLMBackend, like AzureOpenAIBackend, is neither."""
+    api, why = cond_api_backend(ctx, check)
+    if api is not False:
+        return (False if api else None), why
+    stateful, stateful_why = cond_stateful(ctx, check)
+    if stateful is True:
+        return True, f"a CLI or SDK wrapper ({why}; {stateful_why})"
+    native, native_why = cond_native_tools(ctx, check)
+    if native is True:
+        return True, f"a CLI or SDK wrapper ({why}; {native_why})"
+    if stateful is None:
+        return None, stateful_why
+    return False, f"{why}, but neither stateful nor bringing native tools (an API backend on LLMBackend)"
 
 
 def _method_returns_true(ctx: Context, method: str) -> tuple[bool | None, Evidence | None]:
@@ -175,6 +191,7 @@ def cond_inherits_method(ctx: Context, check: Check) -> tuple[bool | None, str]:
 CONDITIONS: dict[str, Callable[[Context, Check], tuple[bool | None, str]]] = {
     "api_backend": cond_api_backend,
     "native_tools": cond_native_tools,
+    "wrapper": cond_wrapper,
     "stateful": cond_stateful,
     "docker_execution": cond_docker_execution,
     "not_in_litellm": cond_not_in_litellm,

@@ -53,6 +53,7 @@ CHECK_KINDS: dict[str, tuple[str, ...]] = {
 CONDITION_KINDS: dict[str, tuple[str, ...]] = {
     "api_backend": (),
     "native_tools": (),
+    "wrapper": (),
     "stateful": (),
     "docker_execution": (),
     "not_in_litellm": (),

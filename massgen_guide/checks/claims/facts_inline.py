@@ -10,6 +10,8 @@ way:
     [[fact: config-validator]]                what the config validator needs (the purpose of the checklist point
                                               `config-validation`)
     [[fact: kind-files kind=KIND]]            the new files `massgen-guide new --kind KIND` writes (data/scaffold.yaml)
+    [[fact: scaffold-config]]                 the one example config `massgen-guide new` writes (data/scaffold.yaml
+                                              `config_folder`)
 
 An unknown NAME or a missing argument fails the build at page:line. `contradictions` finds a page that states one of
 these facts in other words: an API-key line in inline code that differs from the data's form.
@@ -51,11 +53,19 @@ def _kind_files(args: dict[str, str]) -> str:
     return ", ".join(f"`{f}`".replace("{name}", "<name>") for f in files)
 
 
+def _scaffold_config() -> str:
+    from massgen_guide.facts.scaffold_data import scaffold_data
+
+    path = scaffold_data().config_folder + "/{name}_single_agent.yaml"
+    return f"`{path}`".replace("{name}", "<name>")
+
+
 FACTS = {
     "api-key-form": (("env",), _api_key_form),
     "example-configs": ((), lambda args: f"`{_checklist_point('example-configs').file}`"),
     "config-validator": ((), lambda args: _checklist_point("config-validation").purpose.rstrip(".")),
     "kind-files": (("kind",), _kind_files),
+    "scaffold-config": ((), lambda args: _scaffold_config()),
 }
 
 
