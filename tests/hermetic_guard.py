@@ -12,7 +12,10 @@ import socket
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
+_real_sendto = socket.socket.sendto
 _real_getaddrinfo = socket.getaddrinfo
+_real_gethostbyname = socket.gethostbyname
+_real_gethostbyname_ex = socket.gethostbyname_ex
 
 
 def _check_address(sock: socket.socket, address: object) -> None:
@@ -33,6 +36,31 @@ def _guarded_connect_ex(self: socket.socket, address: object) -> int:
     return _real_connect_ex(self, address)
 
 
+def _guarded_sendto(self: socket.socket, data: object, *args: object) -> int:
+    """A datagram needs no connect(): sendto(data[, flags], address) is checked too (a UDP DNS query, as
+    dnspython sends, would otherwise leave the machine)."""
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _check_address(self, args[-1])
+    return _real_sendto(self, data, *args)
+
+
+def _refuse_name(host: object) -> None:
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is not None and name not in LOCAL_HOSTS:
+        raise socket.gaierror(socket.EAI_NONAME,
+                              f"hermetic tests: name lookup of {name!r} refused (only 127.0.0.1 is allowed)")
+
+
+def _guarded_gethostbyname(host: str) -> str:
+    _refuse_name(host)
+    return _real_gethostbyname(host)
+
+
+def _guarded_gethostbyname_ex(host: str):
+    _refuse_name(host)
+    return _real_gethostbyname_ex(host)
+
+
 def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object):
     """Name lookups are refused too: a DNS query leaves the machine before any connect() is tried.
 
@@ -40,10 +68,7 @@ def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object):
     calculation; without this guard the lookup waits for the resolver's timeout, about 5 s, before the connect
     guard can refuse it.)
     """
-    name = host.decode() if isinstance(host, bytes) else host
-    if name is not None and name not in LOCAL_HOSTS:
-        raise socket.gaierror(socket.EAI_NONAME,
-                              f"hermetic tests: name lookup of {name!r} refused (only 127.0.0.1 is allowed)")
+    _refuse_name(host)
     return _real_getaddrinfo(host, *args, **kwargs)
 
 
@@ -51,4 +76,7 @@ def install() -> None:
     """Guard this process's sockets (and so every library's, MassGen's included)."""
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    socket.socket.sendto = _guarded_sendto  # type: ignore[method-assign]
     socket.getaddrinfo = _guarded_getaddrinfo
+    socket.gethostbyname = _guarded_gethostbyname
+    socket.gethostbyname_ex = _guarded_gethostbyname_ex

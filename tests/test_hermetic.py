@@ -60,3 +60,28 @@ def test_the_scaffold_proofs_interpreter_installs_the_same_guard() -> None:
     assert done.stdout.splitlines() == [
         "hermetic tests: name lookup of 'raw.githubusercontent.com' refused (only 127.0.0.1 is allowed)",
         "hermetic tests: connection to ('192.0.2.1', 80) refused (only 127.0.0.1 is allowed)"], done.stderr
+
+
+@pytest.mark.parametrize("lookup", ["gethostbyname", "gethostbyname_ex"])
+def test_the_older_name_lookups_are_refused_too(lookup: str) -> None:
+    with pytest.raises(socket.gaierror) as info:
+        getattr(socket, lookup)("raw.githubusercontent.com")
+    assert info.value.args[1] == ("hermetic tests: name lookup of 'raw.githubusercontent.com' refused "
+                                  "(only 127.0.0.1 is allowed)")
+    assert socket.gethostbyname("localhost") == "127.0.0.1"
+
+
+def test_a_datagram_to_another_address_is_refused() -> None:
+    # UDP needs no connect(): a DNS query (dnspython's) is one sendto away from leaving the machine
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        with pytest.raises(ConnectionRefusedError) as info:
+            sock.sendto(b"x", ("192.0.2.1", 53))  # TEST-NET-1: never routable
+        with pytest.raises(ConnectionRefusedError) as info_with_flags:
+            sock.sendto(b"x", 0, ("192.0.2.1", 53))
+    assert str(info.value) == str(info_with_flags.value) == (
+        "hermetic tests: connection to ('192.0.2.1', 53) refused (only 127.0.0.1 is allowed)")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as server, \
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+        server.bind(("127.0.0.1", 0))
+        assert client.sendto(b"ping", server.getsockname()) == 4
+        assert server.recv(16) == b"ping"

@@ -34,9 +34,14 @@ def substitute_names(text: str, names: dict[str, str], spec: Spec) -> str:
 def render_snippet(file_name: str, spec: Spec) -> str:
     kind = spec.kind
     text = strip_markers((SNIPPETS / file_name).read_text(encoding="utf-8"))
-    for old, new in kind.rewrites.items():
-        text = text.replace(old, spec.fill(new))
+    # the rewrites' new text holds the new names already: kept out of the name substitution (nimbus_v2's formatter
+    # import would become _nimbus_v2_v2_formatter, acme_fake's fake CLI fake_acme_acme_fake.py)
+    rewrites = list(kind.rewrites.items())
+    for i, (old, _) in enumerate(rewrites):
+        text = text.replace(old, f"\x01{i}\x01")
     text = substitute_names(text, kind.names, spec)
+    for i, (_, new) in enumerate(rewrites):
+        text = text.replace(f"\x01{i}\x01", spec.fill(new))
     if kind.default_base_url and spec.base_url:
         text = text.replace(kind.default_base_url.replace("{name}", spec.name), spec.base_url)
     return text

@@ -133,3 +133,24 @@ def test_the_cli_wrappers_example_config_gives_it_a_workspace(kind: str) -> None
     backend = config.split("  backend:\n", 1)[1].split("  system_message:", 1)[0]
     cwd = "    cwd: workspace\n" if kind == "cli-wrapper" else ""
     assert backend == f'    type: "quill"\n    model: "quill-large"\n{cwd}'
+
+
+@pytest.mark.parametrize(("name", "kind", "lines"), [
+    ("nimbus_v2", "custom-api", ["from massgen.formatter._nimbus_v2_formatter import NimbusV2Formatter",
+                                 "from massgen.api_params_handler._nimbus_v2_api_params_handler import "
+                                 "NimbusV2APIParamsHandler", '        return "NimbusV2"']),
+    ("skyline_pro", "openai-compatible", ['        return "SkylinePro"']),
+    ("acme_fake", "cli-wrapper", ['ACME_FAKE_CLI = Path(__file__).parents[1] / "tests" / "fake_acme_fake_cli.py"']),
+    ("acme_fake", "sdk-wrapper", ["from massgen.tests.fake_acme_fake_sdk import Event, FakeClient, AcmeFakeError, "
+                                  "Session"]),
+])
+def test_a_name_holding_the_examples_name_is_not_replaced_twice(name: str, kind: str, lines: list[str]) -> None:
+    """The rewrites' new text already holds the new name: the example's names are not replaced inside it again (a
+    custom-api backend named nimbus_v2 imported _nimbus_v2_v2_formatter, acme_fake's fake CLI fake_acme_acme_fake)."""
+    files = render.new_files(build_spec(name, kind))
+    backend = files[f"massgen/backend/{name}.py"].splitlines()
+    assert [line for line in lines if line in backend] == lines
+    # every sibling module the backend imports is one of the files written
+    imported = re.findall(r"^from (massgen\.(?:formatter\._|api_params_handler\._|tests\.)\w+) import",
+                          files[f"massgen/backend/{name}.py"], re.MULTILINE)
+    assert all(f"{module.replace('.', '/')}.py" in files for module in imported), (imported, sorted(files))
