@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from typing import TYPE_CHECKING, TextIO
 
 from massgen_guide.errors import GuideError
+
+if TYPE_CHECKING:  # (the plan module is imported when the command runs: start-up stays light)
+    from massgen_guide.scaffold.plan import Plan
 
 
 def main(args: argparse.Namespace) -> int:
@@ -50,7 +54,7 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_adapt_places(plan, out) -> None:  # type: ignore[no-untyped-def]
+def _print_adapt_places(plan: Plan, out: TextIO) -> None:
     """The `# ADAPT:` markers of the created files: where the example's wire format or protocol must be rewritten."""
     places = plan.adapt_places()
     if places:

@@ -135,7 +135,7 @@ def config_text(spec: Spec) -> str:
             "  backend:\n"
             f'    type: "{spec.name}"\n'
             f'    model: "{spec.models[0]}"\n'
-            + "".join(f"    {key}: {value}\n" for key, value in spec.kind.config_backend.items()) +
+            + "".join(f"    {option}: {value}\n" for option, value in spec.kind.config_backend.items()) +
             '  system_message: "You are a helpful assistant"\n'
             "\n"
             "ui:\n"
