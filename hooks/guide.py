@@ -4,6 +4,7 @@ from massgen_guide.site.hooks import (  # noqa: F401  (MkDocs finds hooks by nam
     on_build_error,
     on_config,
     on_env,
+    on_files,
     on_nav,
     on_page_content,
     on_page_markdown,

@@ -2,12 +2,14 @@
 
 - `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
   the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
+- `on_files`: on a cold build, start the second process that generates the pages' directives from the last
+  page backwards (`massgen_guide.site.prefetch`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
   then expand `<!-- guide:... -->` directives and link API names. Generated tables come in both renderings
   (`massgen_guide.tables`): the site keeps their HTML, set aside while Python-Markdown converts the page.
 - `on_page_content`: the generated tables' HTML put back; break opportunities (`<wbr>`) in table code
   (`massgen_guide.site.html_breaks`).
-- `on_build_error`: end the build's caching scope.
+- `on_build_error`: end the build's caching scope (and the second process).
 - `on_post_build`: `llms.txt`, `llms-full.txt` and a Markdown file per page (`massgen_guide.site.llms_txt`).
 """
 
@@ -20,11 +22,11 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from massgen_guide import tables
-from massgen_guide.checks.claims import check_page_for_build, parse_error_lines
+from massgen_guide.checks.claims import check_page_for_build, parse_error_lines, render_claims
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.links import REPOSITORY
 from massgen_guide.site import build_facts as site_facts
-from massgen_guide.site import html_breaks, llms_txt
+from massgen_guide.site import html_breaks, llms_txt, prefetch
 from massgen_guide.site.directives import cached_during_build, end_build, expand_directives, start_build
 from massgen_guide.source.selection import current_source
 
@@ -46,6 +48,13 @@ def on_config(config: Any) -> Any:
     config["extra"]["massgen_version"] = version
     config["extra"]["massgen_repo"] = REPOSITORY
     return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    if site_facts.generation_enabled():
+        pages = [prefetch.PageSource(f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages()]
+        prefetch.start(pages, render_claims, config.get("site_url") or "", shared=parse_error_lines)
+    return files
 
 
 def check_snippet_includes(markdown: str, page: str, base: Path) -> None:
@@ -78,8 +87,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         _state.setdefault("pages", {})[src] = (page, markdown)  # the llms files keep the tables' Markdown
         markdown, blocks = tables.set_aside(markdown)  # the site, their HTML, put back after the conversion
         _state.setdefault("table_links", {})[src] = (page.url, [h for b in blocks for h in tables.relative_links(b)])
-        _state.setdefault("tables", {})[src] = [site_facts.process_page(block, src, config) for block in blocks]
-        return site_facts.process_page(markdown, src, config)
+        _state.setdefault("tables", {})[src] = [_api_checked(block, src, config) for block in blocks]
+        return _api_checked(markdown, src, config)
     except GuideError as exc:
         raise PluginError(str(exc)) from None
 
@@ -91,6 +100,12 @@ def _checked_claims(markdown: str, src: str) -> str:
     if cached_during_build("claims-parse-errors", (), parse_error_lines):
         return check_page_for_build(markdown, src)
     return cached_during_build("claims-checked", (src, markdown), lambda: check_page_for_build(markdown, src))
+
+
+def _api_checked(markdown: str, src: str, config: Any) -> str:
+    """`site_facts.process_page` (the page's `:::` blocks checked, its inline API names linked), from the build
+    cache for the same Markdown under unchanged inputs."""
+    return cached_during_build("api-linked", (src, markdown), lambda: site_facts.process_page(markdown, src, config))
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
@@ -108,19 +123,32 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 def on_build_error(error: Exception) -> None:
+    prefetch.stop()
     end_build()  # a failed build caches nothing from here on (and `properdocs serve` starts the next one afresh)
 
 
 def on_post_build(config: Any) -> None:
-    end_build()
-    broken = tables.missing_link_targets(_state.pop("table_links", {}), Path(config["site_dir"]))
-    if broken:
-        raise PluginError("\n".join(broken))
-    from massgen_guide.facts.loading import load_massgen
-
-    base = Path(config["config_file_path"]).parent
-    find = load_massgen().find
-    pages = {src: llms_txt.LlmsPage(src, str(page.title or src), page.url, llms_txt.llms_markdown(md, base, find))
-             for src, (page, md) in _state.get("pages", {}).items()}
+    prefetch.stop()
+    try:
+        broken = tables.missing_link_targets(_state.pop("table_links", {}), Path(config["site_dir"]))
+        if broken:
+            raise PluginError("\n".join(broken))
+        base = Path(config["config_file_path"]).parent
+        pages = {src: llms_txt.LlmsPage(src, str(page.title or src), page.url, _llms_markdown(src, md, base))
+                 for src, (page, md) in _state.get("pages", {}).items()}
+    finally:
+        end_build()
     llms_txt.write_llms_files(Path(config["site_dir"]), config["site_name"], config.get("site_description") or "",
                               config.get("site_url") or "", llms_txt.nav_sections(_state["nav"]), pages)
+
+
+def _llms_markdown(src: str, markdown: str, base: Path) -> str:
+    """The page's Markdown for the llms files, from the build cache for the same Markdown under unchanged
+    inputs."""
+
+    def compute() -> str:
+        from massgen_guide.facts.loading import load_massgen
+
+        return llms_txt.llms_markdown(markdown, base, load_massgen().find)
+
+    return cached_during_build("llms-page", (src, markdown), compute)

@@ -1,0 +1,173 @@
+"""A cold build on two cores: a second process generates the pages' directives from the last page backwards.
+
+A cold build spends a good part of its time in directive generators, whose Markdown is kept in the disk cache
+of `massgen_guide.site.directives`. MkDocs builds the pages one after the other, from the first. `start` forks
+the build process once the pages are known; the child walks the same pages from the last one backwards and
+generates their directives into the same cache. When the build reaches a page late in its order, the page's
+generated Markdown is usually there already. Where the two meet, a directive may be generated twice (with the
+same result; each process writes through a temporary file of its own).
+
+The child changes nothing the build reports or writes: a directive that fails is skipped by the child (a failure
+is never cached), so the build runs it and reports the failure at its page and line, as before. The child reads
+each page as MkDocs does and renders its claims as the build's claims check does (line for line), so its
+directives have the build's cache keys. It prints nothing, writes only to the cache, and is stopped when the
+build ends (`stop`).
+
+It starts only where it can help and is safe: a system with `fork`, a cold cache, a process with one thread (so
+not in `properdocs serve`'s rebuilds) and, unless `GUIDE_PREFETCH=on`, an idle core (the one-minute load
+average below the CPU count minus one half: on a busy machine the child would only compete with the build).
+`GUIDE_PREFETCH=off` turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from massgen_guide.site import directives
+from massgen_guide.source.selection import cache_dir
+
+SETTING = "GUIDE_PREFETCH"
+
+LEFT_TO_THE_BUILD = frozenset({"claims-report", "binding-report", "coverage-matrix"})
+"""Directives that summarise work the build has done by the time it reaches them (the claims check of every
+page; the audit of every backend, for `audit-example`): cheap in the build, as costly as that work in the
+child."""
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """A page as the build will read it: its path relative to `docs/`, and its file."""
+
+    src: str
+    path: Path
+
+
+_child: int | None = None
+
+
+def page_markdown(path: Path) -> str:
+    """The page's Markdown as MkDocs hands it to `on_page_markdown`: the file read as MkDocs' `File` reads it,
+    without its front matter."""
+    from mkdocs.utils import meta
+
+    with open(path, encoding="utf-8-sig", errors="strict") as handle:
+        return meta.get_data(handle.read())[0]
+
+
+def should_start(pages: list[PageSource], render: Callable[[str], str]) -> bool:
+    """Whether a second process can help this build (see the module's docstring)."""
+    setting = os.environ.get(SETTING, "").strip().lower()
+    if setting in ("off", "0", "false", "no") or not hasattr(os, "fork") or not pages:
+        return False
+    if threading.active_count() != 1:
+        return False
+    if setting != "on":
+        cpus = os.cpu_count() or 1
+        if cpus < 2 or os.getloadavg()[0] > cpus - 0.5:
+            return False
+    return not _is_warm(pages[-1], render)
+
+
+def _is_warm(page: PageSource, render: Callable[[str], str]) -> bool:
+    """The last page's directives are cached: the previous build had the same inputs and got that far. (A page
+    without directives says nothing, and neither does a page that cannot be read: both count as cold.)"""
+    try:
+        calls = directives.find_directives(render(page_markdown(page.path)), page.src)
+    except Exception:  # noqa: BLE001  (the build reports it)
+        return False
+    return bool(calls) and all(directives.is_generated(call) for call in calls)
+
+
+def start(pages: list[PageSource], render: Callable[[str], str], site_url: str,
+          shared: Callable[[], object] = lambda: None) -> bool:
+    """Fork the child that generates the directives of each page, last page first; True when it was started.
+    `render(markdown)` is the page's Markdown as the build reads its directives from (claims rendered as text,
+    line for line); `shared()` loads, before the fork, what both processes need, so that it is loaded once."""
+    global _child
+    stop()
+    if not should_start(pages, render):
+        return False
+    directives.inputs_signature()  # computed once, here: the child inherits it
+    generators = directives.registered_generators()
+    shared()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        _child = pid
+        return True
+    try:  # the child: no output, no exit handlers of the build's, nothing but the cache
+        _quiet()
+        for page in reversed(pages):
+            if os.getppid() != parent:
+                break
+            _generate_page(page, render, generators, site_url)
+    finally:
+        os._exit(0)
+
+
+def _quiet() -> None:
+    import logging
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    logging.disable(logging.CRITICAL)
+
+
+def _generate_page(page: PageSource, render: Callable[[str], str], generators: dict, site_url: str) -> None:
+    try:
+        calls = directives.find_directives(render(page_markdown(page.path)), page.src)
+    except Exception:  # noqa: BLE001  (the build reports it)
+        return
+    for call in calls:
+        function = generators.get(call.name)
+        if function is None or call.name in LEFT_TO_THE_BUILD:
+            continue
+        call.site_url = site_url
+        try:
+            directives.generate(function, call)
+        except Exception:  # noqa: BLE001  (any failure is the build's to report, with its page and line)
+            continue
+
+
+def wait(timeout: float) -> bool:
+    """Wait up to `timeout` seconds for the child to finish on its own; True when it did (for tests)."""
+    import time
+
+    global _child
+    deadline = time.monotonic() + timeout
+    while _child is not None:
+        done, _ = os.waitpid(_child, os.WNOHANG)
+        if done:
+            _child = None
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def stop() -> None:
+    """The build is over: end the child if it is still working, and remove a cache file it left half-written."""
+    global _child
+    if _child is None:
+        return
+    pid, _child = _child, None
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+    for leftover in (cache_dir() / "directives").glob(f"*/*.{pid}.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+def running() -> int | None:
+    """The child's process id, while it has not been waited for."""
+    return _child
