@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 SCENARIOS = ("text", "reasoning", "tool", "file", "hook")
@@ -252,6 +253,16 @@ def run(args: argparse.Namespace) -> int:
     calls: list[dict] = []  # the tools this CLI ran itself this turn
     workspace = Path(args.workspace) if args.workspace else None
     workflow = find_server(config, "massgen_workflow_tools")
+    workflow_done = None
+    if scenario == "tool" and workflow is not None:
+        # Start the workflow call now, in a thread beside the work below: a server
+        # takes seconds to start. It only echoes the call back; the wrapper acts on
+        # our events, and its event comes after those of the work.
+        import mcp.client.stdio  # noqa: F401  (imported once, before the thread)
+
+        pool = ThreadPoolExecutor(max_workers=1)
+        pick = workflow_call(prompt)
+        workflow_done = pool.submit(asyncio.run, call_mcp_tool(workflow, pick))
     try:
         if workspace is not None and (
             scenario == "file"
@@ -280,12 +291,9 @@ def run(args: argparse.Namespace) -> int:
         return 3
     for i, call in enumerate(calls):
         emit({"type": "item.completed", "item": {"id": f"cmd_{i}", **call}})
-    if scenario == "tool" and workflow is not None:
-        # A workflow tool offered over MCP: call it on the server and report
-        # server, tool and result apart.
-        name, arguments, result = asyncio.run(
-            call_mcp_tool(workflow, workflow_call(prompt))
-        )
+    if workflow_done is not None:
+        # A workflow tool offered over MCP: report server, tool and result apart.
+        name, arguments, result = workflow_done.result()
         emit(
             {
                 "type": "item.completed",

@@ -147,8 +147,16 @@ def test_two_agents_answer_vote_and_agree(run: dict, server, tmp_path: Path, mon
     config = {"agents": [{"id": agent, "backend": _backend(run, agent, server, tmp_path, monkeypatch)}
                          for agent in AGENTS],
               "ui": {"display_type": "simple", "logging_enabled": False}}
-    if run["kind"] == "cli-wrapper":  # snapshots of answers, and the temporary workspaces where agents see them
-        config["orchestrator"] = {"snapshot_storage": "snapshots", "agent_temporary_workspace": "temp_workspaces"}
+    if run["kind"] == "cli-wrapper":
+        config["orchestrator"] = {
+            # snapshots of answers, and the temporary workspaces where agents see them
+            "snapshot_storage": "snapshots", "agent_temporary_workspace": "temp_workspaces",
+            # Each CLI turn starts processes (the fake CLI, MassGen's workflow server), so only the four turns the
+            # proof needs run: one answer each, then one vote each. Settings MassGen's own quick mode uses
+            # (cli/mode_flags.py): no agent votes before both have answered (no vote that agent1's answer would
+            # void), and the winner's answer is the final answer, with no presentation turn.
+            "max_new_answers_per_agent": 1, "defer_voting_until_all_answered": True,
+            "skip_final_presentation": True}
     start = time.perf_counter()
     result = asyncio.run(asyncio.wait_for(
         massgen.run(query="What is 2+2?", config_dict=config, enable_filesystem=False), timeout=RUN_BOUND))
