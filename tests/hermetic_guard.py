@@ -1,8 +1,8 @@
 """The hermetic guard: only local addresses can be reached, and other names are not even looked up.
 
-Standard library only, because two kinds of process install it: the test session (the root conftest.py) and the
-scaffold proof's interpreter (tests/test_scaffold/massgen_runner.py, which runs MassGen copies outside this
-package and loads this file by its path).
+Standard library only, because two kinds of process install it: the test session (the root conftest.py) and
+every Python process of the scaffold proof (tests/test_scaffold/proof_site/sitecustomize.py loads this file by its
+path in MassGen's interpreter and in the processes it starts: the fake CLIs, MassGen's MCP servers).
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object):
 
 
 def install() -> None:
-    """Guard this process's sockets (and so every library's, MassGen's included)."""
+    """Guard this process's sockets (and so every library's, MassGen's included); a second call does nothing."""
+    if getattr(socket.getaddrinfo, "__name__", "") == _guarded_getaddrinfo.__name__:
+        return
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
     socket.socket.sendto = _guarded_sendto  # type: ignore[method-assign]

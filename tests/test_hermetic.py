@@ -62,6 +62,35 @@ def test_the_scaffold_proofs_interpreter_installs_the_same_guard() -> None:
         "hermetic tests: connection to ('192.0.2.1', 80) refused (only 127.0.0.1 is allowed)"], done.stderr
 
 
+PROOF_PROCESS = """
+import gc, socket, subprocess, sys
+print("collector on:", gc.isenabled())
+try:
+    socket.getaddrinfo("raw.githubusercontent.com", 443)
+except socket.gaierror as exc:
+    print(exc.args[1])
+if sys.argv[1:] != ["child"]:  # a process it starts, with its environment
+    print(subprocess.run([sys.executable, __file__, "child"], capture_output=True, text=True).stdout, end="")
+"""
+
+
+def test_every_process_the_scaffold_proof_starts_is_guarded_too(tmp_path) -> None:
+    # The fake CLIs and MassGen's MCP servers are processes of their own, started by MassGen's interpreter with
+    # its environment: tests/test_scaffold/proof_site/sitecustomize.py, on their PYTHONPATH, guards each one (and
+    # turns the collector off while it imports). Here a process started the same way, and one it starts in turn.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "probe.py"
+    script.write_text(PROOF_PROCESS)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent / "test_scaffold" / "proof_site")}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env)
+    refused = "hermetic tests: name lookup of 'raw.githubusercontent.com' refused (only 127.0.0.1 is allowed)"
+    assert done.stdout.splitlines() == ["collector on: False", refused, "collector on: False", refused], done.stderr
+
+
 @pytest.mark.parametrize("lookup", ["gethostbyname", "gethostbyname_ex"])
 def test_the_older_name_lookups_are_refused_too(lookup: str) -> None:
     with pytest.raises(socket.gaierror) as info:

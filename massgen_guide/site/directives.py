@@ -124,6 +124,8 @@ def find_directives(markdown: str, page: str) -> list[DirectiveCall]:
 
 
 ROOT = PROJECT_ROOT
+OUTPUT_NEUTRAL_SETTINGS = frozenset({"GUIDE_PREFETCH"})
+"""Settings that change how a build runs, not what it generates: left out of the inputs' signature."""
 _signature: str | None = None
 _site: tuple[Path, Path] | None = None
 """The docs folder and config of the build under way; None outside a build (then nothing is cached)."""
@@ -158,7 +160,7 @@ def inputs_signature() -> str:
             add_folder(digest, folder)
         digest.update(str(config).encode() + (config.read_bytes() if config.is_file() else b""))
         for key, value in sorted(os.environ.items()):
-            if key.startswith(("GUIDE_", "MASSGEN_")):
+            if key.startswith(("GUIDE_", "MASSGEN_")) and key not in OUTPUT_NEUTRAL_SETTINGS:
                 digest.update(f"{key}={value}\n".encode())
         digest.update(str(cache_dir()).encode())
         _signature = digest.hexdigest()

@@ -70,17 +70,20 @@ def should_start(pages: list[PageSource], render: Callable[[str], str]) -> bool:
         cpus = os.cpu_count() or 1
         if cpus < 2 or os.getloadavg()[0] > cpus - 0.5:
             return False
-    return not _is_warm(pages[-1], render)
+    return not _is_warm(pages, render)
 
 
-def _is_warm(page: PageSource, render: Callable[[str], str]) -> bool:
-    """The last page's directives are cached: the previous build had the same inputs and got that far. (A page
-    without directives says nothing, and neither does a page that cannot be read: both count as cold.)"""
-    try:
-        calls = directives.find_directives(render(page_markdown(page.path)), page.src)
-    except Exception:  # noqa: BLE001  (the build reports it)
-        return False
-    return bool(calls) and all(directives.is_generated(call) for call in calls)
+def _is_warm(pages: list[PageSource], render: Callable[[str], str]) -> bool:
+    """The directives of the last page that has any are cached: the previous build had the same inputs and got
+    that far, so there is nothing for a child to do. (A page that cannot be read counts as cold.)"""
+    for page in reversed(pages):
+        try:
+            calls = directives.find_directives(render(page_markdown(page.path)), page.src)
+        except Exception:  # noqa: BLE001  (the build reports it)
+            return False
+        if calls:
+            return all(directives.is_generated(call) for call in calls)
+    return True  # no directives at all
 
 
 def start(pages: list[PageSource], render: Callable[[str], str], site_url: str,

@@ -79,6 +79,6 @@ def massgen_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One untouched git copy (Python files only) for the tests that must write nothing."""
-    return git_copy(tmp_path_factory.mktemp("pristine"))
+def pristine(tmp_path_factory: pytest.TempPathFactory, massgen_base: Path) -> Path:
+    """One untouched git copy for the tests that must write nothing (hard-linked to the session's copy)."""
+    return linked_copy(massgen_base, tmp_path_factory.mktemp("pristine") / "MassGen")

@@ -77,14 +77,12 @@ def import_massgen() -> None:
     then freeze what was imported: the collector would otherwise walk the growing heap again and again during
     the import, about 40% of its time, and later collections would walk it too."""
     gc.collect()  # (nothing left over is frozen with the import)
-    was_enabled = gc.isenabled()
     gc.disable()
     try:
         import massgen.cli  # noqa: F401
         gc.freeze()
     finally:
-        if was_enabled:
-            gc.enable()
+        gc.enable()  # (also when proof_site/sitecustomize.py turned it off at start-up)
 
 
 def fork_automation(args: list[str]) -> tuple[int, str, str]:
