@@ -103,3 +103,16 @@ def test_a_pages_checked_claims_are_reused_only_for_the_same_text_and_inputs(tin
     directives.end_build()
     assert directives.cached_during_build("claims-checked", ("x.md", "a"), check("a")) == "A"
     assert runs == ["a", "b", "false", "false", "a", "a"]
+
+
+def test_a_setting_that_changes_only_how_a_build_runs_keeps_the_cache(tiny_massgen: Path, monkeypatch) -> None:
+    """GUIDE_PREFETCH (the cold build's second process) changes no output: turning it on or off reuses the cache;
+    any other GUIDE_ setting does not."""
+    directives.start_build()
+    before = directives.inputs_signature()
+    monkeypatch.setenv("GUIDE_PREFETCH", "off")
+    directives.start_build()
+    assert directives.inputs_signature() == before
+    monkeypatch.setenv("GUIDE_OTHER_SETTING", "1")
+    directives.start_build()
+    assert directives.inputs_signature() != before
