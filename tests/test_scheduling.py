@@ -27,10 +27,10 @@ def test_units() -> None:
         {"tests/test_scaffold/test_kinds.py"}
 
 
-def test_order_puts_massgen_first_then_the_listed_units_then_the_rest() -> None:
-    units = ["tests/test_checklist.py", "tests/test_browser.py", scheduling.MASSGEN_UNIT, "tests/test_agents.py"]
+def test_order_puts_the_browser_pass_first_then_the_listed_units_then_the_rest() -> None:
+    units = ["tests/test_checklist.py", scheduling.MASSGEN_UNIT, "tests/test_browser.py", "tests/test_agents.py"]
     assert sorted(units, key=scheduling._priority) == [
-        scheduling.MASSGEN_UNIT, "tests/test_browser.py", "tests/test_agents.py", "tests/test_checklist.py"]
+        "tests/test_browser.py", scheduling.MASSGEN_UNIT, "tests/test_agents.py", "tests/test_checklist.py"]
 
 
 def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -10,6 +10,17 @@ import pytest
 from massgen_guide.facts.loading import collector_paused
 
 
+@pytest.fixture(autouse=True)
+def collector_on():
+    """Each case starts with the collector on, as a build's process does, and the worker's state is restored after
+    (a test worker's state depends on what ran there before: in a full suite it was once found off here)."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    yield
+    if not was_enabled:
+        gc.disable()
+
+
 def test_the_collector_is_off_during_the_load_and_the_load_is_frozen_after() -> None:
     assert gc.isenabled()
     with collector_paused():
