@@ -194,20 +194,16 @@ def generate(function: Generator, call: DirectiveCall) -> str:
     return text
 
 
-def _during_build_path(kind: str, key: tuple) -> Path:
-    from massgen_guide.source.selection import cache_dir
-
-    digest = hashlib.sha256(repr((inputs_signature(), kind, key)).encode()).hexdigest()
-    return cache_dir() / kind / digest[:2] / f"{digest}.md"
-
-
 def cached_during_build(kind: str, key: tuple, compute: Callable[[], str]) -> str:
     """`compute()`, from the disk cache when the same key was computed under unchanged inputs (builds only; the
     inputs' signature is `generate`'s). For other per-page work of the build that reads only those inputs, such
     as the claims check of a page; a computation that raises is never cached."""
     if _site is None:
         return compute()
-    path = _during_build_path(kind, key)
+    from massgen_guide.source.selection import cache_dir
+
+    digest = hashlib.sha256(repr((inputs_signature(), kind, key)).encode()).hexdigest()
+    path = cache_dir() / kind / digest[:2] / f"{digest}.md"
     try:
         return path.read_text(encoding="utf-8")
     except OSError:

@@ -77,9 +77,8 @@ def _is_warm(pages: list[PageSource], render: Callable[[str], str]) -> bool:
     """The directives of the last page that has any are cached: the previous build had the same inputs and got
     that far, so there is nothing for a child to do. (A page that cannot be read counts as cold.)"""
     for page in reversed(pages):
-        try:
-            calls = directives.find_directives(render(page_markdown(page.path)), page.src)
-        except Exception:  # noqa: BLE001  (the build reports it)
+        calls = _directives_of(page, render)
+        if calls is None:
             return False
         if calls:
             return all(directives.is_generated(call) for call in calls)
@@ -123,12 +122,17 @@ def _quiet() -> None:
     logging.disable(logging.CRITICAL)
 
 
-def _generate_page(page: PageSource, render: Callable[[str], str], generators: dict, site_url: str) -> None:
+def _directives_of(page: PageSource, render: Callable[[str], str]) -> list[directives.DirectiveCall] | None:
+    """The page's directives as the build will find them; None when the page cannot be read or parsed (the build
+    reports that)."""
     try:
-        calls = directives.find_directives(render(page_markdown(page.path)), page.src)
-    except Exception:  # noqa: BLE001  (the build reports it)
-        return
-    for call in calls:
+        return directives.find_directives(render(page_markdown(page.path)), page.src)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _generate_page(page: PageSource, render: Callable[[str], str], generators: dict, site_url: str) -> None:
+    for call in _directives_of(page, render) or []:
         function = generators.get(call.name)
         if function is None or call.name in LEFT_TO_THE_BUILD:
             continue
