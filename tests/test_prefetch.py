@@ -24,6 +24,7 @@ SCRIPT = textwrap.dedent('''
     from massgen_guide.site import directives, prefetch
 
     docs, mode = Path(sys.argv[1]), sys.argv[2]
+    SITE = "https://example.org/guide/"  # a configured site_url: part of every directive's cache key
 
     @directives.generator("probe")
     def probe(call):
@@ -45,7 +46,7 @@ SCRIPT = textwrap.dedent('''
     directives.start_build(docs, docs.parent / "mkdocs.yml")
     if mode == "thread":
         threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
-    started = prefetch.start(pages, lambda markdown: markdown, "")
+    started = prefetch.start(pages, lambda markdown: markdown, SITE)
     child = prefetch.running()
     out = {"parent": os.getpid(), "child": child, "started": started}
     if mode == "stop":
@@ -58,6 +59,8 @@ SCRIPT = textwrap.dedent('''
         out["finished"] = prefetch.wait(60)
     generated = {}
     calls = [call for page in pages for call in directives.find_directives(page.path.read_text(), page.src)]
+    for call in calls:
+        call.site_url = SITE  # as the build's expand_directives sets it
     for call in calls:  # what the child generated
         generated[f"{call.page}:{call.line} {call.name}"] = (
             directives.generate(probe, call) if directives.is_generated(call) else None)
@@ -69,7 +72,7 @@ SCRIPT = textwrap.dedent('''
             except GuideError:
                 pass
     if mode == "finish":
-        out["again"] = prefetch.start(pages, lambda markdown: markdown, "")  # the cache is warm now
+        out["again"] = prefetch.start(pages, lambda markdown: markdown, SITE)  # the cache is warm now
         prefetch.wait(60)
     out["leftovers"] = [str(p) for p in Path(os.environ["MASSGEN_GUIDE_CACHE"]).rglob("*.tmp")]
     print(json.dumps(out))

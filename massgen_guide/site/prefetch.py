@@ -59,7 +59,7 @@ def page_markdown(path: Path) -> str:
         return meta.get_data(handle.read())[0]
 
 
-def should_start(pages: list[PageSource], render: Callable[[str], str]) -> bool:
+def should_start(pages: list[PageSource], render: Callable[[str], str], site_url: str) -> bool:
     """Whether a second process can help this build (see the module's docstring)."""
     setting = os.environ.get(SETTING, "").strip().lower()
     if setting in ("off", "0", "false", "no") or not hasattr(os, "fork") or not pages:
@@ -70,16 +70,19 @@ def should_start(pages: list[PageSource], render: Callable[[str], str]) -> bool:
         cpus = os.cpu_count() or 1
         if cpus < 2 or os.getloadavg()[0] > cpus - 0.5:
             return False
-    return not _is_warm(pages, render)
+    return not _is_warm(pages, render, site_url)
 
 
-def _is_warm(pages: list[PageSource], render: Callable[[str], str]) -> bool:
+def _is_warm(pages: list[PageSource], render: Callable[[str], str], site_url: str) -> bool:
     """The directives of the last page that has any are cached: the previous build had the same inputs and got
-    that far, so there is nothing for a child to do. (A page that cannot be read counts as cold.)"""
+    that far, so there is nothing for a child to do. (A page that cannot be read counts as cold.) The site's
+    address is part of a directive's cache key, as in the build."""
     for page in reversed(pages):
         calls = _directives_of(page, render)
         if calls is None:
             return False
+        for call in calls:
+            call.site_url = site_url
         if calls:
             return all(directives.is_generated(call) for call in calls)
     return True  # no directives at all
@@ -92,7 +95,7 @@ def start(pages: list[PageSource], render: Callable[[str], str], site_url: str,
     line for line); `shared()` loads, before the fork, what both processes need, so that it is loaded once."""
     global _child
     stop()
-    if not should_start(pages, render):
+    if not should_start(pages, render, site_url):
         return False
     directives.inputs_signature()  # computed once, here: the child inherits it
     generators = directives.registered_generators()
