@@ -24,7 +24,7 @@ SCRIPT = textwrap.dedent('''
     from massgen_guide.site import directives, prefetch
 
     docs, mode = Path(sys.argv[1]), sys.argv[2]
-    SITE = "https://example.org/guide/"  # a configured site_url: part of every directive's cache key
+    SITE = "https://docs.acme.test/guide/"  # a configured site_url: part of every directive's cache key
 
     @directives.generator("probe")
     def probe(call):
@@ -42,11 +42,19 @@ SCRIPT = textwrap.dedent('''
     def probe_fails(call):
         raise GuideError("a generator that fails")
 
+    def check(markdown, src):  # the build's claims check, cached per page; a page saying FAIL fails it
+        def compute():
+            if "FAIL" in markdown:
+                raise GuideError(f"{src}: a claim that does not hold")
+            return markdown
+        directives.cached_during_build("probe-checked-by", (src,), lambda: str(os.getpid()))
+        return directives.cached_during_build("probe-check", (src, markdown), compute)
+
     pages = [prefetch.PageSource(p.relative_to(docs).as_posix(), p) for p in sorted(docs.glob("*.md"))]
     directives.start_build(docs, docs.parent / "mkdocs.yml")
     if mode == "thread":
         threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
-    started = prefetch.start(pages, lambda markdown: markdown, SITE)
+    started = prefetch.start(pages, lambda markdown: markdown, SITE, check=check)
     child = prefetch.running()
     out = {"parent": os.getpid(), "child": child, "started": started}
     if mode == "stop":
@@ -65,6 +73,8 @@ SCRIPT = textwrap.dedent('''
         generated[f"{call.page}:{call.line} {call.name}"] = (
             directives.generate(probe, call) if directives.is_generated(call) else None)
     out["generated"] = generated
+    out["checked by"] = {page.src: directives.cached_during_build("probe-checked-by", (page.src,), lambda: "the build")
+                         for page in pages}
     for call in calls:  # the build's turn: everything else
         if not call.args.get("sleep"):
             try:
@@ -112,8 +122,17 @@ def test_the_child_generates_the_directives_into_the_build_cache(docs: Path) -> 
         "c.md:3 probe-left": None,  # in LEFT_TO_THE_BUILD
         "c.md:5 probe": f"c.md:5 {child}",
     }
+    assert out["checked by"] == {"a.md": str(out["child"]), "b.md": str(out["child"]), "c.md": str(out["child"])}
     assert out["again"] is False  # the last page's directives are cached: nothing left to do
     assert out["leftovers"] == []
+
+
+def test_a_page_whose_check_fails_is_left_to_the_build(docs: Path) -> None:
+    out = run(docs, "finish", extra="# D\n\nFAIL\n\n<!-- guide:probe -->\n")
+    assert out["started"] and out["finished"]
+    assert out["generated"]["d.md:5 probe"] is None  # not generated: the build reports the page's failure first
+    assert out["checked by"]["d.md"] == str(out["child"])  # (the child checked it: its marker is written first)
+    assert out["generated"]["c.md:5 probe"] == f"c.md:5 by {out['child']}"
 
 
 def test_stop_ends_a_child_that_is_still_working(docs: Path) -> None:

@@ -198,6 +198,11 @@ def cached_during_build(kind: str, key: tuple, compute: Callable[[], str]) -> st
     """`compute()`, from the disk cache when the same key was computed under unchanged inputs (builds only; the
     inputs' signature is `generate`'s). For other per-page work of the build that reads only those inputs, such
     as the claims check of a page; a computation that raises is never cached."""
+    return cached_bytes_during_build(kind, key, lambda: compute().encode("utf-8")).decode("utf-8")
+
+
+def cached_bytes_during_build(kind: str, key: tuple, compute: Callable[[], bytes]) -> bytes:
+    """`cached_during_build` for bytes (a pickle, for instance)."""
     if _site is None:
         return compute()
     from massgen_guide.source.selection import cache_dir
@@ -205,12 +210,12 @@ def cached_during_build(kind: str, key: tuple, compute: Callable[[], str]) -> st
     digest = hashlib.sha256(repr((inputs_signature(), kind, key)).encode()).hexdigest()
     path = cache_dir() / kind / digest[:2] / f"{digest}.md"
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except OSError:
         pass
-    text = compute()
-    write_atomically(path, text.encode("utf-8"))
-    return text
+    data = compute()
+    write_atomically(path, data)
+    return data
 
 
 def expand_directives(markdown: str, page: str, site_url: str = "") -> str:

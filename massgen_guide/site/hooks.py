@@ -2,8 +2,8 @@
 
 - `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
   the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
-- `on_files`: on a cold build, start the second process that generates the pages' directives from the last
-  page backwards (`massgen_guide.site.prefetch`).
+- `on_files`: on a cold build, start the second process that checks the pages' claims and generates their
+  directives from the last page backwards (`massgen_guide.site.prefetch`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
   then expand `<!-- guide:... -->` directives and link API names. Generated tables come in both renderings
   (`massgen_guide.tables`): the site keeps their HTML, set aside while Python-Markdown converts the page.
@@ -15,7 +15,9 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,18 @@ from mkdocs.exceptions import PluginError
 
 from massgen_guide import tables
 from massgen_guide.checks.claims import check_page_for_build, parse_error_lines, render_claims
+from massgen_guide.checks.claims.check import PageReport, keep_reports_in
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.links import REPOSITORY
 from massgen_guide.site import build_facts as site_facts
 from massgen_guide.site import html_breaks, llms_txt, prefetch
-from massgen_guide.site.directives import cached_during_build, end_build, expand_directives, start_build
+from massgen_guide.site.directives import (
+    cached_bytes_during_build,
+    cached_during_build,
+    end_build,
+    expand_directives,
+    start_build,
+)
 from massgen_guide.source.selection import current_source
 
 SNIPPET_RE = re.compile(r"""^\s*(?:-{1,}8<-{1,}|;-{1,}8<-{1,})\s+["']([^"']+)["']\s*$""")
@@ -40,6 +49,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: Any) -> Any:
     start_build(Path(config["docs_dir"]), Path(config["config_file_path"]))
+    keep_reports_in(_stored_report)
     try:
         site_facts.prepare(config)
         version = current_source().version
@@ -53,7 +63,8 @@ def on_config(config: Any) -> Any:
 def on_files(files: Any, config: Any) -> Any:
     if site_facts.generation_enabled():
         pages = [prefetch.PageSource(f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages()]
-        prefetch.start(pages, render_claims, config.get("site_url") or "", shared=parse_error_lines)
+        prefetch.start(pages, render_claims, config.get("site_url") or "", shared=parse_error_lines,
+                       check=_claims_checked_for_the_child)
     return files
 
 
@@ -102,6 +113,20 @@ def _checked_claims(markdown: str, src: str) -> str:
     return cached_during_build("claims-checked", (src, markdown), lambda: check_page_for_build(markdown, src))
 
 
+def _stored_report(page: str, markdown: str, check: Callable[[], PageReport]) -> PageReport:
+    """A page's claims report from the build cache (written by whichever of the build's processes checked the
+    page first: the claims-report page lists every page's findings)."""
+    return pickle.loads(cached_bytes_during_build("claims-report-of", (page, markdown), lambda: pickle.dumps(check())))
+
+
+def _claims_checked_for_the_child(markdown: str, src: str) -> str:
+    """What the cold build's second process does with a page's claims: the build's check when the build will read
+    it from the cache, else only their rendering (the build checks such a page itself)."""
+    if cached_during_build("claims-parse-errors", (), parse_error_lines):
+        return render_claims(markdown)
+    return _checked_claims(markdown, src)
+
+
 def _api_checked(markdown: str, src: str, config: Any) -> str:
     """`site_facts.process_page` (the page's `:::` blocks checked, its inline API names linked), from the build
     cache for the same Markdown under unchanged inputs."""
@@ -124,6 +149,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 def on_build_error(error: Exception) -> None:
     prefetch.stop()
+    keep_reports_in(None)
     end_build()  # a failed build caches nothing from here on (and `properdocs serve` starts the next one afresh)
 
 
@@ -137,6 +163,7 @@ def on_post_build(config: Any) -> None:
         pages = {src: llms_txt.LlmsPage(src, str(page.title or src), page.url, _llms_markdown(src, md, base))
                  for src, (page, md) in _state.get("pages", {}).items()}
     finally:
+        keep_reports_in(None)
         end_build()
     llms_txt.write_llms_files(Path(config["site_dir"]), config["site_name"], config.get("site_description") or "",
                               config.get("site_url") or "", llms_txt.nav_sections(_state["nav"]), pages)

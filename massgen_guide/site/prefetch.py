@@ -13,6 +13,10 @@ each page as MkDocs does and renders its claims as the build's claims check does
 directives have the build's cache keys. It prints nothing, writes only to the cache, and is stopped when the
 build ends (`stop`).
 
+Given the build's claims check (`check`), the child also checks each page's claims before its directives: that
+check is cached per page as well, and it is most of what the build does on a page without generated content. A
+page whose check fails is left to the build, which reports it.
+
 It starts only where it can help and is safe: a system with `fork`, a cold cache, a process with one thread (so
 not in `properdocs serve`'s rebuilds) and, unless `GUIDE_PREFETCH=on`, an idle core (the one-minute load
 average below the CPU count minus one half: on a busy machine the child would only compete with the build).
@@ -89,10 +93,12 @@ def _is_warm(pages: list[PageSource], render: Callable[[str], str], site_url: st
 
 
 def start(pages: list[PageSource], render: Callable[[str], str], site_url: str,
-          shared: Callable[[], object] = lambda: None) -> bool:
+          shared: Callable[[], object] = lambda: None,
+          check: Callable[[str, str], str] | None = None) -> bool:
     """Fork the child that generates the directives of each page, last page first; True when it was started.
     `render(markdown)` is the page's Markdown as the build reads its directives from (claims rendered as text,
-    line for line); `shared()` loads, before the fork, what both processes need, so that it is loaded once."""
+    line for line); `check(markdown, src)`, when given, is the build's cached claims check, which returns the same
+    text; `shared()` loads, before the fork, what both processes need, so that it is loaded once."""
     global _child
     stop()
     if not should_start(pages, render, site_url):
@@ -110,7 +116,7 @@ def start(pages: list[PageSource], render: Callable[[str], str], site_url: str,
         for page in reversed(pages):
             if os.getppid() != parent:
                 break
-            _generate_page(page, render, generators, site_url)
+            _generate_page(page, check or (lambda markdown, _src: render(markdown)), generators, site_url)
     finally:
         os._exit(0)
 
@@ -134,8 +140,12 @@ def _directives_of(page: PageSource, render: Callable[[str], str]) -> list[direc
         return None
 
 
-def _generate_page(page: PageSource, render: Callable[[str], str], generators: dict, site_url: str) -> None:
-    for call in _directives_of(page, render) or []:
+def _generate_page(page: PageSource, check: Callable[[str, str], str], generators: dict, site_url: str) -> None:
+    try:
+        text = check(page_markdown(page.path), page.src)
+    except Exception:  # noqa: BLE001  (the build reports the page's failure at the page)
+        return
+    for call in directives.find_directives(text, page.src):
         function = generators.get(call.name)
         if function is None or call.name in LEFT_TO_THE_BUILD:
             continue

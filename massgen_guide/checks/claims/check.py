@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -145,17 +146,32 @@ def parse_page_claims(markdown: str, page: str) -> list[tuple[int, Claim]]:
 _REPORTS: dict[tuple[str, str, int, int], tuple[object, object, "PageReport"]] = {}
 
 
+ReportStore = Callable[[str, str, Callable[[], "PageReport"]], "PageReport"]
+"""`store(page, markdown, check)`: the page's report as `check()` gives it, or as kept from an earlier call."""
+_store: ReportStore | None = None
+
+
+def keep_reports_in(store: ReportStore | None) -> None:
+    """Keep every page's report in `store` as well (the site build's cache, shared by the build's processes, so
+    that the claims report reads what the build already checked); None: in this process only."""
+    global _store
+    _store = store
+
+
 def check_markdown(markdown: str, page: str, index: PackageIndex, source: MassGenSource | None = None,
                    extra_claims: list[tuple[int, Claim, str]] | None = None) -> "PageReport":
     """Check one page; the same text against the same index is checked once per process (the build and the
-    claims report both ask)."""
+    claims report both ask), and once per build with a report store (`keep_reports_in`)."""
     if extra_claims is not None:
         return _check_markdown(markdown, page, index, source, extra_claims)
     key = (page, markdown, id(index), id(source))
     cached = _REPORTS.get(key)
     if cached is not None and cached[0] is index and cached[1] is source:
         return cached[2]
-    report = _check_markdown(markdown, page, index, source)
+    if _store is not None:
+        report = _store(page, markdown, lambda: _check_markdown(markdown, page, index, source))
+    else:
+        report = _check_markdown(markdown, page, index, source)
     _REPORTS[key] = (index, source, report)
     return report
 
