@@ -1,0 +1,42 @@
+"""The build keeps every page's claims report in its cache (`keep_reports_in`), so that the claims-report page
+reads what either of the build's processes checked instead of checking the pages again."""
+
+from __future__ import annotations
+
+import pytest
+
+from massgen_guide.checks.claims.check import PageReport, check_markdown, keep_reports_in
+
+PAGE = "# A page\n\nThe base class is `LLMBackend`.\n"
+
+
+@pytest.fixture
+def store():
+    kept: dict[tuple[str, str], PageReport] = {}
+    calls: list[str] = []
+
+    def keep(page, markdown, check):
+        calls.append(page)
+        if (page, markdown) not in kept:
+            kept[(page, markdown)] = check()
+        return kept[(page, markdown)]
+
+    keep_reports_in(keep)
+    yield kept, calls
+    keep_reports_in(None)
+
+
+def test_a_checked_page_is_kept_and_a_kept_report_is_read(index, source, store) -> None:
+    kept, calls = store
+    report = check_markdown(PAGE, "docs/store-a.md", index, source)
+    assert kept[("docs/store-a.md", PAGE)] is report and calls == ["docs/store-a.md"]
+    assert [f.text for f in report.findings] == ["LLMBackend"]
+
+    planted = PageReport("docs/store-b.md")  # what another process wrote: read, not checked again
+    kept[("docs/store-b.md", PAGE)] = planted
+    assert check_markdown(PAGE, "docs/store-b.md", index, source) is planted
+
+
+def test_without_a_store_the_page_is_checked(index, source) -> None:
+    report = check_markdown(PAGE, "docs/store-c.md", index, source)
+    assert [f.text for f in report.findings] == ["LLMBackend"]
