@@ -9,6 +9,7 @@
   (`massgen_guide.tables`): the site keeps their HTML, set aside while Python-Markdown converts the page.
 - `on_page_content`: the generated tables' HTML put back; break opportunities (`<wbr>`) in table code
   (`massgen_guide.site.html_breaks`).
+- `on_env`: the theme's compiled templates kept for the process's next build (`massgen_guide.site.rebuilds`).
 - `on_build_error`: end the build's caching scope (and the second process).
 - `on_post_build`: `llms.txt`, `llms-full.txt` and a Markdown file per page (`massgen_guide.site.llms_txt`).
 """
@@ -29,7 +30,7 @@ from massgen_guide.checks.claims.check import PageReport, keep_reports_in
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.links import REPOSITORY
 from massgen_guide.site import build_facts as site_facts
-from massgen_guide.site import html_breaks, llms_txt, prefetch
+from massgen_guide.site import html_breaks, llms_txt, prefetch, rebuilds
 from massgen_guide.site.directives import (
     cached_bytes_during_build,
     cached_during_build,
@@ -144,7 +145,7 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
-    return env
+    return rebuilds.keep_compiled_templates(env)  # serve's rebuilds compile the theme's templates once
 
 
 def on_build_error(error: Exception) -> None:
