@@ -1,3 +1,3 @@
-from massgen_guide.cli import main
+from massgen_guide.cli import run
 
-raise SystemExit(main())
+run()

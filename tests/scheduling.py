@@ -70,7 +70,7 @@ def import_massgen() -> None:
     later full collection would walk MassGen's modules too."""
     if "massgen.backend.chat_completions" in sys.modules:
         return
-    from massgen_guide.facts.loading import collector_paused  # (the facts load does the same)
+    from massgen_guide.facts.collector import collector_paused  # (the facts load does the same)
 
     with collector_paused():
         import massgen.backend.chat_completions  # noqa: F401

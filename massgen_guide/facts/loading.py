@@ -15,14 +15,13 @@ import importlib.metadata
 import pickle
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import griffe
 
 from massgen_guide.errors import GuideError
+from massgen_guide.facts.collector import collector_paused
 from massgen_guide.source.cache_files import read_pickle, write_atomically
 from massgen_guide.source.selection import MassGenSource, cache_dir, current_source
 from massgen_guide.source.signatures import folder_signature
@@ -172,26 +171,6 @@ def load_massgen(source: MassGenSource | None = None) -> LoadedMassGen:
             _write_pickle(disk, loaded)
     _CACHE[key] = loaded
     return _as_from(loaded, source)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a load builds its many long-lived objects,
-    and those objects frozen after it (left out of every later collection).
-
-    Left on, the collector walks the growing heap again and again during the load, and each later full collection
-    walks the load again. A load replaced later (a MassGen file edited while `serve` runs) is unfrozen first
-    (`load_massgen`), so the collector can free it.
-    """
-    gc.collect()  # (nothing left over is frozen with the load)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _as_from(loaded: LoadedMassGen, source: MassGenSource) -> LoadedMassGen:

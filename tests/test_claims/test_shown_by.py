@@ -112,7 +112,7 @@ with FakeProvider() as server:
 RUNNER = """\
 import json, os, runpy, sys, traceback
 sys.path.insert(0, sys.argv[1]); import conftest  # the hermetic guard
-from massgen_guide.facts.loading import collector_paused
+from massgen_guide.facts.collector import collector_paused
 with collector_paused():  # (the import: 8 s of CPU, not 11 s)
     import massgen
 print('massgen from', massgen.__file__, file=sys.stderr)

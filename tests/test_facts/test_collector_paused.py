@@ -1,5 +1,5 @@
-"""The facts load runs with Python's cyclic garbage collector paused and freezes what it built
-(massgen_guide/facts/loading.py: collector_paused)."""
+"""The facts load runs with Python's cyclic garbage collector paused and freezes what it built; a run of the audit
+runs with it off and leaves it as it was (massgen_guide/facts/collector.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from massgen_guide.facts.loading import collector_paused
+from massgen_guide.facts.collector import collector_off, collector_paused
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +47,35 @@ def test_a_collector_that_was_off_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_collector_is_off_during_a_run_and_back_after_freezing_nothing() -> None:
+    before = gc.get_freeze_count()
+    with collector_off():
+        assert not gc.isenabled()
+        _built = [[i] for i in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() <= before
+
+
+def test_a_failed_run_turns_the_collector_back_on_and_one_that_was_off_stays_off() -> None:
+    with pytest.raises(ValueError, match="bad run"), collector_off():
+        raise ValueError("bad run")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_off():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_audit_runs_with_the_collector_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from massgen_guide.audit import auditor
+    from massgen_guide.source.selection import current_source
+
+    seen = []
+    monkeypatch.setattr(auditor, "_run_audit", lambda *args, **kwargs: seen.append(gc.isenabled()))
+    auditor.run_audit(current_source(), "claude")
+    assert seen == [False] and gc.isenabled()
