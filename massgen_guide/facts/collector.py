@@ -12,6 +12,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
+_resume_to: bool | None = None
+"""Whether `resume_collector` turns the collector back on (None: not paused by `collector_off_until_resumed`)."""
+
+
+def collector_off_until_resumed() -> None:
+    """The collector off for work spread over several calls (a site build, from its first hook to its last) until
+    `resume_collector`. A build off the collector is about a quarter faster when cold: besides the walks, the
+    cold build's second process is a fork, and each collection there writes to every page it shares with the
+    build. Both processes end up holding a little more memory (about 15%: the cycles freed at the end)."""
+    global _resume_to
+    if _resume_to is None:
+        _resume_to = gc.isenabled()
+    gc.disable()
+
+
+def resume_collector() -> None:
+    """The collector back as it was before `collector_off_until_resumed` (a no-op when it was not called)."""
+    global _resume_to
+    if _resume_to:
+        gc.enable()
+    _resume_to = None
+
+
 @contextmanager
 def collector_off() -> Iterator[None]:
     """The collector off for a bounded piece of work (a run of the audit), and back as it was after, whatever

@@ -1,6 +1,7 @@
 """Everything the site build does beyond stock MkDocs, called from `hooks/guide.py`.
 
-- `on_config`: resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
+- `on_config`: turn Python's cyclic garbage collector off until the build ends (`massgen_guide.facts.collector`);
+  resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
   the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
 - `on_files`: on a cold build, start the second process that checks the pages' claims and generates their
   directives from the last page backwards (`massgen_guide.site.prefetch`).
@@ -28,6 +29,7 @@ from massgen_guide import tables
 from massgen_guide.checks.claims import check_page_for_build, parse_error_lines, render_claims
 from massgen_guide.checks.claims.check import PageReport, keep_reports_in
 from massgen_guide.errors import GuideError
+from massgen_guide.facts.collector import collector_off_until_resumed, resume_collector
 from massgen_guide.facts.links import REPOSITORY
 from massgen_guide.site import build_facts as site_facts
 from massgen_guide.site import html_breaks, llms_txt, prefetch, rebuilds
@@ -49,6 +51,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> Any:
+    collector_off_until_resumed()  # back on when the build ends (on_post_build, on_build_error)
     start_build(Path(config["docs_dir"]), Path(config["config_file_path"]))
     keep_reports_in(_stored_report)
     try:
@@ -151,7 +154,8 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 def on_build_error(error: Exception) -> None:
     prefetch.stop()
     keep_reports_in(None)
-    end_build()  # a failed build caches nothing from here on (and `properdocs serve` starts the next one afresh)
+    end_build()
+    resume_collector()  # a failed build caches nothing from here on (and `properdocs serve` starts the next one afresh)
 
 
 def on_post_build(config: Any) -> None:
@@ -166,6 +170,7 @@ def on_post_build(config: Any) -> None:
     finally:
         keep_reports_in(None)
         end_build()
+        resume_collector()
     llms_txt.write_llms_files(Path(config["site_dir"]), config["site_name"], config.get("site_description") or "",
                               config.get("site_url") or "", llms_txt.nav_sections(_state["nav"]), pages)
 

@@ -79,3 +79,24 @@ def test_the_audit_runs_with_the_collector_off(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(auditor, "_run_audit", lambda *args, **kwargs: seen.append(gc.isenabled()))
     auditor.run_audit(current_source(), "claude")
     assert seen == [False] and gc.isenabled()
+
+
+def test_a_build_turns_the_collector_off_until_it_ends_or_fails() -> None:
+    from massgen_guide.facts.collector import collector_off_until_resumed, resume_collector
+    from massgen_guide.site import hooks
+
+    collector_off_until_resumed()
+    collector_off_until_resumed()  # (a second call changes nothing: the state to go back to is kept)
+    assert not gc.isenabled()
+    hooks.on_build_error(RuntimeError("the build failed"))  # what MkDocs calls when any hook or step raises
+    assert gc.isenabled()
+    resume_collector()  # (nothing to resume: it stays on)
+    assert gc.isenabled()
+
+    gc.disable()  # a process that had it off keeps it off
+    try:
+        collector_off_until_resumed()
+        resume_collector()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
