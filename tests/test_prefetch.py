@@ -148,3 +148,37 @@ def test_it_does_not_start_when_turned_off_or_beside_another_thread(docs: Path, 
     out = run(docs, mode, setting)
     assert out["started"] is False and out["child"] is None
     assert set(out["generated"].values()) == {None}
+
+
+def test_no_idle_core_is_seen_while_every_core_is_busy() -> None:
+    from massgen_guide.site.prefetch import idle_cores
+
+    spin = "import time\nend = time.monotonic() + 3\nwhile time.monotonic() < end: pass\n"
+    busy = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(os.cpu_count() or 1)]
+    try:
+        import time
+
+        time.sleep(0.5)  # the spinners started
+        assert idle_cores() < 0.5
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+
+
+def test_without_proc_stat_the_load_average_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from massgen_guide.site import prefetch
+
+    real_open = builtins.open
+
+    def no_proc_stat(path, *args, **kwargs):
+        if str(path) == "/proc/stat":
+            raise FileNotFoundError(path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", no_proc_stat)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.75, 0.0, 0.0))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert prefetch.idle_cores() == pytest.approx(0.25)

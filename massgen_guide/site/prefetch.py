@@ -18,8 +18,8 @@ check is cached per page as well, and it is most of what the build does on a pag
 page whose check fails is left to the build, which reports it.
 
 It starts only where it can help and is safe: a system with `fork`, a cold cache, a process with one thread (so
-not in `properdocs serve`'s rebuilds) and, unless `GUIDE_PREFETCH=on`, an idle core (the one-minute load
-average below the CPU count minus one half: on a busy machine the child would only compete with the build).
+not in `properdocs serve`'s rebuilds) and, unless `GUIDE_PREFETCH=on`, an idle core (at least half a core idle
+in a tenth of a second's sample, `idle_cores`: on a busy machine the child would only compete with the build).
 `GUIDE_PREFETCH=off` turns it off.
 """
 
@@ -70,11 +70,37 @@ def should_start(pages: list[PageSource], render: Callable[[str], str], site_url
         return False
     if threading.active_count() != 1:
         return False
-    if setting != "on":
-        cpus = os.cpu_count() or 1
-        if cpus < 2 or os.getloadavg()[0] > cpus - 0.5:
-            return False
-    return not _is_warm(pages, render, site_url)
+    if _is_warm(pages, render, site_url):
+        return False
+    return setting == "on" or idle_cores() >= 0.5
+
+
+IDLE_SAMPLE_SECONDS = 0.1
+
+
+def idle_cores() -> float:
+    """How many cores are idle now: measured over a tenth of a second from `/proc/stat` (this process keeps one
+    core busy meanwhile), else estimated from the one-minute load average. (The load average alone misleads
+    right after a build: it still counts that build's work.)"""
+    import time
+
+    def busy_and_total() -> tuple[int, int] | None:
+        try:
+            with open("/proc/stat", encoding="ascii") as stat:
+                fields = [int(value) for value in stat.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields) - idle, sum(fields)
+
+    cpus = os.cpu_count() or 1
+    before = busy_and_total()
+    if before is not None:
+        time.sleep(IDLE_SAMPLE_SECONDS)
+        after = busy_and_total()
+        if after is not None and after[1] > before[1]:
+            return cpus * (1 - (after[0] - before[0]) / (after[1] - before[1]))
+    return max(0.0, cpus - os.getloadavg()[0])
 
 
 def _is_warm(pages: list[PageSource], render: Callable[[str], str], site_url: str) -> bool:
