@@ -11,6 +11,8 @@
 - `checklist`: the integration checklist as typed data (`data/checklist.yaml`).
 - `listing_sites`, `listing_data`: where MassGen lists its providers, discovered and explained.
 - `price_map`: LiteLLM's price map as the audited tree's environment sees it.
+- `collector`: Python's cyclic garbage collector off around the reads that build millions of objects (a load, an
+  audit, a site build).
 
 May import `source` only (and `errors`, `paths`). The checks of the pages against these facts live in `checks`.
 Importing the package imports none of its modules, so the audit reads `tree` and `checklist` without griffe.
