@@ -100,3 +100,38 @@ def test_a_build_turns_the_collector_off_until_it_ends_or_fails() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+PROBE_HOOK = '''
+import gc, json, os
+
+seen = {}
+
+
+def on_page_markdown(markdown, page, config, files):
+    seen["pages"] = gc.isenabled()
+    return markdown
+
+
+def on_post_build(config):
+    seen["after"] = gc.isenabled()
+    with open(os.environ["PROBE_OUT"], "w") as out:
+        json.dump(seen, out)
+'''
+
+
+def test_a_real_build_runs_its_pages_with_the_collector_off_and_ends_with_it_on(tmp_path) -> None:
+    import json
+
+    from tests.conftest import ROOT, run_mkdocs_build
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# A page\n\nThe base class is `LLMBackend`.\n")
+    (tmp_path / "probe.py").write_text(PROBE_HOOK)
+    (tmp_path / "mkdocs.yml").write_text(  # the guide's hooks, then the probe (hooks run in this order)
+        f"site_name: probe\ndocs_dir: docs\ntheme:\n  name: material\nhooks:\n  - {ROOT / 'hooks' / 'guide.py'}\n  - probe.py\n")
+    out = tmp_path / "seen.json"
+    done = run_mkdocs_build(tmp_path / "site", config=tmp_path / "mkdocs.yml", cwd=tmp_path,
+                            env={"PROBE_OUT": str(out), "GUIDE_GENERATION": "off"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(out.read_text()) == {"pages": False, "after": True}
