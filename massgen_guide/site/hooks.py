@@ -117,10 +117,10 @@ def _checked_claims(markdown: str, src: str) -> str:
     return cached_during_build("claims-checked", (src, markdown), lambda: check_page_for_build(markdown, src))
 
 
-def _stored_report(page: str, markdown: str, check: Callable[[], PageReport]) -> PageReport:
+def _stored_report(key: tuple[str, str, str, str], check: Callable[[], PageReport]) -> PageReport:
     """A page's claims report from the build cache (written by whichever of the build's processes checked the
     page first: the claims-report page lists every page's findings)."""
-    return pickle.loads(cached_bytes_during_build("claims-report-of", (page, markdown), lambda: pickle.dumps(check())))
+    return pickle.loads(cached_bytes_during_build("claims-report-of", key, lambda: pickle.dumps(check())))
 
 
 def _claims_checked_for_the_child(markdown: str, src: str) -> str:
@@ -154,8 +154,8 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 def on_build_error(error: Exception) -> None:
     prefetch.stop()
     keep_reports_in(None)
-    end_build()
-    resume_collector()  # a failed build caches nothing from here on (and `properdocs serve` starts the next one afresh)
+    end_build()  # a failed build caches nothing from here on (and `properdocs serve` starts the next one afresh)
+    resume_collector()
 
 
 def on_post_build(config: Any) -> None:

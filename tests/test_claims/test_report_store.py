@@ -15,8 +15,10 @@ def store():
     kept: dict[tuple[str, str], PageReport] = {}
     calls: list[str] = []
 
-    def keep(page, markdown, check):
+    def keep(key, check):
+        page, markdown, folder, version = key
         calls.append(page)
+        assert folder.endswith("massgen") and version  # the indexed MassGen is part of the key
         if (page, markdown) not in kept:
             kept[(page, markdown)] = check()
         return kept[(page, markdown)]

@@ -146,8 +146,9 @@ def parse_page_claims(markdown: str, page: str) -> list[tuple[int, Claim]]:
 _REPORTS: dict[tuple[str, str, int, int], tuple[object, object, "PageReport"]] = {}
 
 
-ReportStore = Callable[[str, str, Callable[[], "PageReport"]], "PageReport"]
-"""`store(page, markdown, check)`: the page's report as `check()` gives it, or as kept from an earlier call."""
+ReportStore = Callable[[tuple[str, str, str, str], Callable[[], "PageReport"]], "PageReport"]
+"""`store(key, check)`: the page's report as `check()` gives it, or as kept from an earlier call with the same key
+(the page, its Markdown, and the indexed MassGen's folder and version)."""
 _store: ReportStore | None = None
 
 
@@ -169,7 +170,8 @@ def check_markdown(markdown: str, page: str, index: PackageIndex, source: MassGe
     if cached is not None and cached[0] is index and cached[1] is source:
         return cached[2]
     if _store is not None:
-        report = _store(page, markdown, lambda: _check_markdown(markdown, page, index, source))
+        report = _store((page, markdown, index.package_dir, index.version),
+                        lambda: _check_markdown(markdown, page, index, source))
     else:
         report = _check_markdown(markdown, page, index, source)
     _REPORTS[key] = (index, source, report)
