@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from tests import hermetic_guard
 
 ROOT = Path(__file__).resolve().parent
@@ -32,6 +34,21 @@ os.environ.pop("MASSGEN_SOURCE", None)
 os.environ.pop("SITE_URL", None)  # the deploy workflow's setting: tests check the committed default address
 
 hermetic_guard.install()  # only 127.0.0.1 is reachable, and no other name is looked up
+
+
+@pytest.fixture(autouse=True)
+def _process_state_restored():
+    """A test leaves the garbage collector, and the build's claims report store, as it found them: a test that ran
+    a build's hooks in-process and did not end the build would slow down, or change, every later test of its
+    worker (massgen_guide/facts/collector.py, massgen_guide/checks/claims/check.py: keep_reports_in)."""
+    import gc
+
+    from massgen_guide.checks.claims import check
+
+    before = (gc.isenabled(), check._store)
+    yield
+    after = (gc.isenabled(), check._store)
+    assert after == before, f"the test changed the process: (collector on, report store) {before} -> {after}"
 
 
 def pytest_markdown_docs_markdown_it():

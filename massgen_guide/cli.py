@@ -177,15 +177,20 @@ def run() -> None:
     """The `massgen-guide` process: `main`, then the exit handlers and a flush of the standard streams, then the
     end of the process without the interpreter's tear-down. Tearing down frees every object the command read, one
     by one (a parsed MassGen is millions of them: about a second of `audit --all`'s two), only for the process to
-    end; a last cyclic collection would walk them all first."""
+    end; a last cyclic collection would walk them all first.
+
+    Nothing else of a normal exit happens: a command finishes its own threads and process pools before it returns
+    (each uses them in a `with` block today)."""
     code = main()
     gc.disable()
     atexit._run_exitfuncs()  # what a normal exit runs (logging's flush, finalizers of temporary files)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: what a normal exit would also fail to write
+        except (BrokenPipeError, ValueError):  # the reader went away (`| head`), or the stream was closed
             pass
+        except OSError:  # e.g. a full disk: the output is incomplete, which a normal exit reports with 120
+            code = code or 120
     os._exit(code)
 
 

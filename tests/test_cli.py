@@ -32,3 +32,23 @@ def test_bad_input_is_one_line_and_exit_2() -> None:
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("massgen-guide: error: unknown backend type")
     assert done.stdout == "buffered before the command; an exit handler ran\n"
+
+
+FULL_DISK = """
+import io, sys
+class FullDisk(io.StringIO):  # holds what is written; the final flush fails as on a full disk
+    def flush(self):
+        raise OSError(28, "No space left on device")
+sys.stdout = FullDisk()
+sys.argv = ["massgen-guide", "skill", "--check"]  # one short line, exit 0 when the skill file is up to date
+from massgen_guide.cli import run
+run()
+"""
+
+
+def test_output_that_cannot_be_written_is_exit_120_not_0() -> None:
+    shown = subprocess.run([sys.executable, "-c", SCRIPT, "skill", "--check"], capture_output=True, text=True,
+                           timeout=120)
+    assert shown.returncode == 0 and "up to date" in shown.stdout, shown.stderr  # (what the command does)
+    written = subprocess.run([sys.executable, "-c", FULL_DISK], capture_output=True, text=True, timeout=120)
+    assert written.returncode == 120, written.stderr[-2000:]

@@ -120,7 +120,11 @@ def _checked_claims(markdown: str, src: str) -> str:
 def _stored_report(key: tuple[str, str, str, str], check: Callable[[], PageReport]) -> PageReport:
     """A page's claims report from the build cache (written by whichever of the build's processes checked the
     page first: the claims-report page lists every page's findings)."""
-    return pickle.loads(cached_bytes_during_build("claims-report-of", key, lambda: pickle.dumps(check())))
+    kept = cached_bytes_during_build("claims-report-of", key, lambda: pickle.dumps(check()))
+    try:
+        return pickle.loads(kept)
+    except Exception:  # noqa: BLE001  (a damaged cache file only costs the check again)
+        return check()
 
 
 def _claims_checked_for_the_child(markdown: str, src: str) -> str:

@@ -18,8 +18,9 @@ check is cached per page as well, and it is most of what the build does on a pag
 page whose check fails is left to the build, which reports it.
 
 It starts only where it can help and is safe: a system with `fork`, a cold cache, a process with one thread (so
-not in `properdocs serve`'s rebuilds) and, unless `GUIDE_PREFETCH=on`, an idle core (at least half a core idle
-in a tenth of a second's sample, `idle_cores`: on a busy machine the child would only compete with the build).
+not in `properdocs serve`'s rebuilds) and, unless `GUIDE_PREFETCH=on`, an idle core (besides the build's own,
+at least half a core idle in a tenth of a second's sample, `idle_cores`: on a busy machine, or a machine with one
+core, the child would only compete with the build).
 `GUIDE_PREFETCH=off` turns it off.
 """
 
@@ -72,22 +73,22 @@ def should_start(pages: list[PageSource], render: Callable[[str], str], site_url
         return False
     if _is_warm(pages, render, site_url):
         return False
-    return setting == "on" or idle_cores() >= 0.5
+    return setting == "on" or idle_cores() >= 1.5  # the build's own core, and half of another
 
 
 IDLE_SAMPLE_SECONDS = 0.1
 
 
 def idle_cores() -> float:
-    """How many cores are idle now: measured over a tenth of a second from `/proc/stat` (this process keeps one
-    core busy meanwhile), else estimated from the one-minute load average. (The load average alone misleads
-    right after a build: it still counts that build's work.)"""
+    """How many cores are idle now: measured over a tenth of a second from `/proc/stat` (this process sleeps
+    meanwhile, so its own core counts as idle), else estimated from the one-minute load average. (The load
+    average alone misleads right after a build: it still counts that build's work.)"""
     import time
 
     def busy_and_total() -> tuple[int, int] | None:
         try:
             with open("/proc/stat", encoding="ascii") as stat:
-                fields = [int(value) for value in stat.readline().split()[1:]]
+                fields = [int(value) for value in stat.readline().split()[1:9]]  # (guest time is in user time)
         except (OSError, ValueError):
             return None
         idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
@@ -210,7 +211,7 @@ def stop() -> None:
         os.waitpid(pid, 0)
     except (ProcessLookupError, ChildProcessError):
         pass
-    for leftover in (cache_dir() / "directives").glob(f"*/*.{pid}.tmp"):
+    for leftover in cache_dir().glob(f"*/*/*.{pid}.tmp"):  # in every kind's folder the child writes to
         leftover.unlink(missing_ok=True)
 
 

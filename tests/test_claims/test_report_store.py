@@ -42,3 +42,32 @@ def test_a_checked_page_is_kept_and_a_kept_report_is_read(index, source, store) 
 def test_without_a_store_the_page_is_checked(index, source) -> None:
     report = check_markdown(PAGE, "docs/store-c.md", index, source)
     assert [f.text for f in report.findings] == ["LLMBackend"]
+
+
+def test_the_builds_store_keeps_a_report_on_disk_and_survives_a_damaged_file(tmp_path, monkeypatch) -> None:
+    from massgen_guide.checks.claims.check import Finding
+    from massgen_guide.site import directives, hooks
+
+    monkeypatch.setenv("MASSGEN_GUIDE_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n")
+    report = PageReport("docs/a.md")
+    report.findings.append(Finding("docs/a.md", 3, "reference", "class", "LLMBackend", "verified",
+                                   evidence="massgen/backend/base.py:1"))
+    checks: list[str] = []
+
+    def check() -> PageReport:
+        checks.append("checked")
+        return report
+
+    key = ("docs/a.md", PAGE, "/x/massgen", "0.1.97")
+    directives.start_build(tmp_path / "docs", tmp_path / "mkdocs.yml")
+    try:
+        first = hooks._stored_report(key, check)
+        again = hooks._stored_report(key, check)  # as the other process of the build reads it: from the file
+        assert checks == ["checked"] and again == first == report and again is not report
+        [kept] = (tmp_path / "cache" / "claims-report-of").rglob("*.md")
+        kept.write_bytes(b"not a pickle")
+        assert hooks._stored_report(key, check) == report and checks == ["checked", "checked"]
+    finally:
+        directives.end_build()

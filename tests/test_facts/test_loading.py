@@ -60,13 +60,15 @@ def test_site_files_are_sorted_module_files(installed_source) -> None:
 
 
 def test_prepare_shares_the_load_with_mkdocstrings(tmp_path: Path) -> None:
-    from massgen_guide.site import directives
+    from massgen_guide.site import hooks
 
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     try:
         config = config.plugins.on_config(config)  # every plugin's on_config, ours (the hooks) included
     finally:
-        directives.end_build()  # on_config began a build; no later test may run inside it
+        # on_config began a build (its cache scope, the claims report store, the collector off): it ends here, as
+        # a failed build's does, so that no later test runs inside it
+        hooks.on_build_error(RuntimeError("the test's build ends here"))
     loaded = load_massgen(resolve_source("installed"))
     handler = config.plugins["mkdocstrings"].get_handler("python")
     assert handler._modules_collection is loaded.modules_collection
