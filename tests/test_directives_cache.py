@@ -116,3 +116,27 @@ def test_a_setting_that_changes_only_how_a_build_runs_keeps_the_cache(tiny_massg
     monkeypatch.setenv("GUIDE_OTHER_SETTING", "1")
     directives.start_build()
     assert directives.inputs_signature() != before
+
+
+def test_a_warm_page_is_expanded_without_the_generators(tiny_massgen: Path, monkeypatch) -> None:
+    produced: list[str] = []
+
+    def probe(call: DirectiveCall) -> str:
+        produced.append(call.page)
+        return "generated"
+
+    monkeypatch.setitem(directives._REGISTRY, "probe-warm", probe)  # (removed again after the test)
+
+    page = "# A\n\n<!-- guide:probe-warm -->\n"
+    directives.start_build()
+    assert directives.expand_directives(page, "a.md", site_url="https://docs.acme.test/") == "# A\n\ngenerated\n"
+
+    def no_registry() -> dict:
+        raise AssertionError("the generators were looked up for a cached call")
+
+    monkeypatch.setattr(directives, "registered_generators", no_registry)
+    directives.start_build()  # the next build, same inputs
+    assert directives.expand_directives(page, "a.md", site_url="https://docs.acme.test/") == "# A\n\ngenerated\n"
+    assert produced == ["a.md"]
+    with pytest.raises(AssertionError, match="looked up"):  # another address is another key: not cached
+        directives.expand_directives(page, "a.md", site_url="https://elsewhere.test/")

@@ -218,24 +218,41 @@ def cached_bytes_during_build(kind: str, key: tuple, compute: Callable[[], bytes
     return data
 
 
+def _kept(call: DirectiveCall) -> str | None:
+    """The call's Markdown from the build cache, None when it is not there (or outside a build)."""
+    if _site is None:
+        return None
+    try:
+        return _cache_path(call).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
 def expand_directives(markdown: str, page: str, site_url: str = "") -> str:
-    """Replace every directive on a page by its generated Markdown."""
+    """Replace every directive on a page by its generated Markdown. The generators are imported only for a call
+    the build cache does not hold (a cached call was generated under the same inputs, the guide's code included):
+    a warm build imports none of them."""
     calls = {call.line: call for call in find_directives(markdown, page)}
     if not calls:
         return markdown
-    generators = registered_generators()
+    generators: dict[str, Generator] | None = None
     out: list[str] = []
     for number, line in enumerate(markdown.splitlines(), start=1):
         call = calls.get(number)
         if call is None:
             out.append(line)
             continue
+        call.site_url = site_url
+        kept = _kept(call)
+        if kept is not None:
+            out.append(kept)
+            continue
         where = f"docs/{page}:{number}"
+        generators = generators if generators is not None else registered_generators()
         function = generators.get(call.name)
         if function is None:
             known = ", ".join(sorted(generators))
             raise GuideError(f"{where}: unknown directive guide:{call.name} (known: {known})")
-        call.site_url = site_url
         try:
             out.append(generate(function, call))
         except GuideError as exc:
