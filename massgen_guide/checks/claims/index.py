@@ -9,7 +9,6 @@ sizes and modification times) under the guide's cache folder. A file that fails 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -25,6 +24,7 @@ from massgen_guide.checks.claims.index_cache import (
 )
 from massgen_guide.checks.claims.indexing import YAML_KEY_RE, FileResult, count_lines, index_files, merge_file
 from massgen_guide.checks.claims.package_index import INDEX_FORMAT, HookRegistration, PackageIndex
+from massgen_guide.facts.collector import collector_off
 from massgen_guide.source.cache_files import read_pickle, write_atomically
 from massgen_guide.source.selection import MassGenSource, cache_dir
 from massgen_guide.source.signatures import add_folder
@@ -37,13 +37,8 @@ def build_index(package_dir: Path, version: str = "unknown", include=None, *, us
     content (the index is the same either way; tests compare both).
     """
     package_dir = Path(package_dir)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # parsing makes millions of short-lived, acyclic AST nodes: the cyclic collector only slows it down
-    try:
+    with collector_off():  # parsing makes millions of acyclic AST nodes: the cyclic collector only slows it down
         return _build_index(package_dir, version, include, use_cache)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _build_index(package_dir: Path, version: str, include, use_cache: bool) -> PackageIndex:
