@@ -58,11 +58,6 @@ def collector_paused() -> Iterator[None]:
     (`load_massgen`), so the collector can free it.
     """
     gc.collect()  # (nothing left over is frozen with the load)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_off():
         yield
-        gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
+        gc.freeze()  # (not reached when the load fails)
