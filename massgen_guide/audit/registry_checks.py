@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from massgen_guide.audit.code_reading import (
@@ -187,8 +188,25 @@ def pinned_framework_set(tree: Tree, rel: str) -> tuple[int, set[str]] | None:
     """`assert AGENT_FRAMEWORK_BACKENDS == <set>` in a test module: the line and the set's strings (a name is
     resolved to a set literal assigned earlier in the same function), or None when no test pins the set."""
     module = tree.module(rel)
-    if module is None:
-        return None
+    pin = framework_pin_in(module) if module is not None else None
+    return (pin.line, pin.values) if pin is not None else None
+
+
+@dataclass(frozen=True)
+class FrameworkPin:
+    """Where a test module pins AGENT_FRAMEWORK_BACKENDS: the assert's line, the pinned strings, and the set
+    literal holding them (None when the other side is not a literal: a call, or a name not assigned in the test)."""
+
+    line: int
+    values: set[str]
+    literal: ast.Set | ast.List | ast.Tuple | None
+
+
+def framework_pin_in(module: ast.Module) -> FrameworkPin | None:
+    """The first `assert AGENT_FRAMEWORK_BACKENDS == <set>` (either side) in a test function of `module`, with the
+    set resolved through a name assigned earlier in the same function (MassGen's test says
+    `expected_frameworks = {...}`); None when no test function pins the set. The audit reads the strings, the
+    scaffolder adds a new wrapper's type to the literal."""
     for func in statements(module):
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
@@ -207,7 +225,8 @@ def pinned_framework_set(tree: Tree, rel: str) -> tuple[int, set[str]] | None:
             if isinstance(other, ast.Name):
                 other = assigned.get(other.id, other)
             values = {n.value for n in ast.walk(other) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-            return stmt.lineno, values
+            literal = other if isinstance(other, (ast.Set, ast.List, ast.Tuple)) else None
+            return FrameworkPin(stmt.lineno, values, literal)
     return None
 
 

@@ -35,6 +35,8 @@ class Kind:
     """The folder the backend writes into its workspace (`{name}` filled), for the folder sites."""
     config_backend: dict[str, str] = field(default_factory=dict)
     """Extra keys of the example config's `backend:` block (the cli-wrapper's `cwd`)."""
+    agent_framework: bool = False
+    """Whether the type goes into AGENT_FRAMEWORK_BACKENDS and the set MassGen's capabilities test pins it to."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,6 @@ def scaffold_data() -> ScaffoldData:
                           k["filesystem_support"], k["notes"], dict(k["names"]), tuple(k["files"]),
                           dict(k.get("rewrites") or {}), k.get("branch"), k["test"], k.get("default_base_url"),
                           k.get("pricing_key", "{Provider}"), k.get("workspace_folder"),
-                          dict(k.get("config_backend") or {}))
+                          dict(k.get("config_backend") or {}), bool(k.get("agent_framework", False)))
     elements = {key: v["element"] for key, v in (raw.get("sites") or {}).items()}
     return ScaffoldData(raw["config_folder"], elements, kinds, dict(raw.get("folder_sites") or {}))

@@ -9,7 +9,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from massgen_guide.audit.registry_checks import framework_pin_in
 from massgen_guide.errors import GuideError
+from massgen_guide.facts.checklist import load_checklist
 from massgen_guide.facts.listing_data import listing_data
 from massgen_guide.facts.scaffold_data import scaffold_data
 from massgen_guide.facts.tree import Tree
@@ -143,6 +145,7 @@ def _edits(spec: Spec, tree: Tree, root: Path) -> list[edits.TextEdit]:
                          f'BACKEND_CAPABILITIES["{spec.name}"]')
     _listing_sites(spec, tree, get)
     _folder_sites(spec, get)
+    _agent_framework(spec, get)
     if spec.prices:
         price = get(PRICING)
         scope = "<module>"  # the class holding it (TokenCostCalculator in 0.1.97) is found by walking the module
@@ -176,6 +179,36 @@ def _folder_sites(spec: Spec, get) -> None:  # type: ignore[no-untyped-def]
         path, scope, what = key.split("::", 2)
         element = site["element"].replace("{folder}", folder)
         edits.add_site_element(get(path), scope, what, element, folder, f"{what} gets {folder}")
+
+
+AGENT_FRAMEWORK_POINT = "agent-framework-backends"
+
+
+def _agent_framework(spec: Spec, get) -> None:  # type: ignore[no-untyped-def]
+    """A wrapper kind (`agent_framework: true` in data/scaffold.yaml) goes into the set its checklist point names,
+    and into the set the point's test pins it to, in one change: the test fails until both list the type."""
+    if not spec.kind.agent_framework:
+        return
+    key = next(key for key, site in listing_data().sites.items() if site.point == AGENT_FRAMEWORK_POINT)
+    path, scope, what = key.split("::", 2)
+    element = spec.fill(scaffold_data().site_elements[key])
+    edits.add_site_element(get(path), scope, what, element, spec.name, f"{what} gets {spec.name}")
+    test_rel = next(p for p in load_checklist().points if p.id == AGENT_FRAMEWORK_POINT).check.param("test")
+    try:
+        test = get(test_rel)
+    except GuideError:
+        return  # no such test in this tree: nothing pins the set
+    pin = framework_pin_in(test.module)
+    label = f"the set the capabilities test pins {what} to gets {spec.name}"
+    if pin is None:
+        return
+    if pin.literal is None:
+        raise GuideError(f"{test_rel}:{pin.line}: {what} is pinned to something other than a set literal; add "
+                         f'"{spec.name}" there by hand')
+    if spec.name in pin.values:
+        test.sites.append((label, "already there"))
+    else:
+        edits.add_element(test, pin.literal, element, label)
 
 
 # ---------------------------------------------------------------------------------------------- writing

@@ -153,3 +153,38 @@ def test_reverted_listing_site_fails_the_audit_on_exactly_that_point(capsys, tmp
     [failure] = report.failures
     assert failure.detail.startswith(f'"acme" is missing from massgen/config_builder.py:{line} '
                                      "(ConfigBuilder.interactive_api_key_setup: all_providers lists ")
+
+
+PINNED_SET = '        expected_frameworks = {"claude_code", "codex", "copilot", "gemini_cli"}\n'
+
+
+def test_a_pinned_set_that_is_not_a_literal_is_refused(capsys, tmp_path: Path, massgen_base: Path) -> None:
+    """A wrapper goes into AGENT_FRAMEWORK_BACKENDS and into the set MassGen's capabilities test pins it to; when
+    that set is not a literal the scaffolder can extend, it refuses the whole run (one line, nothing written)."""
+    root = linked_copy(massgen_base, tmp_path / "MassGen")
+    path = root / "massgen/tests/test_backend_capabilities.py"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(PINNED_SET) == 1
+    rewrite(path, text.replace(PINNED_SET, '        expected_frameworks = set(load_expected())\n'))
+    git(root, "commit", "-qam", "pin the set through a call")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "assert AGENT_FRAMEWORK_BACKENDS ==" in l)
+    assert_refused(run_new(capsys, "acme", "--kind", "sdk-wrapper", "--massgen", str(root), "--write"),
+                   f"massgen/tests/test_backend_capabilities.py:{line}: AGENT_FRAMEWORK_BACKENDS is pinned to "
+                   'something other than a set literal; add "acme" there by hand', root)
+
+
+def test_without_a_test_pinning_the_set_only_the_set_is_edited(capsys, tmp_path: Path, massgen_base: Path) -> None:
+    root = linked_copy(massgen_base, tmp_path / "MassGen")
+    path = root / "massgen/tests/test_backend_capabilities.py"
+    rewrite(path, path.read_text(encoding="utf-8").replace("assert AGENT_FRAMEWORK_BACKENDS == expected_frameworks",
+                                                           "assert AGENT_FRAMEWORK_BACKENDS >= expected_frameworks"))
+    git(root, "commit", "-qam", "no longer pin the set")
+    result = run_new(capsys, "acme", "--kind", "sdk-wrapper", "--massgen", str(root), "--write")
+    assert result.code == 0, result.err
+    assert "  added         AGENT_FRAMEWORK_BACKENDS gets acme (massgen/backend/capabilities.py)" in result.out
+    assert "capabilities test pins" not in result.out
+    assert "massgen/tests/test_backend_capabilities.py" not in git(root, "status", "--porcelain")
+    [report] = run_audit(source_for(str(root)), "acme").reports
+    point = next(r for r in report.results if r.point.id == "agent-framework-backends")
+    assert point.status == "pass"
+    assert point.detail.startswith("massgen/tests/test_backend_capabilities.py does not pin the set; ")
