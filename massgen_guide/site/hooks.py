@@ -3,6 +3,8 @@
 - `on_config`: turn Python's cyclic garbage collector off until the build ends (`massgen_guide.facts.collector`);
   resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
   the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
+- `on_serve`, `on_files`: `serve` also watches the snippets and data files; a rebuild after an edit there
+  re-renders the pages that read the edited file, `--dirty` or not (`massgen_guide.site.rebuilds`).
 - `on_files`: on a cold build, start the second process that checks the pages' claims and generates their
   directives from the last page backwards (`massgen_guide.site.prefetch`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
@@ -50,6 +52,21 @@ def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
 
 
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """Watch the snippets and the data files too (those that exist: a copy of the site may have neither)."""
+    for folder in _input_watch(config).folders:
+        server.watch(str(folder))
+    return server
+
+
+def _input_watch(config: Any) -> rebuilds.InputWatch:
+    config_file = Path(config["config_file_path"]).resolve()  # (relative on serve's first build, absolute after)
+    watch = _state.get("input_watch")
+    if watch is None or watch.base != config_file.parent:
+        watch = _state["input_watch"] = rebuilds.InputWatch.for_config(config_file)
+    return watch
+
+
 def on_config(config: Any) -> Any:
     collector_off_until_resumed()  # back on when the build ends (on_post_build, on_build_error)
     start_build(Path(config["docs_dir"]), Path(config["config_file_path"]))
@@ -65,11 +82,21 @@ def on_config(config: Any) -> Any:
 
 
 def on_files(files: Any, config: Any) -> Any:
+    rerender_pages_reading_changed_inputs(files, _input_watch(config))
     if site_facts.generation_enabled():
         pages = [prefetch.PageSource(f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages()]
         prefetch.start(pages, render_claims, config.get("site_url") or "", shared=parse_error_lines,
                        check=_claims_checked_for_the_child)
     return files
+
+
+def rerender_pages_reading_changed_inputs(files: Any, watch: rebuilds.InputWatch) -> list[str]:
+    """The pages reading a snippet or data file changed since the last build, made to count as modified (for
+    `serve --dirty`, which re-renders only modified pages); returns their source paths."""
+    pages = {f.src_uri: f for f in files.documentation_pages() if f.abs_src_path}
+    reading = watch.changed_pages({src: Path(f.abs_src_path) for src, f in pages.items()})
+    rebuilds.mark_for_rebuild([Path(pages[src].abs_dest_path) for src in reading])
+    return reading
 
 
 def check_snippet_includes(markdown: str, page: str, base: Path) -> None:
