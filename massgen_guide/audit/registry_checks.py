@@ -345,17 +345,24 @@ PEERS_SHOWN = 4
 
 
 def check_listing_sites(ctx: Context, check: Check) -> Outcome:
-    """The type appears in every listing site whose explanation `requires` what the point names."""
+    """The type appears in every listing site whose explanation `requires` what the point names (a site that serves
+    one capability, only when the backend's capabilities entry declares it)."""
     from massgen_guide.facts.listing_data import discover_in_tree, explained_sites, listing_data
 
     requires = check.param("requires")
     discovery = discover_in_tree(ctx.tree)
     data = listing_data()
-    sites = [e.site for e in explained_sites(discovery, data) if e.requires == requires]
+    explained = [e for e in explained_sites(discovery, data) if e.requires == requires]
+    declared = set((ctx.caps or {}).get("supported_capabilities") or ())
+    served = sorted({e.explanation.capability for e in explained if e.explanation.capability})
+    sites = [e.site for e in explained if not e.explanation.capability or e.explanation.capability in declared]
     unread = sorted({line for key, e in data.sites.items() if e.requires == requires
                      for line in [discovery.skipped_path(key.split("::", 1)[0])] if line})
     if not sites and unread:
         return Outcome(None, [], "; ".join(unread))
+    if not sites and served:
+        return Outcome(None, [], f"the capabilities entry declares none of {', '.join(served)}, the capabilities "
+                       "that route a backend to these sites", applies=False)
     if not sites:
         return Outcome(None, [], f"no listing site of this tree requires {requires!r}", applies=False)
     vocabulary = discovery.vocabulary

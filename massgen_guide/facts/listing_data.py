@@ -64,6 +64,9 @@ class SiteExplanation:
     why: str
     point: str | None = None
     """For `requires: covered`, the checklist point that checks this site."""
+    capability: str | None = None
+    """The BACKEND_CAPABILITIES capability that routes a backend to this site (the multimodal tools'
+    `image_understanding`, `video_understanding`): only a backend declaring it must appear here."""
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,12 @@ def _site_explanation(key: str, entry: Any, name: str, roles: dict[str, Role]) -
         raise GuideError(f"{name}: site `{key}` requires {entry['requires']!r}, not one of {', '.join(REQUIREMENTS)}")
     if entry["requires"] == "covered" and not entry.get("point"):
         raise GuideError(f"{name}: site `{key}` is `covered` but names no checklist `point`")
+    capability = entry.get("capability")
+    if capability is not None and not (isinstance(capability, str) and capability.isidentifier()):
+        raise GuideError(f"{name}: site `{key}` has capability {capability!r}; give one capability name, such as "
+                         "image_understanding")
     return SiteExplanation(key, str(entry["role"]), str(entry["requires"]), " ".join(str(entry["what"]).split()),
-                           " ".join(str(entry["why"]).split()), entry.get("point"))
+                           " ".join(str(entry["why"]).split()), entry.get("point"), capability)
 
 
 # ---------------------------------------------------------------------------------------------- the tree's sites

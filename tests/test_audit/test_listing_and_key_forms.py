@@ -146,3 +146,38 @@ def test_chat_completions_providers_must_be_named(backend_type: str, status: str
     found = next(r for r in report.results if r.point.id == "listed-for-chat-completions-providers")
     assert found.status == status
     assert detail in found.detail
+
+
+def multimodal(tree_or_source, backend_type: str):
+    (report,) = run_audit(tree_or_source, backend_type).reports
+    return next(r for r in report.results if r.point.id == "listed-for-multimodal-tools")
+
+
+def test_multimodal_selectors_are_asked_only_for_the_capabilities_declared() -> None:
+    """Each multimodal selector serves one capability (`capability:` in data/listing_sites.yaml). claude_code
+    declares image_understanding only: the image selectors name it and the video ones are not asked for; copilot
+    declares neither, so the point does not apply."""
+    installed = resolve_source("installed")
+    found = multimodal(installed, "claude_code")
+    assert found.status == PASS
+    assert {e.path for e in found.evidence} == {"massgen/tool/_multimodal_tools/image_backends.py",
+                                               "massgen/tool/_multimodal_tools/understand_image.py"}
+    found = multimodal(installed, "copilot")
+    assert (found.status, found.detail) == (
+        NOT_APPLICABLE, "the capabilities entry declares none of image_understanding, video_understanding, the "
+        "capabilities that route a backend to these sites")
+
+
+def test_a_declared_video_capability_asks_for_the_video_selectors(massgen_copy_for_audit: Path,
+                                                                  tmp_path: Path) -> None:
+    """The same claude_code, declaring video_understanding too in a copy: now the video selectors must name it."""
+    tree = Path(shutil.copytree(massgen_copy_for_audit, tmp_path / "MassGen"))
+    path = tree / "massgen/backend/capabilities.py"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('backend_type="claude_code"')
+    entry = text.index('"image_understanding"', start)
+    path.write_text(text[:entry] + '"video_understanding", ' + text[entry:], encoding="utf-8")
+    found = multimodal(source_for(str(tree)), "claude_code")
+    assert found.status == MISSING
+    assert found.detail.startswith('"claude_code" is missing from massgen/tool/_multimodal_tools/understand_video.py:')
+    assert "image_backends.py" not in found.detail and "understand_image.py" not in found.detail

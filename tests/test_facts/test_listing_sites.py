@@ -306,6 +306,9 @@ def test_the_data_file_is_checked(tmp_path: Path, pinned: Discovery) -> None:
     bad.write_text(re.sub(r"requires: multimodal", "requires: sometimes", text, count=1))
     with pytest.raises(GuideError, match=r"requires 'sometimes', not one of always, api-key"):
         listing_data(bad)
+    bad.write_text(text.replace("capability: image_understanding", "capability: [image_understanding]", 1))
+    with pytest.raises(GuideError, match=r"has capability \['image_understanding'\]; give one capability name"):
+        listing_data(bad)
 
 
 def test_per_file_results_are_reused_across_vocabularies_only_where_no_changed_word_occurs(

@@ -103,6 +103,8 @@ def listing_sites_page(call: DirectiveCall) -> str:
         out += [tables.embed(_matrix(tree, discovery, group, types, role.title), call.page)]
         for item in group:
             requirement = data.requirements[item.requires].title
+            if item.explanation.capability:
+                requirement += f", those whose capabilities entry declares `{item.explanation.capability}`"
             site = item.site
             link = _source_link(tree, site.path, site.line, f"`{site.location}`")
             out.append(f"- **{html.escape(_short(item))}** ({site.construct}, {link}): {item.explanation.what} "
