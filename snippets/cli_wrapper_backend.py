@@ -121,7 +121,8 @@ class FakeCliBackend(StreamingBufferMixin, LLMBackend):
         return True  # the orchestrator flushes hook payloads through the methods below
 
     def get_hook_dir(self) -> Path:
-        """The folder every MassGen MCP server of this backend gets as --hook-dir."""
+        """The hook folder: --hook-dir of the custom-tools server built below (the
+        orchestrator passes it to the planning and sub-agent servers it attaches)."""
         return self.state_dir
 
     def write_post_tool_use_hook(

@@ -42,6 +42,7 @@ def main(args: argparse.Namespace) -> int:
         verb = "would edit" if not args.write else "edited"
         print(f"Files {verb}: {len(plan.edited)}: " + ", ".join(c.rel for c in plan.edited), file=out)
     _print_adapt_places(plan, out)
+    _print_points_left(out)
     if not args.write and (plan.created or plan.edited):
         print("Run again with --write to write these changes.", file=out)
     if not spec.prices:
@@ -61,3 +62,17 @@ def _print_adapt_places(plan: Plan, out: TextIO) -> None:
         print(f"Adapt for your provider ({len(places)} places):", file=out)
         for place in places:
             print(f"  {place}", file=out)
+
+
+def _print_points_left(out: TextIO) -> None:
+    """The checklist points outside `massgen/` (a checkout's `docs/` and `scripts/`): the scaffold writes none of
+    them, and the audit of a full checkout asks for those that apply."""
+    from massgen_guide.facts.checklist import load_checklist
+
+    points = [p for p in load_checklist().points if p.repo_only]
+    if not points:
+        return
+    print("Not written (outside massgen/; the audit of a full checkout asks for those that apply):", file=out)
+    for point in points:
+        where = "" if point.file in point.title else f" ({point.file})"
+        print(f"  {point.id}: {point.title}{where}; {point.requirement_text}", file=out)

@@ -27,6 +27,14 @@ def test_dry_run_of_custom_api_against_the_pinned_massgen(capsys, monkeypatch) -
                        "massgen/token_manager/token_manager.py"]
     assert "Run again with --write to write these changes." in summary
     assert "pricing: no --price given" not in summary
+    # what the scaffold leaves for a full checkout: every checklist point outside massgen/, with its condition
+    left = summary.partition("Not written (outside massgen/; the audit of a full checkout asks for those that "
+                             "apply):\n")[2].split("Run again")[0].splitlines()
+    assert [line.split(":")[0].strip() for line in left] == [
+        "hook-test-script", "sandbox-test-script", "schema-docs", "user-guide-docs", "backend-tables"]
+    assert "  schema-docs: Document the backend's YAML parameters (docs/source/reference/yaml_schema.rst); Required" \
+        in left
+    assert left[0].startswith("  hook-test-script: Add an entry to scripts/test_hook_backends.py; If an API backend")
     assert not (package / "backend" / "acme.py").exists()
     assert {p: p.stat().st_mtime_ns for p in (package / "backend").glob("*.py")} == mtimes
     artifacts = Path(os.environ.get("GUIDE_ARTIFACTS") or Path(os.environ["MASSGEN_GUIDE_TEST_TMP"]) / "artifacts")

@@ -179,7 +179,8 @@ def test_second_run_changes_nothing_and_says_so(scaffolded, capsys) -> None:
     before = snapshot(root)
     result = run_new(capsys, "acme", "--kind", kind, "--massgen", str(root), "--price", PRICE, "--write")
     assert result.code == 0, result.err
-    sites = [line for line in result.out.splitlines() if line.startswith("  ")]
+    block = result.out.partition("Sites:\n")[2].splitlines()
+    sites = block[:next(i for i, line in enumerate(block) if not line.startswith("  "))]
     assert sites and all(line.startswith("  already there ") for line in sites), result.out
     assert f"Nothing to do: acme is already scaffolded in {root}." in result.out
     assert snapshot(root) == before
