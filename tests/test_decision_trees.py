@@ -105,9 +105,12 @@ def test_the_relations_the_trees_state_hold_in_massgen_source(trees: list[dt.Tre
     """What the leaves say about who does what, checked in the source text (the reference checker sees names,
     not relations)."""
     texts = {(tree.id, node.id): node.recommendation for tree in trees for node in tree.leaves()}
-    # custom-tools-delivery: the shared MCP server is used by Codex, Gemini CLI and Copilot; Claude Code builds
-    # an in-process SDK MCP server.
-    assert "`CodexBackend`, `GeminiCLIBackend` and `CopilotBackend`" in texts["custom-tools-delivery", "custom-tools-server"]
+    # custom-tools-delivery: the shared MCP server is used by Codex, Gemini CLI and Copilot (Codex and Gemini CLI
+    # clean up in reset_state, Copilot in close); Claude Code builds an in-process SDK MCP server.
+    assert ("`CodexBackend` and `GeminiCLIBackend` do it in `reset_state`, `CopilotBackend` in\n`close()`"
+            .replace("\n", " ")) in " ".join(texts["custom-tools-delivery", "custom-tools-server"].split())
+    close = _source("backend/copilot.py").split("    async def close(self):", 1)[1].split("\n    def ", 1)[0]
+    assert "self._custom_tool_specs_path.unlink(" in close
     for module in ("codex.py", "gemini_cli.py", "copilot.py"):
         assert re.search(r"from \.\.mcp_tools\.custom_tools_server import \(\s*build_server_config,\s*write_tool_specs",
                          _source(f"backend/{module}")), module
