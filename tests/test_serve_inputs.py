@@ -122,3 +122,50 @@ def test_a_dirty_build_counts_the_pages_reading_an_edited_snippet_as_modified(tm
 def test_marking_a_page_not_built_yet_does_nothing(tmp_path: Path) -> None:
     mark_for_rebuild([tmp_path / "missing" / "index.html"])
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_snippet_change_rerenders_the_scaffolders_pages_and_ignores_editor_files(tmp_path: Path) -> None:
+    """The scaffolder's directives render the worked examples, so their page follows a snippet edit; the files an
+    editor writes beside a snippet (swap files, backups, vim's probe file) are not inputs."""
+    root, data = project(tmp_path)
+    (root / "docs" / "scaffold.md").write_text("# Scaffold\n\n<!-- guide:scaffold-kinds -->\n", encoding="utf-8")
+    watch = InputWatch.for_config(root / "mkdocs.yml", data)
+    watch.changed_pages(pages(root))
+    for leftover in (".example.py.swp", "example.py~", "4913"):
+        (root / "snippets" / leftover).write_text("x", encoding="utf-8")
+    assert watch.changed_pages(pages(root)) == []
+    touch(root / "snippets" / "other.py", "y = 4\n")  # included by no page, but the scaffold renders snippets
+    assert watch.changed_pages(pages(root)) == ["scaffold.md"]
+
+
+def test_a_changed_snippet_forgets_the_pages_checked_with_the_guides_own_code(tmp_path: Path) -> None:
+    """A page's claims report is kept by its Markdown, which a snippet edit does not change: the reports and the
+    index of the guide's own code are dropped, and the checklist is kept; a data change drops the checklist."""
+    from massgen_guide.checks.claims import check
+    from massgen_guide.facts import checklist
+
+    checklist.load_checklist()
+    check._REPORTS[("page.md", "text", 0, 0)] = (None, None, None)  # type: ignore[assignment]
+    forget_inputs({tmp_path / "snippets" / "example.py"}, data_dir=DATA_DIR)
+    assert check._REPORTS == {} and check.own_indexes.cache_info().currsize == 0
+    assert checklist._load.cache_info().currsize >= 1
+    forget_inputs({DATA_DIR / "checklist.yaml"}, data_dir=DATA_DIR)
+    assert checklist._load.cache_info().currsize == 0
+
+
+def test_the_files_hook_marks_the_pages_reading_an_edited_snippet(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`on_files`, as MkDocs calls it at each build (generation off, so no second process starts)."""
+    root, _ = project(tmp_path)
+    site = tmp_path / "site"
+    files = Files([File(name, str(root / "docs"), str(site), use_directory_urls=True) for name in pages(root)])
+    for file in files:
+        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(file.abs_dest_path).write_text("<html></html>", encoding="utf-8")
+    monkeypatch.setenv("GUIDE_GENERATION", "off")
+    monkeypatch.setattr(hooks, "_state", {})
+    config = {"config_file_path": str(root / "mkdocs.yml"), "site_url": ""}
+    assert hooks.on_files(files, config) is files
+    touch(root / "snippets" / "example.py", "x = 5\n")
+    hooks.on_files(files, config)
+    assert {file.src_uri for file in files if file.is_modified()} == {"section.md", "whole.md"}

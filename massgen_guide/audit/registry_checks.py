@@ -203,17 +203,17 @@ class FrameworkPin:
 
 
 def framework_pin_in(module: ast.Module) -> FrameworkPin | None:
-    """The first `assert AGENT_FRAMEWORK_BACKENDS == <set>` (either side) in a test function of `module`, with the
-    set resolved through a name assigned earlier in the same function (MassGen's test says
-    `expected_frameworks = {...}`); None when no test function pins the set. The audit reads the strings, the
-    scaffolder adds a new wrapper's type to the literal."""
+    """The first `assert AGENT_FRAMEWORK_BACKENDS == <set>` (either side) in a test function of `module`, with a
+    name resolved to its latest assignment above the assert in the same function (MassGen's test says
+    `expected_frameworks = {...}`), and `set(...)`/`frozenset(...)` around a literal looked through; None when no
+    test function pins the set. The audit reads the strings, the scaffolder adds a new wrapper's type to the
+    literal."""
+    pins: list[FrameworkPin] = []
     for func in statements(module):
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        assigned: dict[str, ast.expr] = {}
-        for stmt in statements(func):
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                assigned[stmt.targets[0].id] = stmt.value
+        body = statements(func)
+        for stmt in body:
             if not (isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare) and len(stmt.test.ops) == 1
                     and isinstance(stmt.test.ops[0], ast.Eq)):
                 continue
@@ -223,11 +223,24 @@ def framework_pin_in(module: ast.Module) -> FrameworkPin | None:
                 continue
             other = sides[1] if names[0] else sides[0]
             if isinstance(other, ast.Name):
-                other = assigned.get(other.id, other)
+                other = _assigned_before(body, other.id, stmt.lineno) or other
+            if (isinstance(other, ast.Call) and isinstance(other.func, ast.Name) and other.func.id in ("set", "frozenset")
+                    and len(other.args) == 1 and isinstance(other.args[0], (ast.Set, ast.List, ast.Tuple))):
+                other = other.args[0]
             values = {n.value for n in ast.walk(other) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
             literal = other if isinstance(other, (ast.Set, ast.List, ast.Tuple)) else None
-            return FrameworkPin(stmt.lineno, values, literal)
-    return None
+            pins.append(FrameworkPin(stmt.lineno, values, literal))
+    return min(pins, key=lambda pin: pin.line) if pins else None
+
+
+def _assigned_before(body: list[ast.stmt], name: str, line: int) -> ast.expr | None:
+    """The value of the last assignment to `name` (plain or annotated) above `line` in a function's statements."""
+    found = [(stmt.lineno, stmt.value) for stmt in body if stmt.lineno < line and (
+        (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+         and stmt.targets[0].id == name)
+        or (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name
+            and stmt.value is not None))]
+    return max(found, key=lambda item: item[0])[1] if found else None
 
 
 def check_tests(ctx: Context, check: Check) -> Outcome:
@@ -353,8 +366,12 @@ def check_listing_sites(ctx: Context, check: Check) -> Outcome:
     discovery = discover_in_tree(ctx.tree)
     data = listing_data()
     explained = [e for e in explained_sites(discovery, data) if e.requires == requires]
-    declared = set((ctx.caps or {}).get("supported_capabilities") or ())
     served = sorted({e.explanation.capability for e in explained if e.explanation.capability})
+    if served and not ctx.caps:
+        return Outcome(None, [], "no BACKEND_CAPABILITIES entry to read the declared capabilities from")
+    if served and not isinstance(ctx.caps.get("supported_capabilities", ()), (set, list, tuple, frozenset)):
+        return Outcome(None, [], "the capabilities entry's supported_capabilities cannot be read statically")
+    declared = set((ctx.caps or {}).get("supported_capabilities") or ())
     sites = [e.site for e in explained if not e.explanation.capability or e.explanation.capability in declared]
     unread = sorted({line for key, e in data.sites.items() if e.requires == requires
                      for line in [discovery.skipped_path(key.split("::", 1)[0])] if line})

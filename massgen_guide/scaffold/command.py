@@ -72,7 +72,8 @@ def _print_points_left(out: TextIO) -> None:
     points = [p for p in load_checklist().points if p.repo_only]
     if not points:
         return
-    print("Not written (outside massgen/; the audit of a full checkout asks for those that apply):", file=out)
+    print("Not written (outside massgen/; the audit of a full checkout asks for each whose condition holds):",
+          file=out)
     for point in points:
         where = "" if point.file in point.title else f" ({point.file})"
         print(f"  {point.id}: {point.title}{where}; {point.requirement_text}", file=out)

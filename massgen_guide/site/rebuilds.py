@@ -6,8 +6,9 @@ every save, and MkDocs starts each rebuild with a new theme environment.
   compiles each template once either way.
 - `InputWatch`: the inputs outside `docs/` that pages read, the project's `snippets/` and the package's data
   files. `serve` watches them (`folders`); at each build, `changed_pages` says which pages read a file changed since
-  the last build (a page that includes a changed snippet; for a changed data file, every page with a generated
-  part), after forgetting what this process remembered from the old files. A `--dirty` rebuild re-renders only
+  the last build (a page that includes a changed snippet or renders the scaffolder's output from the snippets; for
+  a changed data file, every page with a generated part), after forgetting what this process remembered from the
+  old files. A `--dirty` rebuild re-renders only
   modified pages, so `mark_for_rebuild` makes those pages count as modified. The guide's Python code is not
   watched: a running process keeps the code it imported (restart `serve` after editing it).
 """
@@ -23,6 +24,7 @@ from typing import Any
 
 import jinja2
 
+from massgen_guide.checks.fences import INCLUDE_RE
 from massgen_guide.paths import DATA_DIR
 
 
@@ -52,10 +54,22 @@ def keep_compiled_templates(env: Any) -> Any:
     return env
 
 
-INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+["']([^"':]+)(?::[^"']*)?["']\s*$""", re.MULTILINE)
-"""A `--8<--` include line (pymdownx.snippets), its file."""
 GENERATED = ("<!-- guide:", "[[fact:")
 """What a page holds when part of it is generated from the guide's data files."""
+FROM_SNIPPETS = ("<!-- guide:scaffold",)
+"""Directives whose output is rendered from the worked examples in `snippets/` (the scaffolder's)."""
+EDITOR_LEFTOVERS = re.compile(r"^(\..*\.sw[a-p]|.*~|\.#.*|#.*#|4913)$")
+"""Files editors write beside the one being saved (vim swap and probe files, backups, Emacs locks): not inputs."""
+
+
+def _included_files(text: str) -> set[str]:
+    """The files a page's `--8<--` lines include (a section or line range after `:` left off)."""
+    files = set()
+    for line in text.splitlines():
+        match = INCLUDE_RE.match(line)
+        if match:
+            files.add(match.group("target").partition(":")[0])
+    return files
 
 
 @dataclass
@@ -78,8 +92,13 @@ class InputWatch:
         stamps = {}
         for folder in self.folders:
             for path in folder.rglob("*"):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    stamps[path] = path.stat().st_mtime_ns
+                if "__pycache__" in path.parts or EDITOR_LEFTOVERS.match(path.name):
+                    continue
+                try:
+                    if path.is_file():
+                        stamps[path] = path.stat().st_mtime_ns
+                except OSError:  # gone between the listing and the look (an editor's temporary file)
+                    continue
         return stamps
 
     def changed(self) -> set[Path]:
@@ -91,29 +110,34 @@ class InputWatch:
         return {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
 
     def changed_pages(self, pages: dict[str, Path]) -> list[str]:
-        """Of `pages` (src_uri -> Markdown file), those reading a file changed since the last build; forgets what
-        this process remembered from the changed files first."""
+        """Of `pages` (src_uri -> Markdown file), those reading a file changed since the last build: a page that
+        includes a changed snippet or renders the scaffolder's output from the snippets, and for a changed data
+        file every page with a generated part. Forgets what this process remembered from the changed files
+        first."""
         changed = self.changed()
         if not changed:
             return []
         forget_inputs(changed, self.data_dir)
         data_changed = any(path.is_relative_to(self.data_dir) for path in changed)
+        snippets_changed = any(not path.is_relative_to(self.data_dir) for path in changed)
+        resolved = {p.resolve() for p in changed}
         hit = []
         for src, path in pages.items():
             try:
                 text = path.read_text(encoding="utf-8")
             except OSError:
                 continue
-            included = {(self.base / name).resolve() for name in INCLUDE.findall(text)}
-            if included & {p.resolve() for p in changed} or (data_changed and any(m in text for m in GENERATED)):
+            if ({(self.base / name).resolve() for name in _included_files(text)} & resolved
+                    or (data_changed and any(m in text for m in GENERATED))
+                    or (snippets_changed and any(m in text for m in FROM_SNIPPETS))):
                 hit.append(src)
         return hit
 
 
 def forget_inputs(changed: set[Path], data_dir: Path = DATA_DIR) -> None:
     """Clear what this process remembered from the changed files: the checklist and scaffold data (and the audit
-    of every type, which reads the checklist), and the index of the guide's own example code (snippets). Modules
-    not imported yet remember nothing."""
+    of every type, which reads the checklist); for a snippet, the index of the guide's own example code and the
+    page reports checked with it. Modules not imported yet remember nothing."""
     loaded = sys.modules
     if any(path.is_relative_to(data_dir) for path in changed):
         if "massgen_guide.facts.checklist" in loaded:
@@ -123,7 +147,7 @@ def forget_inputs(changed: set[Path], data_dir: Path = DATA_DIR) -> None:
         if "massgen_guide.audit.auditor" in loaded:
             loaded["massgen_guide.audit.auditor"].cached_all.cache_clear()
     if any(not path.is_relative_to(data_dir) for path in changed) and "massgen_guide.checks.claims.check" in loaded:
-        loaded["massgen_guide.checks.claims.check"].own_indexes.cache_clear()
+        loaded["massgen_guide.checks.claims.check"].forget_own_code()
 
 
 def mark_for_rebuild(dest_paths: list[Path]) -> None:

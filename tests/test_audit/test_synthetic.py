@@ -252,3 +252,35 @@ def test_pricing_does_not_guess_a_constant_that_is_not_one_string(fake_massgen: 
     pricing = next(r for r in report.results if r.point.id == "pricing")
     assert (pricing.status, pricing.detail.split("; ")[0]) == (
         MISSING, "PROVIDER_PRICING has no 'Good' key (provider name 'Good', normalized by _normalize_provider)")
+
+
+PIN = "from massgen.backend.capabilities import AGENT_FRAMEWORK_BACKENDS\n\n\n"
+
+
+@pytest.mark.parametrize("body, values", [
+    # the name is resolved to its latest assignment above the assert, inside a block or not
+    ("def test_a():\n    with x:\n        expected = {'a'}\n        assert AGENT_FRAMEWORK_BACKENDS == expected\n"
+     "    expected = {'zz'}\n", {"a"}),
+    ("def test_a():\n    expected = {'old'}\n    expected = {'a', 'b'}\n    assert expected == AGENT_FRAMEWORK_BACKENDS\n",
+     {"a", "b"}),
+    ("def test_a():\n    expected: set[str] = {'a'}\n    assert AGENT_FRAMEWORK_BACKENDS == expected\n", {"a"}),
+    ("def test_a():\n    assert AGENT_FRAMEWORK_BACKENDS == frozenset({'a', 'c'})\n", {"a", "c"}),
+])
+def test_the_pinned_set_is_found_in_each_shape(body: str, values: set[str]) -> None:
+    import ast
+
+    from massgen_guide.audit.registry_checks import framework_pin_in
+
+    pin = framework_pin_in(ast.parse(PIN + body))
+    assert pin is not None and pin.values == values and pin.literal is not None
+    assert {n.value for n in pin.literal.elts} == values
+
+
+def test_no_pin_and_a_pin_that_is_not_a_literal() -> None:
+    import ast
+
+    from massgen_guide.audit.registry_checks import framework_pin_in
+
+    assert framework_pin_in(ast.parse(PIN + "def test_a():\n    assert AGENT_FRAMEWORK_BACKENDS >= {'a'}\n")) is None
+    pin = framework_pin_in(ast.parse(PIN + "def test_a():\n    assert AGENT_FRAMEWORK_BACKENDS == load()\n"))
+    assert pin is not None and pin.literal is None and pin.values == set()

@@ -28,8 +28,8 @@ def test_dry_run_of_custom_api_against_the_pinned_massgen(capsys, monkeypatch) -
     assert "Run again with --write to write these changes." in summary
     assert "pricing: no --price given" not in summary
     # what the scaffold leaves for a full checkout: every checklist point outside massgen/, with its condition
-    left = summary.partition("Not written (outside massgen/; the audit of a full checkout asks for those that "
-                             "apply):\n")[2].split("Run again")[0].splitlines()
+    left = summary.partition("Not written (outside massgen/; the audit of a full checkout asks for each whose "
+                             "condition holds):\n")[2].split("Run again")[0].splitlines()
     assert [line.split(":")[0].strip() for line in left] == [
         "hook-test-script", "sandbox-test-script", "schema-docs", "user-guide-docs", "backend-tables"]
     assert "  schema-docs: Document the backend's YAML parameters (docs/source/reference/yaml_schema.rst); Required" \

@@ -146,6 +146,13 @@ def parse_page_claims(markdown: str, page: str) -> list[tuple[int, Claim]]:
 _REPORTS: dict[tuple[str, str, int, int], tuple[object, object, "PageReport"]] = {}
 
 
+def forget_own_code() -> None:
+    """Forget the index of the guide's own example code and every page report made with it (`serve`, after a
+    snippet changed: a page's report is kept by its Markdown, which does not change with the snippet)."""
+    own_indexes.cache_clear()
+    _REPORTS.clear()
+
+
 ReportStore = Callable[[tuple[str, str, str, str], Callable[[], "PageReport"]], "PageReport"]
 """`store(key, check)`: the page's report as `check()` gives it, or as kept from an earlier call with the same key
 (the page, its Markdown, and the indexed MassGen's folder and version)."""
