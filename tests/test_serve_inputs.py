@@ -35,6 +35,15 @@ def pages(root: Path) -> dict[str, Path]:
     return {str(p.relative_to(root / "docs")): p for p in sorted((root / "docs").glob("*.md"))}
 
 
+def built_files(root: Path, site: Path) -> Files:
+    """MkDocs' (ProperDocs') `Files` for the project's pages, each with an output already written to `site`."""
+    files = Files([File(name, str(root / "docs"), str(site), use_directory_urls=True) for name in pages(root)])
+    for file in files:
+        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(file.abs_dest_path).write_text("<html></html>", encoding="utf-8")
+    return files
+
+
 def touch(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     stat = path.stat()
@@ -106,11 +115,7 @@ def test_a_dirty_build_counts_the_pages_reading_an_edited_snippet_as_modified(tm
     """Through the hook's own step, with MkDocs' (ProperDocs') `File`: the page including the snippet has an
     output older than its source, so `--dirty` re-renders it; the other pages keep theirs."""
     root, data = project(tmp_path)
-    site = tmp_path / "site"
-    files = Files([File(name, str(root / "docs"), str(site), use_directory_urls=True) for name in pages(root)])
-    for file in files:
-        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(file.abs_dest_path).write_text("<html></html>", encoding="utf-8")
+    files = built_files(root, tmp_path / "site")
     assert not any(file.is_modified() for file in files)
     watch = InputWatch.for_config(root / "mkdocs.yml", data)
     assert hooks.rerender_pages_reading_changed_inputs(files, watch) == []
@@ -157,11 +162,7 @@ def test_the_files_hook_marks_the_pages_reading_an_edited_snippet(tmp_path: Path
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """`on_files`, as MkDocs calls it at each build (generation off, so no second process starts)."""
     root, _ = project(tmp_path)
-    site = tmp_path / "site"
-    files = Files([File(name, str(root / "docs"), str(site), use_directory_urls=True) for name in pages(root)])
-    for file in files:
-        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(file.abs_dest_path).write_text("<html></html>", encoding="utf-8")
+    files = built_files(root, tmp_path / "site")
     monkeypatch.setenv("GUIDE_GENERATION", "off")
     monkeypatch.setattr(hooks, "_state", {})
     config = {"config_file_path": str(root / "mkdocs.yml"), "site_url": ""}
