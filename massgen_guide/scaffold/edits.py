@@ -118,6 +118,11 @@ def literal_strings(container: ast.expr) -> set[str]:
 
 
 # ---------------------------------------------------------------------------------------------- inserting
+def char_column(line: str, byte_offset: int) -> int:
+    """`ast`'s column offsets count UTF-8 bytes; the position in the line's text (they differ after non-ASCII)."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
 def add_element(edit: TextEdit, container: ast.expr, element: str, label: str) -> None:
     """Insert `element` (text, without the trailing comma) as the container's last element."""
     lines = edit.lines
@@ -127,7 +132,7 @@ def add_element(edit: TextEdit, container: ast.expr, element: str, label: str) -
     if container.lineno == container.end_lineno:  # one line: `[a, b]` -> `[a, b, new]`
         index = container.lineno - 1
         line = lines[index]
-        close = container.end_col_offset - 1
+        close = char_column(line, container.end_col_offset) - 1
         body = line[:close].rstrip()
         sep = "" if body.endswith(("[", "{", "(")) else (" " if body.endswith(",") else ", ")
         new_line = body + sep + element + line[close:]
@@ -139,7 +144,7 @@ def add_element(edit: TextEdit, container: ast.expr, element: str, label: str) -
     else:
         indent = lines[last.lineno - 1][: len(lines[last.lineno - 1]) - len(lines[last.lineno - 1].lstrip())]
         end_line = lines[last_end.end_lineno - 1]
-        after = end_line[last_end.end_col_offset:].lstrip()
+        after = end_line[char_column(end_line, last_end.end_col_offset):].lstrip()
         if not after.startswith(","):
             raise GuideError(f"{edit.rel}:{last_end.end_lineno}: the last element of {label} has no trailing comma; "
                              "add one and run again")
