@@ -4,7 +4,8 @@ One browser for the module, one context per width. Every page is loaded once at 
 the `site_pass` fixture), and everything checked on a page is read in that one visit: the per-page facts (status,
 title, console errors, every request made), the reading checks, the content placement facts and axe-core's
 results (light and dark). axe runs inside the page, started without waiting for it, on several tabs at once; its
-results are collected when the tab comes round again. The decision-tree, diagram, search and screenshot tests
+results are collected when the tab comes round again. Its colour rules run on a page, per scheme, only where the
+page shows a look of text that no page before it showed (`LookLedger`): about 16 of 42 pages. The decision-tree, diagram, search and screenshot tests
 reuse one page of the 1440 px context.
 """
 
@@ -812,6 +813,8 @@ class Reading:
     seconds: float = 0.0  # the pass's wall time, for the record
     languages: dict[str, int] = field(default_factory=dict)  # code blocks per language (1440 px)
     page_seconds: dict[str, float] = field(default_factory=dict)  # page -> load to axe results (tabs overlap)
+    # scheme -> the pages whose colour rules ran in it (LookLedger)
+    colour_checked: dict[str, list[str]] = field(default_factory=lambda: {"light": [], "dark": []})
 
     def add(self, check: str, page: str, problems: list[str]) -> None:
         self.findings.setdefault(check, []).extend(f"{page or '(home)'}: {p}" for p in problems)
@@ -842,26 +845,112 @@ DESKTOP_JS = """(labels) => ({
 })"""
 SCREENS_JS = "() => document.documentElement.scrollHeight / window.innerHeight"
 
-# Start axe-core on the page without waiting for it: the light scheme with every WCAG 2.x A/AA rule, then the dark
-# scheme with the rules whose outcome depends on colours. `window.__guideAxe` is the promise of both results.
+# The looks of the page's visible text in each scheme: what the colour rules decide on (the text's colour, size,
+# weight, decoration and shadow, and every background, opacity, blend or filter between it and the first opaque
+# background behind it; for a link, also the colour and the other text of its parent). Hidden and empty elements
+# are left out: axe-core does not check them, so their looks do not count as checked.
+LOOKS_JS = """(noTransitions) => {
+  const layers = new Map();
+  const behind = (el) => {
+    if (!el || el.nodeType !== 1) return "";
+    if (layers.has(el)) return layers.get(el);
+    const s = getComputedStyle(el);
+    const clear = /^rgba\\(.*, 0\\)$/.test(s.backgroundColor) && s.backgroundImage === "none" && s.opacity === "1" &&
+      s.mixBlendMode === "normal" && s.filter === "none";
+    const own = [s.backgroundColor, s.backgroundImage, s.opacity, s.mixBlendMode, s.filter].join(" ");
+    const opaque = /^rgb\\(/.test(s.backgroundColor) && s.opacity === "1";
+    const parent = el.parentElement || el.getRootNode().host;
+    const chain = clear ? behind(parent) : opaque ? own : own + " < " + behind(parent);
+    layers.set(el, chain);
+    return chain;
+  };
+  const elements = [];
+  (function collect(root) {  // the page's elements, those in (open) shadow roots too: axe-core checks them
+    for (const el of root.querySelectorAll("*")) {
+      elements.push(el);
+      if (el.shadowRoot) collect(el.shadowRoot);
+    }
+  })(document.body);
+  const looks = () => {
+    layers.clear();
+    const found = new Set();
+    for (const el of elements) {
+      const text = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.data.trim());
+      if (!text && el.tagName !== "A") continue;
+      if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width < 1 || box.height < 1 || box.right + scrollX <= 0 || box.bottom + scrollY <= 0) continue;
+      const s = getComputedStyle(el);
+      let look = [el.tagName, s.color, s.fontSize, s.fontWeight, s.textDecorationLine, s.textShadow,
+                  behind(el)].join(" | ");
+      const parent = el.parentElement;
+      if (el.tagName === "A" && parent) {
+        look += " | in " + parent.tagName + " " + getComputedStyle(parent).color + " " +
+          (parent.textContent.trim() !== el.textContent.trim());
+      }
+      found.add(look);
+    }
+    return Array.from(found);
+  };
+  if (!document.getElementById("guide-no-transitions")) {  // Material animates colour changes: none here
+    const style = document.createElement("style");
+    style.id = "guide-no-transitions";
+    style.textContent = noTransitions;
+    document.head.appendChild(style);
+  }
+  const light = looks();
+  document.body.setAttribute("data-md-color-scheme", "slate");
+  const dark = looks();
+  document.body.setAttribute("data-md-color-scheme", "default");
+  return { light, dark };
+}"""
+
+
+@dataclass
+class LookLedger:
+    """The looks whose colour rules have run, per scheme. A page's colour rules run in a scheme only when the page
+    shows a look that no page before it showed there: each look of the site is checked once, on the first page
+    that shows it (the other rules run on every page)."""
+
+    seen: dict[str, set[str]] = field(default_factory=lambda: {"light": set(), "dark": set()})
+
+    def schemes_to_check(self, looks: dict[str, list[str]]) -> dict[str, bool]:
+        check = {scheme: not set(looks[scheme]) <= seen for scheme, seen in self.seen.items()}
+        for scheme, seen in self.seen.items():
+            seen.update(looks[scheme])
+        return check
+
+
+# Start axe-core on the page without waiting for it: the light scheme with every WCAG 2.x A/AA rule (the colour
+# rules only where the ledger says so), then the dark scheme with the colour rules, where the ledger says so.
+# `window.__guideAxe` is the promise of both results.
 AXE_START_JS = """(args) => {
   const pick = (r) => r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
     .map(v => v.impact + " " + v.id + ": " + v.help + " (" + v.nodes.length + "x, e.g. " +
          v.nodes[0].target.join(" ") + ")");
+  const off = Object.fromEntries(args.colour.values.map(rule => [rule, { enabled: false }]));
   // axe.run starts with seconds of synchronous work on a long page: start it from a timer, so that this call
   // returns at once and the next page loads in another tab (another renderer process) meanwhile.
   window.__guideAxe = new Promise((started) => setTimeout(started, 0)).then(async () => {
-    const light = pick(await axe.run(document, { runOnly: args.all, resultTypes: ["violations"] }));
-    // Material animates colour changes; the dark scheme must be measured after, not during, them.
-    const style = document.createElement("style");
-    style.textContent = args.noTransitions;
-    document.head.appendChild(style);
+    const light = pick(await axe.run(document, { runOnly: args.all, rules: args.check.light ? {} : off,
+                                                 resultTypes: ["violations"] }));
+    if (!args.check.dark) return { light, dark: [] };
+    // transitions are off (LOOKS_JS): the dark scheme is measured after, not during, Material's colour change
     document.body.setAttribute("data-md-color-scheme", "slate");
     const dark = pick(await axe.run(document, { runOnly: args.colour, resultTypes: ["violations"] }));
     document.body.setAttribute("data-md-color-scheme", "default");  // transitions stay off: screenshots follow
     return { light, dark };
   });
 }"""
+
+
+def start_axe(tab, ledger: LookLedger, axe_args: dict) -> dict[str, bool]:
+    """Start axe-core on the tab's page (AXE_START_JS); returns the schemes whose colour rules run there."""
+    check = ledger.schemes_to_check(tab.evaluate(LOOKS_JS, NO_TRANSITIONS))
+    tab.evaluate(AXE_START_JS, {**axe_args, "check": check})
+    return check
+
+
 AXE_ALL = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 
 
@@ -886,7 +975,8 @@ def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, bas
     labels = tree_labels(trees)
     desktop_js = DESKTOP_JS % (TABLE_CODE_BREAKS_JS, ESCAPING_JS, CODE_BLOCKS_JS, TREE_VIEWS_JS, BLANK_BANDS_JS,
                                CONTENT_FACTS_JS, OVERFLOWING_CODE_JS, SCREENS_JS)
-    axe_args = {"all": AXE_ALL, "colour": {"type": "rule", "values": COLOUR_RULES}, "noTransitions": NO_TRANSITIONS}
+    axe_args = {"all": AXE_ALL, "colour": {"type": "rule", "values": COLOUR_RULES}}
+    ledger = LookLedger()
 
     def screenshot(tab, path: str, width: str) -> None:
         for shot, shot_path in SCREENSHOT_PAGES.items():
@@ -953,7 +1043,9 @@ def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, bas
         result.code_blocks[0] += facts["overflowing"][0]
         result.code_blocks[1] += facts["overflowing"][1]
         screenshot(tab, path, "1440")
-        tab.evaluate(AXE_START_JS, axe_args)
+        for scheme, checked in start_axe(tab, ledger, axe_args).items():
+            if checked:
+                result.colour_checked[scheme].append(path)
         running[slot] = path
     for slot in list(running):
         finish(slot)
@@ -978,6 +1070,8 @@ def _write_figures(result: Reading) -> None:
             (path or "(home)"): [round(v["1440"], 1), round(v.get("390", 0), 1)] for path, v in longest[:5]},
         "code blocks overflowing at 1440 px": f"{result.code_blocks[0]} of {result.code_blocks[1]}",
         "pass wall time (s)": round(result.seconds, 1),
+        "pages whose colour rules ran (light, dark), of all": [len(result.colour_checked["light"]),
+                                                               len(result.colour_checked["dark"]), len(result.visits)],
         "slowest pages, load to axe results (s)": {
             (path or "(home)"): round(seconds, 1)
             for path, seconds in sorted(result.page_seconds.items(), key=lambda item: -item[1])[:8]},
@@ -1214,6 +1308,49 @@ def test_axe_fails_on_an_inaccessible_page(browser) -> None:
         context.close()
     ids = sorted(problem.split(":")[0] for problem in problems)
     assert ids == ["critical button-name", "critical image-alt", "serious color-contrast"], problems
+
+
+LOOK_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title><style>
+  body { background: #fff; color: #222; font: 16px sans-serif }
+  body[data-md-color-scheme=slate] { background: #1e2129; color: #e2e4e9 }
+  .pale { color: #c8c8c8 } body[data-md-color-scheme=slate] .pale { color: #3a3d44 }
+  .boxed { background: #f4f4f4 } body[data-md-color-scheme=slate] .boxed { background: #2a2d35 }
+</style></head><body><main><h1>Page %s</h1>%s</main></body></html>"""
+
+
+def test_colour_rules_check_each_look_once_and_find_a_new_one(browser) -> None:
+    """The ledger runs the colour rules on a page only for a look no page before it showed: a page that repeats
+    the looks of an earlier one is skipped, and a pale look first shown on a later page is found, in both
+    schemes; a look that was hidden where it first appeared does not count as checked."""
+    pages = {
+        "first": "<p>Plain text.</p><p class='pale' hidden>Pale, but hidden here.</p>"
+                 "<div class='boxed'><p>Text on a grey box.</p></div>",
+        "again": "<p>Other plain text.</p><div class='boxed'><p>More text on a grey box.</p></div>",
+        "pale": "<p>Plain text.</p><p class='pale'>Pale text, shown.</p>",
+        "pale on a box": "<div class='boxed'><p class='pale'>Pale text on a grey box.</p></div>",
+    }
+    context = browser.new_context(viewport=DESKTOP)
+    context.add_init_script(AXE.read_text(encoding="utf-8"))
+    context.route("**/*", lambda route: route.fulfill(
+        status=200, content_type="text/html",
+        body=LOOK_PAGE % (name := urlsplit(route.request.url).path.strip("/").replace("-", " "), pages[name])))
+    ledger, checked, found = LookLedger(), {}, {}
+    axe_args = {"all": AXE_ALL, "colour": {"type": "rule", "values": COLOUR_RULES}}
+    try:
+        tab = context.new_page()
+        for name in pages:
+            tab.goto(f"http://127.0.0.1:9/{name.replace(' ', '-')}")
+            checked[name] = start_axe(tab, ledger, axe_args)
+            outcome = tab.evaluate("() => window.__guideAxe")
+            found[name] = {scheme: sorted({problem.split(":")[0] for problem in problems})
+                           for scheme, problems in outcome.items()}
+    finally:
+        context.close()
+    both, neither = {"light": True, "dark": True}, {"light": False, "dark": False}
+    assert checked == {"first": both, "again": neither, "pale": both, "pale on a box": both}
+    contrast = {"light": ["serious color-contrast"], "dark": ["serious color-contrast"]}
+    assert found == {"first": {"light": [], "dark": []}, "again": {"light": [], "dark": []},
+                     "pale": contrast, "pale on a box": contrast}
 
 
 def test_tree_views_check_fails_when_a_tree_is_shown_three_times(browser, trees) -> None:
