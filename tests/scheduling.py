@@ -46,9 +46,9 @@ NEEDS_MASSGEN: tuple[str, ...] = (
 fixture must be covered (checked when the tests are collected)."""
 
 FIRST: tuple[str, ...] = (
-    # The browser pass is the longest unit by far (about 250 s of a 2-core suite's 400 s): it starts first, on a
-    # worker of its own, and everything else is shared by the other workers meanwhile. (Started after another
-    # unit, it ended the suite alone, with the other worker idle.)
+    # The browser pass is the longest unit by far (about 190 s of a 2-core, 4-worker suite's 195 s, the site
+    # build included): it starts first, on a worker of its own, and everything else is shared by the other workers
+    # meanwhile. (Started after another unit, it ended the suite alone, with the other workers idle.)
     "tests/test_browser.py",
     MASSGEN_UNIT,
     "tests/test_scaffold/test_kinds.py",
