@@ -105,7 +105,7 @@ def test_every_kind_is_implemented_and_used() -> None:
 
 def test_counts() -> None:
     points = load_checklist().points
-    assert len(points) == 39
+    assert len(points) == 40
     assert sum(p.required for p in points) == 13
     assert sum(p.advisory for p in points) == 8
 

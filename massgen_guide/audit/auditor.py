@@ -51,6 +51,7 @@ from massgen_guide.audit.registry_checks import (
     check_listing_sites,
     check_native_hook_adapter,
     check_pricing,
+    check_provider_name_normalizes,
     check_repo_text,
     check_script_entry,
     check_tests,
@@ -251,6 +252,7 @@ CHECKS: dict[str, Callable[[Context, Check], Outcome]] = {
     "generated_tables": check_generated_tables,
     "listing_sites": check_listing_sites,
     "class_listed": check_class_listed,
+    "provider_name_normalizes": check_provider_name_normalizes,
 }
 
 

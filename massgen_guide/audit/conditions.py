@@ -175,6 +175,21 @@ def cond_capabilities_field_in(ctx: Context, check: Check) -> tuple[bool | None,
     return (value in values), f"capabilities {field_name} is {value!r}"
 
 
+def cond_declares_capability(ctx: Context, check: Check) -> tuple[bool | None, str]:
+    """The capabilities entry's supported_capabilities names one of `names`."""
+    names = check.param("names") or []
+    caps = ctx.caps
+    if not caps:  # has_capability is False for every capability of a type without an entry
+        return False, "no capabilities entry, so no capability is declared"
+    declared = caps.get("supported_capabilities")
+    if not isinstance(declared, (set, list, tuple, frozenset)):
+        return None, "the capabilities entry's supported_capabilities cannot be read statically"
+    found = [name for name in names if name in declared]
+    if found:
+        return True, f"the capabilities entry declares {', '.join(found)}"
+    return False, f"the capabilities entry declares none of {', '.join(names)}"
+
+
 def cond_inherits_method(ctx: Context, check: Check) -> tuple[bool | None, str]:
     """The backend's class is `class`, or a subclass of it that takes `method` from it (does not override it)."""
     base, method = check.param("class"), check.param("method")
@@ -198,6 +213,7 @@ CONDITIONS: dict[str, Callable[[Context, Check], tuple[bool | None, str]]] = {
     "own_exclusions": cond_own_exclusions,
     "reads_env_key": cond_reads_env_key,
     "capabilities_field_in": cond_capabilities_field_in,
+    "declares_capability": cond_declares_capability,
     "inherits_method": cond_inherits_method,
     "runs_hooks": cond_runs_hooks,
     "mcp_server_hooks": cond_mcp_server_hooks,

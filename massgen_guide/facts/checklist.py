@@ -47,6 +47,7 @@ CHECK_KINDS: dict[str, tuple[str, ...]] = {
     "generated_tables": ("script", "output"),
     "listing_sites": ("requires",),
     "class_listed": ("attr", "path", "name"),
+    "provider_name_normalizes": (),
 }
 
 # The machine-checkable conditions `massgen_guide.audit.auditor` evaluates.
@@ -63,6 +64,7 @@ CONDITION_KINDS: dict[str, tuple[str, ...]] = {
     "inherits_method": ("class", "method"),
     "runs_hooks": (),
     "mcp_server_hooks": (),
+    "declares_capability": ("names",),
 }
 
 REPO_CHECK_KINDS = frozenset({"repo_text", "generated_tables", "script_entry"})

@@ -181,3 +181,43 @@ def test_a_declared_video_capability_asks_for_the_video_selectors(massgen_copy_f
     assert found.status == MISSING
     assert found.detail.startswith('"claude_code" is missing from massgen/tool/_multimodal_tools/understand_video.py:')
     assert "image_backends.py" not in found.detail and "understand_image.py" not in found.detail
+
+
+def provider_point(tree_or_source, backend_type: str):
+    (report,) = run_audit(tree_or_source, backend_type).reports
+    return next(r for r in report.results if r.point.id == "provider-name-normalizes")
+
+
+def test_a_display_name_must_normalize_to_the_type(massgen_copy_for_audit: Path, tmp_path: Path) -> None:
+    """claude declares image and video understanding. Renamed "Claude AI" in a copy, its name no longer lower-cases
+    to its type: the point is a required miss that says what to add; the entry added, it passes; an entry that maps
+    the name to another type is a miss again. copilot declares neither capability: the point does not apply."""
+    tree = Path(shutil.copytree(massgen_copy_for_audit, tmp_path / "MassGen"))
+    edit(tree, "massgen/backend/claude.py", '        return "Claude"\n', '        return "Claude AI"\n')
+    caps = "massgen/backend/capabilities.py"
+    table = (tree / caps).read_text().splitlines().index("_DISPLAY_NAME_TO_BACKEND_TYPE: dict[str, str] = {") + 1
+    found = provider_point(source_for(str(tree)), "claude")
+    assert (found.status, found.required) == (MISSING, True)
+    assert found.detail == (
+        "normalize_backend_type('Claude AI') gives 'claude ai' (lower-cased; no rule of normalize_backend_type "
+        f"matches), not 'claude': add 'claude ai': 'claude' to _DISPLAY_NAME_TO_BACKEND_TYPE ({caps}:{table}); "
+        "the capabilities entry declares image_understanding, video_understanding")
+    edit(tree, caps, '    "claude": "claude",\n', '    "claude": "claude",\n    "claude ai": "claude",\n')
+    found = provider_point(source_for(str(tree)), "claude")
+    assert found.status == PASS
+    assert [str(e) for e in found.evidence][1] == f"{caps}:{table} (_DISPLAY_NAME_TO_BACKEND_TYPE['claude ai'] = 'claude')"
+    edit(tree, caps, '    "claude ai": "claude",\n', '    "claude ai": "claude_code",\n')
+    found = provider_point(source_for(str(tree)), "claude")
+    assert (found.status, found.detail.split(": ", 1)[1].split(";")[0]) == (
+        MISSING, f"_DISPLAY_NAME_TO_BACKEND_TYPE maps 'claude ai' to 'claude_code' ({caps}:{table})")
+    found = provider_point(resolve_source("installed"), "copilot")
+    assert (found.status, found.detail) == (
+        NOT_APPLICABLE, "the capabilities entry declares none of image_understanding, video_understanding")
+
+
+def test_a_provider_name_chosen_at_run_time_cannot_be_checked() -> None:
+    """qwen is built as ChatCompletionsBackend, whose get_provider_name picks the name by config and base URL."""
+    found = provider_point(resolve_source("installed"), "qwen")
+    assert found.status == CANNOT_CHECK
+    assert found.detail.startswith("the provider name cannot be read statically: ChatCompletionsBackend.get_provider_name "
+                                   "(massgen/backend/chat_completions.py:")
