@@ -40,6 +40,7 @@ from massgen_guide.audit.class_checks import (
 )
 from massgen_guide.audit.code_reading import check_assigns_attr
 from massgen_guide.audit.conditions import CONDITIONS
+from massgen_guide.audit.provider_name import check_provider_name_normalizes
 from massgen_guide.audit.registry_checks import (
     check_agent_framework,
     check_class_listed,
@@ -51,7 +52,6 @@ from massgen_guide.audit.registry_checks import (
     check_listing_sites,
     check_native_hook_adapter,
     check_pricing,
-    check_provider_name_normalizes,
     check_repo_text,
     check_script_entry,
     check_tests,

@@ -15,52 +15,13 @@ from massgen_guide.audit.code_reading import (
     function,
     literal_ok,
     method_node,
-    module_string,
     strings_in,
 )
+from massgen_guide.audit.provider_name import provider_name
 from massgen_guide.audit.results import Context, Outcome, memo, unreadable
 from massgen_guide.facts.ast_reading import statements
 from massgen_guide.facts.checklist import Check
 from massgen_guide.facts.tree import Evidence, Tree
-
-
-def _provider_name(ctx: Context) -> tuple[str | None, Evidence | None, str]:
-    """(name, evidence, why not) for the name the backend's get_provider_name returns, read statically: the one
-    string every `return` of it gives (a literal, or a module constant). A get_provider_name that returns several
-    names or computes one is decided at run time (ChatCompletionsBackend and InferenceBackend pick by config and
-    base_url for the several types they serve): no name. A class without one gives its capabilities entry's
-    provider_name."""
-    ev = ctx.auditor.find_method(ctx.info, "get_provider_name")
-    node = method_node(ctx, ev) if ev else None
-    if ev is not None and node is not None:
-        named = [_returned_string(ctx, node, ev.path, sub) for sub in ast.walk(node) if isinstance(sub, ast.Return)]
-        if named and all(named) and len({found[0] for found in named if found}) == 1:
-            name, evidence = named[0]  # type: ignore[misc]
-            return name, evidence, ""
-        return None, ev, (f"the provider name cannot be read statically: {ev.note} ({ev.location}) returns "
-                          "several names or computes one")
-    caps = ctx.caps or {}
-    if isinstance(caps.get("provider_name"), str):
-        return caps["provider_name"], Evidence("massgen/backend/capabilities.py", caps["_fields"].get("provider_name"),
-                                               "capabilities provider_name"), ""
-    return None, None, "the provider name cannot be read statically"
-
-
-def _returned_string(ctx: Context, method: ast.AST, rel: str, ret: ast.Return) -> tuple[str, Evidence] | None:
-    if isinstance(ret.value, ast.Constant) and isinstance(ret.value.value, str):
-        return ret.value.value, Evidence(rel, ret.lineno, f"get_provider_name returns {ret.value.value!r}")
-    if isinstance(ret.value, ast.Name) and not _binds(method, ret.value.id):
-        module = ctx.tree.module(rel)  # `return PROVIDER`, a module-level constant
-        bound = module_string(module, ret.value.id) if module is not None else None
-        if bound is not None:
-            return bound[0], Evidence(rel, bound[1], f"get_provider_name returns {ret.value.id} = {bound[0]!r}")
-    return None
-
-
-def _binds(fn: ast.AST, name: str) -> bool:
-    """Whether the function binds `name` itself (an argument or a local), so it is not the module's."""
-    return any((isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load))
-               or (isinstance(n, ast.arg) and n.arg == name) for n in ast.walk(fn))
 
 
 def check_pricing(ctx: Context, check: Check) -> Outcome:
@@ -69,7 +30,7 @@ def check_pricing(ctx: Context, check: Check) -> Outcome:
     if module is None:
         return unreadable(ctx, rel, "unavailable", "unavailable")
     keys, normalize = memo(ctx, ("pricing",), lambda: _pricing_tables(module))
-    provider, prov_ev, why = _provider_name(ctx)
+    provider, prov_ev, why = provider_name(ctx)
     if provider is None:
         return Outcome(None, [prov_ev] if prov_ev else [], why)
     lookup = normalize.get(provider.lower(), provider)
@@ -415,55 +376,6 @@ def check_listing_sites(ctx: Context, check: Check) -> Outcome:
         missing.append(Evidence(site.path, site.line, f"{_site_name(site)} lists {shown}"))
     detail = f'"{ctx.backend_type}" is missing from ' + "; ".join(f"{e.location} ({e.note})" for e in missing)
     return Outcome(False, missing + present, "; ".join([detail, *unread]))
-
-
-DISPLAY_NAMES = "_DISPLAY_NAME_TO_BACKEND_TYPE"
-
-
-def check_provider_name_normalizes(ctx: Context, check: Check) -> Outcome:
-    """normalize_backend_type(get_provider_name()) is the backend's type: MassGen's multimodal tools look the
-    agent's own capabilities up by that name. The rules are normalize_backend_type's own, in its order."""
-    rel = "massgen/backend/capabilities.py"
-    module = ctx.tree.module(rel)
-    if module is None:
-        return unreadable(ctx, rel)
-    if ctx.info is None:
-        return Outcome(None, [], "no backend class to read get_provider_name from")
-    provider, prov_ev, why = _provider_name(ctx)
-    if provider is None:
-        return Outcome(None, [prov_ev] if prov_ev else [], why)
-    display = memo(ctx, ("display names",), lambda: _display_names(module))
-    if display is None:
-        return Outcome(None, [prov_ev] if prov_ev else [], f"{rel} binds no {DISPLAY_NAMES} dict literal")
-    names, line = display
-    evidence = [prov_ev] if prov_ev else []
-    lowered = provider.strip().lower()
-    underscored = lowered.replace(" ", "_").replace("-", "_")
-    if lowered in ctx.tree.capabilities:
-        normalized, how = lowered, "lower-cased, a BACKEND_CAPABILITIES key"
-    elif lowered in names:
-        normalized, how = names[lowered], f"{DISPLAY_NAMES}[{lowered!r}]"
-        evidence.append(Evidence(rel, line, f"{DISPLAY_NAMES}[{lowered!r}] = {names[lowered]!r}"))
-    elif underscored in ctx.tree.capabilities:
-        normalized, how = underscored, "lower-cased with spaces and hyphens as underscores, a BACKEND_CAPABILITIES key"
-    else:
-        normalized, how = lowered, "lower-cased; no rule of normalize_backend_type matches"
-    if normalized == ctx.backend_type:
-        return Outcome(True, evidence, f"{provider!r} normalizes to {normalized!r} ({how})")
-    fix = (f"add {lowered!r}: {ctx.backend_type!r} to {DISPLAY_NAMES} ({rel}:{line})" if lowered not in names
-           else f"{DISPLAY_NAMES} maps {lowered!r} to {names[lowered]!r} ({rel}:{line})")
-    return Outcome(False, evidence, f"normalize_backend_type({provider!r}) gives {normalized!r} ({how}), not "
-                   f"{ctx.backend_type!r}: {fix}")
-
-
-def _display_names(module: ast.Module) -> tuple[dict[str, str], int] | None:
-    for node in module.body:
-        target, value = _listed_assignment(node, DISPLAY_NAMES)
-        if target and isinstance(value, ast.Dict) and literal_ok(value):
-            names = ast.literal_eval(value)
-            if all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
-                return names, node.lineno
-    return None
 
 
 def _site_name(site: Any) -> str:

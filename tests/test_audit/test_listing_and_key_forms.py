@@ -215,9 +215,42 @@ def test_a_display_name_must_normalize_to_the_type(massgen_copy_for_audit: Path,
         NOT_APPLICABLE, "the capabilities entry declares none of image_understanding, video_understanding")
 
 
-def test_a_provider_name_chosen_at_run_time_cannot_be_checked() -> None:
-    """qwen is built as ChatCompletionsBackend, whose get_provider_name picks the name by config and base URL."""
+def test_a_name_picked_by_base_url_is_read_for_the_types_default_url(massgen_copy_for_audit: Path,
+                                                                       tmp_path: Path) -> None:
+    """qwen is built as ChatCompletionsBackend, whose get_provider_name picks the name by base URL: the audit runs
+    that chain on the URL qwen's create_backend branch sets (the branch for "aliyuncs.com" gives "Qwen"). In a copy
+    whose branch sets another URL the chain ends at "ChatCompletion", a miss for a type declaring video
+    understanding. chatcompletion's branch sets no URL: the name depends on the user's config."""
     found = provider_point(resolve_source("installed"), "qwen")
+    assert (found.status, found.detail.split(";")[0]) == (
+        PASS, "'Qwen' normalizes to 'qwen' (lower-cased, a BACKEND_CAPABILITIES key)")
+    assert found.evidence[0].note.startswith("ChatCompletionsBackend.get_provider_name gives 'Qwen' for the base URL "
+                                             "'https://dashscope-intl.aliyuncs.com/compatible-mode/v1' (massgen/cli/")
+    tree = Path(shutil.copytree(massgen_copy_for_audit, tmp_path / "MassGen"))
+    edit(tree, "massgen/cli/backends.py", '"https://dashscope-intl.aliyuncs.com/compatible-mode/v1"',
+         '"https://qwen.example/v1"')
+    found = provider_point(source_for(str(tree)), "qwen")
+    assert (found.status, found.detail.split(":", 1)[0]) == (
+        MISSING, "normalize_backend_type('ChatCompletion') gives 'chatcompletion' (lower-cased, a BACKEND_CAPABILITIES "
+        "key), not 'qwen'")
+    found = provider_point(resolve_source("installed"), "chatcompletion")
     assert found.status == CANNOT_CHECK
-    assert found.detail.startswith("the provider name cannot be read statically: ChatCompletionsBackend.get_provider_name "
-                                   "(massgen/backend/chat_completions.py:")
+    assert found.detail.startswith(
+        "the provider name cannot be read statically: ChatCompletionsBackend.get_provider_name "
+        "(massgen/backend/chat_completions.py:")
+    assert "picks the name by base URL, and the type's create_backend branch sets no default base URL" in found.detail
+
+
+def test_pricing_reads_the_name_the_base_url_picks() -> None:
+    """nebius's default URL (api.studio.nebius.ai) matches no branch of ChatCompletionsBackend's chain, which looks
+    for "nebius.com": its cost is looked up as "ChatCompletion". fireworks' URL takes its own branch."""
+    (report,) = run_audit(resolve_source("installed"), "nebius").reports
+    pricing = next(r for r in report.results if r.point.id == "pricing")
+    assert (pricing.status, pricing.detail.split(";")[0]) == (
+        MISSING, "PROVIDER_PRICING has no 'ChatCompletion' key (provider name 'ChatCompletion', normalized by "
+        "_normalize_provider)")
+    assert "gives 'ChatCompletion' for the base URL 'https://api.studio.nebius.ai/v1'" in pricing.evidence[0].note
+    (report,) = run_audit(resolve_source("installed"), "fireworks").reports
+    pricing = next(r for r in report.results if r.point.id == "pricing")
+    assert pricing.status == PASS
+    assert "gives 'Fireworks AI' for the base URL" in pricing.evidence[0].note

@@ -82,7 +82,9 @@ def test_chat_completions_providers_share_the_class_and_lack_a_config(backend_ty
     configs = [p for p in (PKG / "configs").rglob("*.yaml")
                if re.search(rf"^\s*type:\s*[\"']?{backend_type}[\"']?\s*$", p.read_text(encoding="utf-8"), re.MULTILINE)]
     assert configs == []
-    assert {r.point.id for r in rep.failures} == {"example-configs"}
+    # nvidia_nim's default model is not in LiteLLM's price map, and the name its base URL picks ("Nvidia NIM") is
+    # not a PROVIDER_PRICING key
+    assert {r.point.id for r in rep.failures} == {"example-configs"} | ({"pricing"} if backend_type == "nvidia_nim" else set())
 
 
 def test_chatcompletion_passes() -> None:
