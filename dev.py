@@ -31,8 +31,10 @@ SETUP_STEPS = "sync+bytecode"  # part of the stamp: a change to the set-up steps
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 # Spread the suite over pytest-xdist workers (tests/scheduling.py decides which worker runs what): two per core, at
 # most four. Many tests wait on another process (the browser, MassGen's servers, a build), so one worker per core
-# leaves cores idle: on a 2-core machine four workers ran the suite in 213 s where two took 256 s.
-PYTEST_WORKERS = ("-n", str(min(4, 2 * (os.cpu_count() or 1))))
+# leaves cores idle: on a 2-core machine four workers ran the suite in 182-213 s where two took 256 s. The cores
+# counted are those this process may run on (a container's CPU limit, taskset), as `-n auto` counts them.
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+PYTEST_WORKERS = ("-n", str(min(4, 2 * _CORES)))
 
 
 def say(message: str) -> None:

@@ -5,7 +5,7 @@ the `site_pass` fixture), and everything checked on a page is read in that one v
 title, console errors, every request made), the reading checks, the content placement facts and axe-core's
 results (light and dark). axe runs inside the page, started without waiting for it, on several tabs at once; its
 results are collected when the tab comes round again. Its colour rules run on a page, per scheme, only where the
-page shows a look of text that no page before it showed (`LookLedger`): about 16 of 42 pages. The decision-tree, diagram, search and screenshot tests
+page shows a look of text that no page before it showed (`LookLedger`; reading-figures.json says on how many). The decision-tree, diagram, search and screenshot tests
 reuse one page of the 1440 px context.
 """
 
@@ -845,10 +845,14 @@ DESKTOP_JS = """(labels) => ({
 })"""
 SCREENS_JS = "() => document.documentElement.scrollHeight / window.innerHeight"
 
-# The looks of the page's visible text in each scheme: what the colour rules decide on (the text's colour, size,
-# weight, decoration and shadow, and every background, opacity, blend or filter between it and the first opaque
-# background behind it; for a link, also the colour and the other text of its parent). Hidden and empty elements
-# are left out: axe-core does not check them, so their looks do not count as checked.
+# The looks of the page's visible text in each scheme: what the colour rules decide on. A look is the text's
+# colour, size, weight, style, decoration and shadow; every background, opacity, blend or filter between it and the
+# first opaque background behind it, and every opacity, blend or filter above that; whether the text is words or
+# a lone symbol (axe-core leaves symbol-only text undecided, so it must not stand in for words); for a link, also
+# the colour, weight, style and decoration of its parent and whether the parent has other text. Form fields count
+# by their value. Hidden and empty elements are left out: axe-core does not check them, so their looks do not
+# count as checked. Not in a look: a background painted by an element that is not an ancestor (a positioned
+# sibling, a pseudo-element), which axe-core reports as undecided rather than as a violation.
 LOOKS_JS = """(noTransitions) => {
   const layers = new Map();
   const behind = (el) => {
@@ -860,8 +864,19 @@ LOOKS_JS = """(noTransitions) => {
     const own = [s.backgroundColor, s.backgroundImage, s.opacity, s.mixBlendMode, s.filter].join(" ");
     const opaque = /^rgb\\(/.test(s.backgroundColor) && s.opacity === "1";
     const parent = el.parentElement || el.getRootNode().host;
-    const chain = clear ? behind(parent) : opaque ? own : own + " < " + behind(parent);
+    const chain = clear ? behind(parent) : opaque ? own + above(parent) : own + " < " + behind(parent);
     layers.set(el, chain);
+    return chain;
+  };
+  const effects = new Map();
+  const above = (el) => {  // the opacities, blends and filters of the ancestors above an opaque background
+    if (!el || el.nodeType !== 1) return "";
+    if (effects.has(el)) return effects.get(el);
+    const s = getComputedStyle(el);
+    const own = s.opacity === "1" && s.mixBlendMode === "normal" && s.filter === "none" ? "" :
+      " ^ " + [s.opacity, s.mixBlendMode, s.filter].join(" ");
+    const chain = own + above(el.parentElement || el.getRootNode().host);
+    effects.set(el, chain);
     return chain;
   };
   const elements = [];
@@ -873,20 +888,25 @@ LOOKS_JS = """(noTransitions) => {
   })(document.body);
   const looks = () => {
     layers.clear();
+    effects.clear();
     const found = new Set();
     for (const el of elements) {
-      const text = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.data.trim());
+      const own = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.data).join("").trim();
+      const field = /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName);
+      const text = field ? String(el.value || "").trim() : own;
       if (!text && el.tagName !== "A") continue;
       if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
       const box = el.getBoundingClientRect();
       if (box.width < 1 || box.height < 1 || box.right + scrollX <= 0 || box.bottom + scrollY <= 0) continue;
       const s = getComputedStyle(el);
-      let look = [el.tagName, s.color, s.fontSize, s.fontWeight, s.textDecorationLine, s.textShadow,
-                  behind(el)].join(" | ");
+      const words = /[\\p{L}\\p{N}].*[\\p{L}\\p{N}]/u.test(text);
+      let look = [el.tagName, s.color, s.fontSize, s.fontWeight, s.fontStyle, s.textDecorationLine, s.textShadow,
+                  words ? "words" : "symbol", behind(el)].join(" | ");
       const parent = el.parentElement;
       if (el.tagName === "A" && parent) {
-        look += " | in " + parent.tagName + " " + getComputedStyle(parent).color + " " +
-          (parent.textContent.trim() !== el.textContent.trim());
+        const p = getComputedStyle(parent);
+        look += " | in " + [parent.tagName, p.color, p.fontWeight, p.fontStyle, p.textDecorationLine,
+                            parent.textContent.trim() !== el.textContent.trim()].join(" ");
       }
       found.add(look);
     }
@@ -1328,6 +1348,8 @@ def test_colour_rules_check_each_look_once_and_find_a_new_one(browser) -> None:
         "again": "<p>Other plain text.</p><div class='boxed'><p>More text on a grey box.</p></div>",
         "pale": "<p>Plain text.</p><p class='pale'>Pale text, shown.</p>",
         "pale on a box": "<div class='boxed'><p class='pale'>Pale text on a grey box.</p></div>",
+        # the grey box and its text look as on "first", but the whole box is faded (an opacity above its background)
+        "faded box": "<div style='opacity: 0.4'><div class='boxed'><p>Text on a faded grey box.</p></div></div>",
     }
     context = browser.new_context(viewport=DESKTOP)
     context.add_init_script(AXE.read_text(encoding="utf-8"))
@@ -1347,10 +1369,10 @@ def test_colour_rules_check_each_look_once_and_find_a_new_one(browser) -> None:
     finally:
         context.close()
     both, neither = {"light": True, "dark": True}, {"light": False, "dark": False}
-    assert checked == {"first": both, "again": neither, "pale": both, "pale on a box": both}
+    assert checked == {"first": both, "again": neither, "pale": both, "pale on a box": both, "faded box": both}
     contrast = {"light": ["serious color-contrast"], "dark": ["serious color-contrast"]}
     assert found == {"first": {"light": [], "dark": []}, "again": {"light": [], "dark": []},
-                     "pale": contrast, "pale on a box": contrast}
+                     "pale": contrast, "pale on a box": contrast, "faded box": contrast}
 
 
 def test_tree_views_check_fails_when_a_tree_is_shown_three_times(browser, trees) -> None:

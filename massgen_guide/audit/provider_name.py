@@ -31,7 +31,7 @@ def provider_name(ctx: Context) -> tuple[str | None, Evidence | None, str]:
     ev = ctx.auditor.find_method(ctx.info, "get_provider_name")
     node = method_node(ctx, ev) if ev else None
     if ev is not None and node is not None:
-        named = [_returned_string(ctx, node, ev.path, sub) for sub in ast.walk(node) if isinstance(sub, ast.Return)]
+        named = [_returned_string(ctx, node, ev.path, ret) for ret in _own_returns(node)]
         if named and all(named) and len({found[0] for found in named if found}) == 1:
             name, evidence = named[0]  # type: ignore[misc]
             return name, evidence, ""
@@ -50,6 +50,20 @@ def provider_name(ctx: Context) -> tuple[str | None, Evidence | None, str]:
         return caps["provider_name"], Evidence(CAPABILITIES, caps["_fields"].get("provider_name"),
                                                "capabilities provider_name"), ""
     return None, None, "the provider name cannot be read statically"
+
+
+def _own_returns(method: ast.AST) -> list[ast.Return]:
+    """The method's `return` statements, not those of functions defined inside it."""
+    found: list[ast.Return] = []
+    stack = list(ast.iter_child_nodes(method))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _returned_string(ctx: Context, method: ast.AST, rel: str, ret: ast.Return) -> tuple[str, Evidence] | None:
@@ -156,8 +170,10 @@ def _test(test: ast.expr, local: dict[str, str]) -> bool:
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In) and \
             isinstance(test.left, ast.Constant) and isinstance(test.left.value, str):
         container = test.comparators[0]
-        if _is_self_config(container):
-            return test.left.value == "base_url"  # a config with only base_url set
+        if _is_self_config(container) and test.left.value in {"provider", "provider_name"}:
+            return False  # nothing puts a provider name in the config unless the user does
+        if _is_self_config(container) and test.left.value == "base_url":
+            return True
         if isinstance(container, ast.Name) and container.id in local:
             return test.left.value in local[container.id]
     raise _Undecided
@@ -165,8 +181,9 @@ def _test(test: ast.expr, local: dict[str, str]) -> bool:
 
 # ---------------------------------------------------------------------------------------------- the check
 def check_provider_name_normalizes(ctx: Context, check: Check) -> Outcome:
-    """normalize_backend_type(get_provider_name()) is the backend's type: MassGen's multimodal tools look the
-    agent's own capabilities up by that name. The rules are normalize_backend_type's own, in its order."""
+    """normalize_backend_type(get_provider_name()) is the backend's type: the tool execution context that
+    CustomToolAndMCPBackend.stream_with_tools (and ClaudeCodeBackend) builds carries that name, and the multimodal
+    tools look the agent's own capabilities up by it. The rules are normalize_backend_type's own, in its order."""
     module = ctx.tree.module(CAPABILITIES)
     if module is None:
         return unreadable(ctx, CAPABILITIES)
@@ -193,8 +210,12 @@ def check_provider_name_normalizes(ctx: Context, check: Check) -> Outcome:
         normalized, how = lowered, "lower-cased; no rule of normalize_backend_type matches"
     if normalized == ctx.backend_type:
         return Outcome(True, evidence, f"{provider!r} normalizes to {normalized!r} ({how})")
-    fix = (f"add {lowered!r}: {ctx.backend_type!r} to {DISPLAY_NAMES} ({CAPABILITIES}:{line})"
-           if lowered not in names else f"{DISPLAY_NAMES} maps {lowered!r} to {names[lowered]!r} ({CAPABILITIES}:{line})")
+    if lowered in ctx.tree.capabilities:  # the first rule decides before the table is read
+        fix = f"{lowered!r} is another type's own key; return another name (or {ctx.backend_type!r} itself)"
+    elif lowered in names:
+        fix = f"{DISPLAY_NAMES} maps {lowered!r} to {names[lowered]!r} ({CAPABILITIES}:{line})"
+    else:
+        fix = f"add {lowered!r}: {ctx.backend_type!r} to {DISPLAY_NAMES} ({CAPABILITIES}:{line})"
     return Outcome(False, evidence, f"normalize_backend_type({provider!r}) gives {normalized!r} ({how}), not "
                    f"{ctx.backend_type!r}: {fix}")
 

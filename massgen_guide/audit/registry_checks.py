@@ -29,20 +29,29 @@ def check_pricing(ctx: Context, check: Check) -> Outcome:
     module = ctx.tree.module(rel)
     if module is None:
         return unreadable(ctx, rel, "unavailable", "unavailable")
-    keys, normalize = memo(ctx, ("pricing",), lambda: _pricing_tables(module))
-    provider, prov_ev, why = provider_name(ctx)
-    if provider is None:
-        return Outcome(None, [prov_ev] if prov_ev else [], why)
-    lookup = normalize.get(provider.lower(), provider)
+    keys, normalize, prefixes = memo(ctx, ("pricing",), lambda: _pricing_tables(module))
+    model = (ctx.caps or {}).get("default_model")
+    prefix = model.split("/", 1)[0].lower() if isinstance(model, str) and "/" in model else None
+    if prefix in prefixes:  # get_model_pricing prices a vendor-prefixed model under the vendor, whatever the provider
+        lookup, how = prefixes[prefix], f"the default model {model!r} has the prefix {prefix!r}, priced as {prefixes[prefix]!r} by get_model_pricing"
+        evidence = []
+    else:
+        provider, prov_ev, why = provider_name(ctx)
+        if provider is None:
+            return Outcome(None, [prov_ev] if prov_ev else [], why)
+        lookup, how = normalize.get(provider.lower(), provider), f"provider name {provider!r}, normalized by _normalize_provider"
+        evidence = [prov_ev] if prov_ev else []
     if lookup in keys:
-        return Outcome(True, [prov_ev, Evidence(rel, keys[lookup], f'PROVIDER_PRICING["{lookup}"]')])
-    return Outcome(False, [prov_ev] if prov_ev else [],
-                   f"PROVIDER_PRICING has no {lookup!r} key (provider name {provider!r}, normalized by _normalize_provider)")
+        return Outcome(True, [*evidence, Evidence(rel, keys[lookup], f'PROVIDER_PRICING["{lookup}"]')])
+    return Outcome(False, evidence, f"PROVIDER_PRICING has no {lookup!r} key ({how})")
 
 
-def _pricing_tables(module: ast.Module) -> tuple[dict[str, int], dict[str, str]]:
+def _pricing_tables(module: ast.Module) -> tuple[dict[str, int], dict[str, str], dict[str, str]]:
+    """PROVIDER_PRICING's keys (with lines), _normalize_provider's mapping, and get_model_pricing's
+    prefix_to_provider (a model's vendor prefix -> the key it is priced under)."""
     keys: dict[str, int] = {}
     normalize: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
     for node in ast.walk(module):
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -54,7 +63,10 @@ def _pricing_tables(module: ast.Module) -> tuple[dict[str, int], dict[str, str]]
             for sub in ast.walk(node):
                 if isinstance(sub, ast.Dict) and literal_ok(sub):
                     normalize.update(ast.literal_eval(sub))
-    return keys, normalize
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "prefix_to_provider"
+                                                for t in node.targets) and literal_ok(node.value):
+            prefixes.update(ast.literal_eval(node.value))
+    return keys, normalize, prefixes
 
 
 def check_excluded_params_shared(ctx: Context, check: Check) -> Outcome:

@@ -190,14 +190,14 @@ def provider_point(tree_or_source, backend_type: str):
 
 def test_a_display_name_must_normalize_to_the_type(massgen_copy_for_audit: Path, tmp_path: Path) -> None:
     """claude declares image and video understanding. Renamed "Claude AI" in a copy, its name no longer lower-cases
-    to its type: the point is a required miss that says what to add; the entry added, it passes; an entry that maps
+    to its type: the point is a (recommended) miss that says what to add; the entry added, it passes; an entry that maps
     the name to another type is a miss again. copilot declares neither capability: the point does not apply."""
     tree = Path(shutil.copytree(massgen_copy_for_audit, tmp_path / "MassGen"))
     edit(tree, "massgen/backend/claude.py", '        return "Claude"\n', '        return "Claude AI"\n')
     caps = "massgen/backend/capabilities.py"
     table = (tree / caps).read_text().splitlines().index("_DISPLAY_NAME_TO_BACKEND_TYPE: dict[str, str] = {") + 1
     found = provider_point(source_for(str(tree)), "claude")
-    assert (found.status, found.required) == (MISSING, True)
+    assert (found.status, found.required) == (MISSING, False)  # recommended: see the point's condition
     assert found.detail == (
         "normalize_backend_type('Claude AI') gives 'claude ai' (lower-cased; no rule of normalize_backend_type "
         f"matches), not 'claude': add 'claude ai': 'claude' to _DISPLAY_NAME_TO_BACKEND_TYPE ({caps}:{table}); "
@@ -230,9 +230,9 @@ def test_a_name_picked_by_base_url_is_read_for_the_types_default_url(massgen_cop
     edit(tree, "massgen/cli/backends.py", '"https://dashscope-intl.aliyuncs.com/compatible-mode/v1"',
          '"https://qwen.example/v1"')
     found = provider_point(source_for(str(tree)), "qwen")
-    assert (found.status, found.detail.split(":", 1)[0]) == (
+    assert (found.status, found.detail.split("; the capabilities")[0]) == (
         MISSING, "normalize_backend_type('ChatCompletion') gives 'chatcompletion' (lower-cased, a BACKEND_CAPABILITIES "
-        "key), not 'qwen'")
+        "key), not 'qwen': 'chatcompletion' is another type's own key; return another name (or 'qwen' itself)")
     found = provider_point(resolve_source("installed"), "chatcompletion")
     assert found.status == CANNOT_CHECK
     assert found.detail.startswith(
@@ -241,16 +241,22 @@ def test_a_name_picked_by_base_url_is_read_for_the_types_default_url(massgen_cop
     assert "picks the name by base URL, and the type's create_backend branch sets no default base URL" in found.detail
 
 
-def test_pricing_reads_the_name_the_base_url_picks() -> None:
-    """nebius's default URL (api.studio.nebius.ai) matches no branch of ChatCompletionsBackend's chain, which looks
-    for "nebius.com": its cost is looked up as "ChatCompletion". fireworks' URL takes its own branch."""
-    (report,) = run_audit(resolve_source("installed"), "nebius").reports
-    pricing = next(r for r in report.results if r.point.id == "pricing")
-    assert (pricing.status, pricing.detail.split(";")[0]) == (
-        MISSING, "PROVIDER_PRICING has no 'ChatCompletion' key (provider name 'ChatCompletion', normalized by "
-        "_normalize_provider)")
-    assert "gives 'ChatCompletion' for the base URL 'https://api.studio.nebius.ai/v1'" in pricing.evidence[0].note
-    (report,) = run_audit(resolve_source("installed"), "fireworks").reports
-    pricing = next(r for r in report.results if r.point.id == "pricing")
-    assert pricing.status == PASS
-    assert "gives 'Fireworks AI' for the base URL" in pricing.evidence[0].note
+def test_pricing_reads_the_name_the_base_url_picks_and_the_models_vendor_prefix() -> None:
+    """nvidia_nim's default URL takes the chain's "nvidia.com" branch, "Nvidia NIM", which is no PROVIDER_PRICING
+    key; fireworks' URL takes its own branch, whose name is one. nebius's default model has a vendor prefix
+    ("Qwen/..."): get_model_pricing prices it under that vendor whatever the provider name."""
+    def pricing(backend_type: str):
+        (report,) = run_audit(resolve_source("installed"), backend_type).reports
+        return next(r for r in report.results if r.point.id == "pricing")
+
+    found = pricing("nvidia_nim")
+    assert (found.status, found.detail.split(";")[0]) == (
+        MISSING, "PROVIDER_PRICING has no 'Nvidia NIM' key (provider name 'Nvidia NIM', normalized by _normalize_provider)")
+    assert "gives 'Nvidia NIM' for the base URL 'https://integrate.api.nvidia.com/v1'" in found.evidence[0].note
+    found = pricing("fireworks")
+    assert found.status == PASS
+    assert "gives 'Fireworks AI' for the base URL" in found.evidence[0].note
+    found = pricing("nebius")
+    assert (found.status, found.detail.split(";")[0]) == (
+        MISSING, "PROVIDER_PRICING has no 'Qwen' key (the default model 'Qwen/Qwen3-4B-fast' has the prefix 'qwen', "
+        "priced as 'Qwen' by get_model_pricing)")
