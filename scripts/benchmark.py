@@ -377,6 +377,8 @@ def _timed_suite(extra: list[str]) -> tuple[float, str]:
                                  "--basetemp", basetemp], cwd=ROOT, env=ENV, capture_output=True, text=True)
         seconds = time.perf_counter() - start
     summary = [l for l in result.stdout.splitlines() if " passed" in l or " failed" in l][-1:]
+    for failed in (l for l in result.stdout.splitlines() if l.startswith(("FAILED ", "ERROR "))):
+        print(f"benchmark: the suite had a failure: {failed}", file=sys.stderr, flush=True)
     return seconds, summary[0].strip("= ") if summary else "no summary"
 
 
