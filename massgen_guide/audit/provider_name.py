@@ -192,7 +192,7 @@ def check_provider_name_normalizes(ctx: Context, check: Check) -> Outcome:
     provider, prov_ev, why = provider_name(ctx)
     if provider is None:
         return Outcome(None, [prov_ev] if prov_ev else [], why)
-    display = memo(ctx, ("display names",), lambda: _display_names(module))
+    display = memo(ctx, ("display names",), lambda: display_names(module))
     if display is None:
         return Outcome(None, [prov_ev] if prov_ev else [], f"{CAPABILITIES} binds no {DISPLAY_NAMES} dict literal")
     names, line = display
@@ -220,7 +220,7 @@ def check_provider_name_normalizes(ctx: Context, check: Check) -> Outcome:
                    f"{ctx.backend_type!r}: {fix}")
 
 
-def _display_names(module: ast.Module) -> tuple[dict[str, str], int] | None:
+def display_names(module: ast.Module) -> tuple[dict[str, str], int] | None:
     for node in module.body:
         target, value = assignment(DISPLAY_NAMES, node)
         if target and isinstance(value, ast.Dict) and literal_ok(value):

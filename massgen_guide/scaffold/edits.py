@@ -150,7 +150,8 @@ def add_element(edit: TextEdit, container: ast.expr, element: str, label: str) -
                              "add one and run again")
     block = "".join(indent + line + "\n" for line in element.splitlines())
     block = block.rstrip("\n") + ",\n"
-    edit.inserts.append((container.end_lineno - 1, checked_block(block, label, "x = [\n{}]\n")))
+    wrap = "x = {\n{}}\n" if isinstance(container, ast.Dict) else "x = [\n{}]\n"  # (checked_block replaces "{}")
+    edit.inserts.append((container.end_lineno - 1, checked_block(block, label, wrap)))
     edit.sites.append((label, "added"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 import re
@@ -9,6 +10,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from massgen_guide.audit.provider_name import DISPLAY_NAMES, display_names
 from massgen_guide.audit.registry_checks import framework_pin_in
 from massgen_guide.errors import GuideError
 from massgen_guide.facts.checklist import load_checklist
@@ -143,6 +145,7 @@ def _edits(spec: Spec, tree: Tree, root: Path) -> list[edits.TextEdit]:
     edits.add_dict_entry(cap, "<module>", "BACKEND_CAPABILITIES", spec.name,
                          render.capabilities_entry(spec, edits.dict_indent(cap, "<module>", "BACKEND_CAPABILITIES")),
                          f'BACKEND_CAPABILITIES["{spec.name}"]')
+    _display_name(spec, tree, get)
     _listing_sites(spec, tree, get)
     _folder_sites(spec, get)
     _agent_framework(spec, get)
@@ -179,6 +182,43 @@ def _folder_sites(spec: Spec, get) -> None:  # type: ignore[no-untyped-def]
         path, scope, what = key.split("::", 2)
         element = site["element"].replace("{folder}", folder)
         edits.add_site_element(get(path), scope, what, element, folder, f"{what} gets {folder}")
+
+
+def _display_name(spec: Spec, tree: Tree, get) -> None:  # type: ignore[no-untyped-def]
+    """A backend whose get_provider_name returns a display name that normalize_backend_type would not turn back into
+    its type gets a _DISPLAY_NAME_TO_BACKEND_TYPE entry (the checklist point provider-name-normalizes); a name that
+    is another type's is refused."""
+    returned = _provider_name_returned(render.new_files(spec)[f"massgen/backend/{spec.name}.py"])
+    if returned is None:
+        return
+    lowered = returned.strip().lower()
+    label = f'{DISPLAY_NAMES}["{lowered}"]'
+    if lowered == spec.name:
+        return
+    if lowered in tree.capabilities:
+        raise GuideError(f"--provider-name {returned!r}: MassGen would read it as the type {lowered!r} (a "
+                         "BACKEND_CAPABILITIES key); choose another name")
+    cap = get(CAPABILITIES)
+    table = display_names(cap.module)
+    if table is not None and lowered in table[0]:
+        if table[0][lowered] != spec.name:
+            raise GuideError(f"--provider-name {returned!r}: {DISPLAY_NAMES} maps {lowered!r} to "
+                             f"{table[0][lowered]!r}; choose another name")
+        cap.sites.append((label, "already there"))
+        return
+    if lowered.replace(" ", "_").replace("-", "_") == spec.name:
+        return
+    edits.add_site_element(cap, "<module>", DISPLAY_NAMES, f'"{lowered}": "{spec.name}"', lowered, label)
+
+
+def _provider_name_returned(backend: str) -> str | None:
+    """The string the new backend module's get_provider_name returns (None: it returns something else)."""
+    for node in ast.walk(ast.parse(backend)):
+        if isinstance(node, ast.FunctionDef) and node.name == "get_provider_name":
+            returns = [n.value for n in ast.walk(node) if isinstance(n, ast.Return)]
+            if len(returns) == 1 and isinstance(returns[0], ast.Constant) and isinstance(returns[0].value, str):
+                return returns[0].value
+    return None
 
 
 AGENT_FRAMEWORK_POINT = "agent-framework-backends"

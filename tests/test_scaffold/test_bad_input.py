@@ -188,3 +188,35 @@ def test_without_a_test_pinning_the_set_only_the_set_is_edited(capsys, tmp_path:
     point = next(r for r in report.results if r.point.id == "agent-framework-backends")
     assert point.status == "pass"
     assert point.detail.startswith("massgen/tests/test_backend_capabilities.py does not pin the set; ")
+
+
+@pytest.mark.parametrize("name, message", [
+    ("Together", "--provider-name 'Together': MassGen would read it as the type 'together' (a BACKEND_CAPABILITIES "
+                 "key); choose another name"),
+    ("Kimi", "--provider-name 'Kimi': _DISPLAY_NAME_TO_BACKEND_TYPE maps 'kimi' to 'moonshot'; choose another name"),
+])
+def test_a_provider_name_that_is_another_types_is_refused(capsys, pristine: Path, name: str, message: str) -> None:
+    assert_refused(run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(pristine), "--provider-name",
+                           name, "--write"), message, pristine)
+
+
+def test_a_display_name_gets_its_entry_and_a_default_name_needs_none(capsys, massgen_base: Path,
+                                                                     tmp_path: Path) -> None:
+    """"Acme AI" does not lower-case (spaces as underscores) to acme: the scaffolder adds the table entry that
+    normalize_backend_type needs, once; the default name of acme_cloud, "Acme Cloud", needs none."""
+    root = linked_copy(massgen_base, tmp_path / "MassGen")
+    done = run_new(capsys, "acme", "--kind", "openai-compatible", "--massgen", str(root), "--provider-name", "Acme AI",
+                   "--write")
+    assert done.code == 0, done.err
+    assert '_DISPLAY_NAME_TO_BACKEND_TYPE["acme ai"] (massgen/backend/capabilities.py)' in done.out
+    added = [line for line in git(root, "diff", "-U0", "massgen/backend/capabilities.py").splitlines()
+             if line.startswith("+") and not line.startswith("+++")]
+    assert '+    "acme ai": "acme",' in added
+    (report,) = run_audit(source_for(str(root)), "acme").reports
+    assert "provider-name-normalizes" not in {r.point.id for r in report.failures}
+    again = run_new(capsys, "acme", "--kind", "openai-compatible", "--massgen", str(root), "--provider-name", "Acme AI")
+    assert again.code == 0, again.err
+    assert '  already there _DISPLAY_NAME_TO_BACKEND_TYPE["acme ai"] (massgen/backend/capabilities.py)' in again.out
+    cloud = run_new(capsys, "acme_cloud", "--kind", "custom-api", "--massgen", str(root))
+    assert cloud.code == 0, cloud.err
+    assert 'return "Acme Cloud"' in cloud.out and "_DISPLAY_NAME_TO_BACKEND_TYPE" not in cloud.out
