@@ -40,7 +40,7 @@ from massgen_guide.audit.class_checks import (
 )
 from massgen_guide.audit.code_reading import check_assigns_attr
 from massgen_guide.audit.conditions import CONDITIONS
-from massgen_guide.audit.provider_name import check_provider_name_normalizes
+from massgen_guide.audit.provider_name import check_provider_name_lowers_to_type, check_provider_name_normalizes
 from massgen_guide.audit.registry_checks import (
     check_agent_framework,
     check_class_listed,
@@ -253,6 +253,7 @@ CHECKS: dict[str, Callable[[Context, Check], Outcome]] = {
     "listing_sites": check_listing_sites,
     "class_listed": check_class_listed,
     "provider_name_normalizes": check_provider_name_normalizes,
+    "provider_name_lowers_to_type": check_provider_name_lowers_to_type,
 }
 
 

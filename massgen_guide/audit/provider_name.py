@@ -220,6 +220,23 @@ def check_provider_name_normalizes(ctx: Context, check: Check) -> Outcome:
                    f"{ctx.backend_type!r}: {fix}")
 
 
+def check_provider_name_lowers_to_type(ctx: Context, check: Check) -> Outcome:
+    """get_provider_name().lower() is the backend's type: context-compression recovery builds its summarizing backend
+    with create_backend(backend.get_provider_name().lower(), ...) (massgen/backend/_compression_utils.py)."""
+    if ctx.info is None:
+        return Outcome(None, [], "no backend class to read get_provider_name from")
+    provider, prov_ev, why = provider_name(ctx)
+    if provider is None:
+        return Outcome(None, [prov_ev] if prov_ev else [], why)
+    evidence = [prov_ev] if prov_ev else []
+    if provider.lower() == ctx.backend_type:
+        return Outcome(True, evidence, f"{provider!r} lower-cased is {ctx.backend_type!r}")
+    other = provider.lower() in ctx.tree.create_backend_branches
+    return Outcome(False, evidence, f"{provider!r} lower-cased is {provider.lower()!r}, "
+                   + ("another type: compression recovery would summarize with that type's backend"
+                      if other else "which create_backend does not know: compression recovery writes no summary"))
+
+
 def display_names(module: ast.Module) -> tuple[dict[str, str], int] | None:
     for node in module.body:
         target, value = assignment(DISPLAY_NAMES, node)

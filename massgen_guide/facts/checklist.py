@@ -48,6 +48,7 @@ CHECK_KINDS: dict[str, tuple[str, ...]] = {
     "listing_sites": ("requires",),
     "class_listed": ("attr", "path", "name"),
     "provider_name_normalizes": (),
+    "provider_name_lowers_to_type": (),
 }
 
 # The machine-checkable conditions `massgen_guide.audit.auditor` evaluates.

@@ -79,8 +79,9 @@ def build_spec(name: str, kind: str, *, provider: str | None = None, env_var: st
     if not NAME_RE.match(name) or keyword.iskeyword(name):
         raise GuideError(f"NAME {name!r}: must be a lowercase Python identifier (letters, digits, _), e.g. acme")
     cls = "".join(part.capitalize() for part in name.split("_"))
-    # words, not CamelCase: "Acme Cloud" turns back into acme_cloud in normalize_backend_type, "AcmeCloud" does not
-    provider = provider if provider is not None else " ".join(part.capitalize() for part in name.split("_"))
+    # a name whose lower case is the type: compression recovery rebuilds the backend with
+    # create_backend(get_provider_name().lower()). "Acme" for acme; acme_cloud stays acme_cloud, as claude_code does
+    provider = provider if provider is not None else (name.capitalize() if "_" not in name else name)
     if not provider.strip() or '"' in provider or "\\" in provider or "\n" in provider:
         raise GuideError(f"--provider-name {provider!r}: must be non-empty, without quotes or backslashes")
     if k.api_key:

@@ -65,7 +65,7 @@ def test_a_removed_create_backend_branch_fails_and_names_the_backend(pinned_copy
 def test_an_untouched_copy_passes(pinned_copy: Path) -> None:
     result = run_hook(pinned_copy, ["massgen/backend/claude.py", "massgen/backend/base.py"])
     assert result.returncode == 0, result.stdout
-    assert "summary: 25 pass, 0 missing, 11 not applicable, 4 cannot check; 0 required point(s) missing" in result.stdout
+    assert "summary: 26 pass, 0 missing, 11 not applicable, 4 cannot check; 0 required point(s) missing" in result.stdout
     assert result.stderr == ("massgen-guide: note: massgen/backend/base.py: framework code, no single backend type to "
                              "audit\nmassgen-guide: audited claude: no required point missing\n")
 

@@ -260,3 +260,28 @@ def test_pricing_reads_the_name_the_base_url_picks_and_the_models_vendor_prefix(
     assert (found.status, found.detail.split(";")[0]) == (
         MISSING, "PROVIDER_PRICING has no 'Qwen' key (the default model 'Qwen/Qwen3-4B-fast' has the prefix 'qwen', "
         "priced as 'Qwen' by get_model_pricing)")
+
+
+def compression_point(tree_or_source, backend_type: str):
+    (report,) = run_audit(tree_or_source, backend_type).reports
+    return next(r for r in report.results if r.point.id == "provider-name-lowers-to-type")
+
+
+def test_compression_recovery_needs_the_name_lower_cased_to_be_the_type(massgen_copy_for_audit: Path,
+                                                                        tmp_path: Path) -> None:
+    """Context-compression recovery calls create_backend(get_provider_name().lower()). cerebras's base URL picks
+    "Cerebras AI", which create_backend does not know; claude's "Claude" is its type; renamed "Groq" in a copy, claude
+    would be summarized by another type's backend. CLI wrappers are not API backends: the point does not apply."""
+    installed = resolve_source("installed")
+    found = compression_point(installed, "cerebras")
+    assert (found.status, found.required, found.detail.split(";")[0]) == (
+        MISSING, False, "'Cerebras AI' lower-cased is 'cerebras ai', which create_backend does not know: "
+        "compression recovery writes no summary")
+    assert compression_point(installed, "claude").status == PASS
+    assert compression_point(installed, "codex").status == NOT_APPLICABLE
+    tree = Path(shutil.copytree(massgen_copy_for_audit, tmp_path / "MassGen"))
+    edit(tree, "massgen/backend/claude.py", '        return "Claude"\n', '        return "Groq"\n')
+    found = compression_point(source_for(str(tree)), "claude")
+    assert (found.status, found.detail.split(";")[0]) == (
+        MISSING, "'Groq' lower-cased is 'groq', another type: compression recovery would summarize with that type's "
+        "backend")

@@ -155,7 +155,7 @@ def test_cli_single_backend_exit_codes() -> None:
     ok = run_cli("claude")
     assert ok.returncode == 0, ok.stderr
     assert ok.stderr == ""
-    assert "summary: 25 pass, 0 missing, 11 not applicable, 4 cannot check; 0 required point(s) missing" in ok.stdout
+    assert "summary: 26 pass, 0 missing, 11 not applicable, 4 cannot check; 0 required point(s) missing" in ok.stdout
     missing = run_cli("codex", "--format", "json")
     assert missing.returncode == 1
     assert json.loads(missing.stdout)["backends"][0]["missing_required"] == ["pricing"]

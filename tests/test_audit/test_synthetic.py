@@ -87,7 +87,7 @@ def test_cli_exit_codes_and_formats(fake_massgen: Path) -> None:
     ok = run_cli("good", "--massgen", str(fake_massgen))
     assert ok.returncode == 0, ok.stderr
     assert ok.stderr == ""
-    assert "summary: 27 pass, 0 missing, 13 not applicable, 0 cannot check; 0 required point(s) missing" in ok.stdout
+    assert "summary: 28 pass, 0 missing, 13 not applicable, 0 cannot check; 0 required point(s) missing" in ok.stdout
     gap = run_cli("noconfig", "--massgen", str(fake_massgen), "--format", "json")
     assert gap.returncode == 1, gap.stderr
     data = json.loads(gap.stdout)

@@ -203,7 +203,7 @@ def test_a_provider_name_that_is_another_types_is_refused(capsys, pristine: Path
 def test_a_display_name_gets_its_entry_and_a_default_name_needs_none(capsys, massgen_base: Path,
                                                                      tmp_path: Path) -> None:
     """"Acme AI" does not lower-case (spaces as underscores) to acme: the scaffolder adds the table entry that
-    normalize_backend_type needs, once; the default name of acme_cloud, "Acme Cloud", needs none."""
+    normalize_backend_type needs, once; the default name of acme_cloud, the type itself, needs none."""
     root = linked_copy(massgen_base, tmp_path / "MassGen")
     done = run_new(capsys, "acme", "--kind", "openai-compatible", "--massgen", str(root), "--provider-name", "Acme AI",
                    "--write")
@@ -219,4 +219,4 @@ def test_a_display_name_gets_its_entry_and_a_default_name_needs_none(capsys, mas
     assert '  already there _DISPLAY_NAME_TO_BACKEND_TYPE["acme ai"] (massgen/backend/capabilities.py)' in again.out
     cloud = run_new(capsys, "acme_cloud", "--kind", "custom-api", "--massgen", str(root))
     assert cloud.code == 0, cloud.err
-    assert 'return "Acme Cloud"' in cloud.out and "_DISPLAY_NAME_TO_BACKEND_TYPE" not in cloud.out
+    assert 'return "acme_cloud"' in cloud.out and "_DISPLAY_NAME_TO_BACKEND_TYPE" not in cloud.out

@@ -138,8 +138,8 @@ def test_the_cli_wrappers_example_config_gives_it_a_workspace(kind: str) -> None
 @pytest.mark.parametrize(("name", "kind", "lines"), [
     ("nimbus_v2", "custom-api", ["from massgen.formatter._nimbus_v2_formatter import NimbusV2Formatter",
                                  "from massgen.api_params_handler._nimbus_v2_api_params_handler import "
-                                 "NimbusV2APIParamsHandler", '        return "Nimbus V2"']),
-    ("skyline_pro", "openai-compatible", ['        return "Skyline Pro"']),
+                                 "NimbusV2APIParamsHandler", '        return "nimbus_v2"']),
+    ("skyline_pro", "openai-compatible", ['        return "skyline_pro"']),
     ("acme_fake", "cli-wrapper", ['ACME_FAKE_CLI = Path(__file__).parents[1] / "tests" / "fake_acme_fake_cli.py"']),
     ("acme_fake", "sdk-wrapper", ["from massgen.tests.fake_acme_fake_sdk import Event, FakeClient, AcmeFakeError, "
                                   "Session"]),
