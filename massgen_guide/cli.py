@@ -122,7 +122,8 @@ def add_new(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--massgen", metavar="PATH", help="the MassGen tree to write into (a checkout or its "
                         "massgen/ folder); default: MASSGEN_SOURCE, else the current directory when it is a "
                         "MassGen checkout, else the installed package (which --write refuses without --force)")
-    parser.add_argument("--provider-name", metavar="NAME", help="the name get_provider_name returns (default: the type, capitalized when it is one word: Acme)")
+    parser.add_argument("--provider-name", metavar="NAME", help="the display name (capabilities provider_name; an API kind's get_provider_name returns it too; "
+                        "default: the type, capitalized when it is one word: Acme)")
     parser.add_argument("--env-var", metavar="VAR", help="API-key variable, the capabilities entry's env_var "
                         "(API kinds: the one create_backend reads, default NAME_API_KEY; wrappers: the one their "
                         "CLI or SDK reads a key from, as codex's OPENAI_API_KEY, default none)")

@@ -214,6 +214,8 @@ def check_provider_name_normalizes(ctx: Context, check: Check) -> Outcome:
         fix = f"{lowered!r} is another type's own key; return another name (or {ctx.backend_type!r} itself)"
     elif lowered in names:
         fix = f"{DISPLAY_NAMES} maps {lowered!r} to {names[lowered]!r} ({CAPABILITIES}:{line})"
+    elif underscored in ctx.tree.capabilities:  # a table entry would take that type's own name away from it
+        fix = f"{underscored!r} is another type's key; return another name (or {ctx.backend_type!r} itself)"
     else:
         fix = f"add {lowered!r}: {ctx.backend_type!r} to {DISPLAY_NAMES} ({CAPABILITIES}:{line})"
     return Outcome(False, evidence, f"normalize_backend_type({provider!r}) gives {normalized!r} ({how}), not "

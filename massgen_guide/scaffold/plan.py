@@ -206,8 +206,12 @@ def _display_name(spec: Spec, tree: Tree, get) -> None:  # type: ignore[no-untyp
                              f"{table[0][lowered]!r}; choose another name")
         cap.sites.append((label, "already there"))
         return
-    if lowered.replace(" ", "_").replace("-", "_") == spec.name:
+    underscored = lowered.replace(" ", "_").replace("-", "_")
+    if underscored == spec.name:
         return
+    if underscored in tree.capabilities:  # an entry would also take that type's own name away from it
+        raise GuideError(f"--provider-name {returned!r}: MassGen would read it as the type {underscored!r} "
+                         "(spaces and hyphens as underscores); choose another name")
     edits.add_site_element(cap, "<module>", DISPLAY_NAMES, f'"{lowered}": "{spec.name}"', lowered, label)
 
 

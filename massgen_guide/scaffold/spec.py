@@ -78,7 +78,6 @@ def build_spec(name: str, kind: str, *, provider: str | None = None, env_var: st
     k = data.kinds[kind]
     if not NAME_RE.match(name) or keyword.iskeyword(name):
         raise GuideError(f"NAME {name!r}: must be a lowercase Python identifier (letters, digits, _), e.g. acme")
-    cls = "".join(part.capitalize() for part in name.split("_"))
     # a name whose lower case is the type: compression recovery rebuilds the backend with
     # create_backend(get_provider_name().lower()). "Acme" for acme; acme_cloud stays acme_cloud, as claude_code does
     provider = provider if provider is not None else (name.capitalize() if "_" not in name else name)

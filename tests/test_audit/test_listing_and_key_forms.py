@@ -210,6 +210,12 @@ def test_a_display_name_must_normalize_to_the_type(massgen_copy_for_audit: Path,
     found = provider_point(source_for(str(tree)), "claude")
     assert (found.status, found.detail.split(": ", 1)[1].split(";")[0]) == (
         MISSING, f"_DISPLAY_NAME_TO_BACKEND_TYPE maps 'claude ai' to 'claude_code' ({caps}:{table})")
+    edit(tree, "massgen/backend/claude.py", '        return "Claude AI"\n', '        return "Gemini-CLI"\n')
+    found = provider_point(source_for(str(tree)), "claude")
+    assert found.detail.split("; the capabilities")[0] == (
+        "normalize_backend_type('Gemini-CLI') gives 'gemini_cli' (lower-cased with spaces and hyphens as underscores, "
+        "a BACKEND_CAPABILITIES key), not 'claude': 'gemini_cli' is another type's key; return another name (or "
+        "'claude' itself)")
     found = provider_point(resolve_source("installed"), "copilot")
     assert (found.status, found.detail) == (
         NOT_APPLICABLE, "the capabilities entry declares none of image_understanding, video_understanding")

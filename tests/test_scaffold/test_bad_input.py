@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from massgen_guide.audit.auditor import run_audit, source_for
+from massgen_guide.audit.results import PASS
 from massgen_guide.facts.tree import Tree
 from massgen_guide.source.selection import installed_package_dir, resolve_source
 
@@ -194,6 +195,8 @@ def test_without_a_test_pinning_the_set_only_the_set_is_edited(capsys, tmp_path:
     ("Together", "--provider-name 'Together': MassGen would read it as the type 'together' (a BACKEND_CAPABILITIES "
                  "key); choose another name"),
     ("Kimi", "--provider-name 'Kimi': _DISPLAY_NAME_TO_BACKEND_TYPE maps 'kimi' to 'moonshot'; choose another name"),
+    ("Gemini CLI", "--provider-name 'Gemini CLI': MassGen would read it as the type 'gemini_cli' (spaces and hyphens "
+                   "as underscores); choose another name"),
 ])
 def test_a_provider_name_that_is_another_types_is_refused(capsys, pristine: Path, name: str, message: str) -> None:
     assert_refused(run_new(capsys, "acme", "--kind", "custom-api", "--massgen", str(pristine), "--provider-name",
@@ -212,8 +215,15 @@ def test_a_display_name_gets_its_entry_and_a_default_name_needs_none(capsys, mas
     added = [line for line in git(root, "diff", "-U0", "massgen/backend/capabilities.py").splitlines()
              if line.startswith("+") and not line.startswith("+++")]
     assert '+    "acme ai": "acme",' in added
+    caps = root / "massgen/backend/capabilities.py"
+    text = caps.read_text(encoding="utf-8")
+    entry = text.index("supported_capabilities=", text.index('backend_type="acme"'))
+    caps.write_text(text[:entry] + text[entry:].replace("{", '{"image_understanding", ', 1), encoding="utf-8")
     (report,) = run_audit(source_for(str(root)), "acme").reports
-    assert "provider-name-normalizes" not in {r.point.id for r in report.failures}
+    point = next(r for r in report.results if r.point.id == "provider-name-normalizes")
+    assert (point.status, point.detail.split(";")[0]) == (
+        PASS, "'Acme AI' normalizes to 'acme' (_DISPLAY_NAME_TO_BACKEND_TYPE['acme ai'])")
+    caps.write_text(text, encoding="utf-8")  # back to what the scaffolder wrote
     again = run_new(capsys, "acme", "--kind", "openai-compatible", "--massgen", str(root), "--provider-name", "Acme AI")
     assert again.code == 0, again.err
     assert '  already there _DISPLAY_NAME_TO_BACKEND_TYPE["acme ai"] (massgen/backend/capabilities.py)' in again.out
