@@ -11,7 +11,7 @@ import ast
 
 from massgen_guide.audit.code_reading import literal_ok, method_node, module_string
 from massgen_guide.audit.results import Context, Outcome, memo, unreadable
-from massgen_guide.facts.ast_reading import assignment
+from massgen_guide.facts.ast_reading import assignment, own_returns
 from massgen_guide.facts.checklist import Check
 from massgen_guide.facts.tree import Evidence
 
@@ -31,7 +31,7 @@ def provider_name(ctx: Context) -> tuple[str | None, Evidence | None, str]:
     ev = ctx.auditor.find_method(ctx.info, "get_provider_name")
     node = method_node(ctx, ev) if ev else None
     if ev is not None and node is not None:
-        named = [_returned_string(ctx, node, ev.path, ret) for ret in _own_returns(node)]
+        named = [_returned_string(ctx, node, ev.path, ret) for ret in own_returns(node)]
         if named and all(named) and len({found[0] for found in named if found}) == 1:
             name, evidence = named[0]  # type: ignore[misc]
             return name, evidence, ""
@@ -50,20 +50,6 @@ def provider_name(ctx: Context) -> tuple[str | None, Evidence | None, str]:
         return caps["provider_name"], Evidence(CAPABILITIES, caps["_fields"].get("provider_name"),
                                                "capabilities provider_name"), ""
     return None, None, "the provider name cannot be read statically"
-
-
-def _own_returns(method: ast.AST) -> list[ast.Return]:
-    """The method's `return` statements, not those of functions defined inside it."""
-    found: list[ast.Return] = []
-    stack = list(ast.iter_child_nodes(method))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, ast.Return):
-            found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _returned_string(ctx: Context, method: ast.AST, rel: str, ret: ast.Return) -> tuple[str, Evidence] | None:

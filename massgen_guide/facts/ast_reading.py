@@ -150,3 +150,16 @@ def compared_types(test: ast.expr) -> list[str]:
         return [e.value for e in right.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
     return []
 
+
+def own_returns(function: ast.AST) -> list[ast.Return]:
+    """The `return` statements of a function's own body, in line order (nested functions and classes left out)."""
+    found: list[ast.Return] = []
+    todo = list(ast.iter_child_nodes(function))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            found.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return sorted(found, key=lambda ret: ret.lineno)

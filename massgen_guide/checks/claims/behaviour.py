@@ -20,6 +20,7 @@ from massgen_guide.checks.claims.code_reach import MAX_DEPTH, Located, Reached, 
 from massgen_guide.checks.claims.package_index import PackageIndex
 from massgen_guide.checks.claims.references import FAILED, VERIFIED, Outcome, _closest
 from massgen_guide.checks.claims.syntax import Claim
+from massgen_guide.facts.ast_reading import own_returns
 
 
 def _missing(index: PackageIndex, name: str) -> Outcome:
@@ -358,26 +359,13 @@ def verify_chunk_field(index: PackageIndex, claim: Claim) -> Outcome:
                            f"(first: {seen[0]})", evidence=seen[0])
 
 
-def _own_returns(node: ast.AST) -> list[ast.Return]:
-    """The return statements of a function's own body (nested functions and classes left out)."""
-    out, todo = [], list(ast.iter_child_nodes(node))
-    while todo:
-        sub = todo.pop()
-        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(sub, ast.Return):
-            out.append(sub)
-        todo.extend(ast.iter_child_nodes(sub))
-    return sorted(out, key=lambda r: r.lineno)
-
-
 def verify_returns(index: PackageIndex, claim: Claim) -> Outcome:
     """`F returns V`: every return statement in F's own body returns V (as a literal, or as written)."""
     f, wanted = claim.args["f"], claim.args["v"]
     start = find_function(index, f)
     if start is None:
         return _missing(index, f)
-    returns = _own_returns(start.node)
+    returns = own_returns(start.node)
     written = [ast.unparse(r.value) if r.value is not None else "None" for r in returns]
     if not returns:
         return Outcome(FAILED, f"{start.label} ({start.where}) has no return statement", evidence=start.where)
