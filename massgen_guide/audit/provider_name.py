@@ -166,6 +166,24 @@ def _test(test: ast.expr, local: dict[str, str]) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- the check
+KEY, TABLE, UNDERSCORED, NO_RULE = "key", "table", "underscored", "no rule"
+
+
+def normalized_type(name: str, types: set[str] | dict, table: dict[str, str]) -> tuple[str, str]:
+    """(type, rule) as normalize_backend_type gives them, its rules in its order: the lower-cased name is a type
+    (KEY); it is a key of _DISPLAY_NAME_TO_BACKEND_TYPE (TABLE); with spaces and hyphens as underscores it is a type
+    (UNDERSCORED); else the lower-cased name (NO_RULE)."""
+    lowered = name.strip().lower()
+    underscored = lowered.replace(" ", "_").replace("-", "_")
+    if lowered in types:
+        return lowered, KEY
+    if lowered in table:
+        return table[lowered], TABLE
+    if underscored in types:
+        return underscored, UNDERSCORED
+    return lowered, NO_RULE
+
+
 def check_provider_name_normalizes(ctx: Context, check: Check) -> Outcome:
     """normalize_backend_type(get_provider_name()) is the backend's type: the tool execution context that
     CustomToolAndMCPBackend.stream_with_tools (and ClaudeCodeBackend) builds carries that name, and the multimodal
@@ -184,26 +202,19 @@ def check_provider_name_normalizes(ctx: Context, check: Check) -> Outcome:
     names, line = display
     evidence = [prov_ev] if prov_ev else []
     lowered = provider.strip().lower()
-    underscored = lowered.replace(" ", "_").replace("-", "_")
-    if lowered in ctx.tree.capabilities:
-        normalized, how = lowered, "lower-cased, a BACKEND_CAPABILITIES key"
-    elif lowered in names:
-        normalized, how = names[lowered], f"{DISPLAY_NAMES}[{lowered!r}]"
-        evidence.append(Evidence(CAPABILITIES, line, f"{DISPLAY_NAMES}[{lowered!r}] = {names[lowered]!r}"))
-    elif underscored in ctx.tree.capabilities:
-        normalized, how = underscored, "lower-cased with spaces and hyphens as underscores, a BACKEND_CAPABILITIES key"
-    else:
-        normalized, how = lowered, "lower-cased; no rule of normalize_backend_type matches"
+    normalized, rule = normalized_type(provider, ctx.tree.capabilities, names)
+    how = {KEY: "lower-cased, a BACKEND_CAPABILITIES key", TABLE: f"{DISPLAY_NAMES}[{lowered!r}]",
+           UNDERSCORED: "lower-cased with spaces and hyphens as underscores, a BACKEND_CAPABILITIES key",
+           NO_RULE: "lower-cased; no rule of normalize_backend_type matches"}[rule]
+    if rule == TABLE:
+        evidence.append(Evidence(CAPABILITIES, line, f"{DISPLAY_NAMES}[{lowered!r}] = {normalized!r}"))
     if normalized == ctx.backend_type:
         return Outcome(True, evidence, f"{provider!r} normalizes to {normalized!r} ({how})")
-    if lowered in ctx.tree.capabilities:  # the first rule decides before the table is read
-        fix = f"{lowered!r} is another type's own key; return another name (or {ctx.backend_type!r} itself)"
-    elif lowered in names:
-        fix = f"{DISPLAY_NAMES} maps {lowered!r} to {names[lowered]!r} ({CAPABILITIES}:{line})"
-    elif underscored in ctx.tree.capabilities:  # a table entry would take that type's own name away from it
-        fix = f"{underscored!r} is another type's key; return another name (or {ctx.backend_type!r} itself)"
-    else:
-        fix = f"add {lowered!r}: {ctx.backend_type!r} to {DISPLAY_NAMES} ({CAPABILITIES}:{line})"
+    fix = {KEY: f"{lowered!r} is another type's own key; return another name (or {ctx.backend_type!r} itself)",
+           TABLE: f"{DISPLAY_NAMES} maps {lowered!r} to {normalized!r} ({CAPABILITIES}:{line})",
+           # a table entry would take that type's own name away from it
+           UNDERSCORED: f"{normalized!r} is another type's key; return another name (or {ctx.backend_type!r} itself)",
+           NO_RULE: f"add {lowered!r}: {ctx.backend_type!r} to {DISPLAY_NAMES} ({CAPABILITIES}:{line})"}[rule]
     return Outcome(False, evidence, f"normalize_backend_type({provider!r}) gives {normalized!r} ({how}), not "
                    f"{ctx.backend_type!r}: {fix}")
 

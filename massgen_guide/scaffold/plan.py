@@ -10,9 +10,18 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from massgen_guide.audit.provider_name import DISPLAY_NAMES, display_names
+from massgen_guide.audit.provider_name import (
+    DISPLAY_NAMES,
+    KEY,
+    NO_RULE,
+    TABLE,
+    UNDERSCORED,
+    display_names,
+    normalized_type,
+)
 from massgen_guide.audit.registry_checks import framework_pin_in
 from massgen_guide.errors import GuideError
+from massgen_guide.facts.ast_reading import own_returns
 from massgen_guide.facts.checklist import load_checklist
 from massgen_guide.facts.listing_data import listing_data
 from massgen_guide.facts.scaffold_data import scaffold_data
@@ -106,7 +115,7 @@ def build_plan(spec: Spec, source: MassGenSource) -> Plan:
             changes.append(Change(rel, text, text, [(f"new file {rel.rsplit('/', 1)[-1]}", "already there")]))
         else:
             changes.append(Change(rel, None, text, [(f"new file {rel.rsplit('/', 1)[-1]}", "added")]))
-    for edit in _edits(spec, tree, root):
+    for edit in _edits(spec, tree, root, files[backend_rel]):
         changes.append(Change(edit.rel, edit.text, edit.result(), edit.sites))
     return Plan(spec, root, changes)
 
@@ -119,7 +128,8 @@ def _read(root: Path, rel: str) -> edits.TextEdit:
         raise GuideError(f"{rel} does not exist in {root}; is this a MassGen tree of 0.1.97's layout?") from None
 
 
-def _edits(spec: Spec, tree: Tree, root: Path) -> list[edits.TextEdit]:
+def _edits(spec: Spec, tree: Tree, root: Path, backend: str) -> list[edits.TextEdit]:
+    """The edits of existing files; `backend` is the new backend module's text."""
     opened: dict[str, edits.TextEdit] = {}
 
     def get(rel: str) -> edits.TextEdit:
@@ -145,7 +155,7 @@ def _edits(spec: Spec, tree: Tree, root: Path) -> list[edits.TextEdit]:
     edits.add_dict_entry(cap, "<module>", "BACKEND_CAPABILITIES", spec.name,
                          render.capabilities_entry(spec, edits.dict_indent(cap, "<module>", "BACKEND_CAPABILITIES")),
                          f'BACKEND_CAPABILITIES["{spec.name}"]')
-    _display_name(spec, tree, get)
+    _display_name(spec, tree, backend, get)
     _listing_sites(spec, tree, get)
     _folder_sites(spec, get)
     _agent_framework(spec, get)
@@ -184,42 +194,34 @@ def _folder_sites(spec: Spec, get) -> None:  # type: ignore[no-untyped-def]
         edits.add_site_element(get(path), scope, what, element, folder, f"{what} gets {folder}")
 
 
-def _display_name(spec: Spec, tree: Tree, get) -> None:  # type: ignore[no-untyped-def]
+def _display_name(spec: Spec, tree: Tree, backend: str, get) -> None:  # type: ignore[no-untyped-def]
     """A backend whose get_provider_name returns a display name that normalize_backend_type would not turn back into
     its type gets a _DISPLAY_NAME_TO_BACKEND_TYPE entry (the checklist point provider-name-normalizes); a name that
     is another type's is refused."""
-    returned = _provider_name_returned(render.new_files(spec)[f"massgen/backend/{spec.name}.py"])
+    returned = _provider_name_returned(backend)
     if returned is None:
         return
     lowered = returned.strip().lower()
-    label = f'{DISPLAY_NAMES}["{lowered}"]'
-    if lowered == spec.name:
-        return
-    if lowered in tree.capabilities:
-        raise GuideError(f"--provider-name {returned!r}: MassGen would read it as the type {lowered!r} (a "
-                         "BACKEND_CAPABILITIES key); choose another name")
     cap = get(CAPABILITIES)
     table = display_names(cap.module)
-    if table is not None and lowered in table[0]:
-        if table[0][lowered] != spec.name:
-            raise GuideError(f"--provider-name {returned!r}: {DISPLAY_NAMES} maps {lowered!r} to "
-                             f"{table[0][lowered]!r}; choose another name")
-        cap.sites.append((label, "already there"))
-        return
-    underscored = lowered.replace(" ", "_").replace("-", "_")
-    if underscored == spec.name:
-        return
-    if underscored in tree.capabilities:  # an entry would also take that type's own name away from it
-        raise GuideError(f"--provider-name {returned!r}: MassGen would read it as the type {underscored!r} "
-                         "(spaces and hyphens as underscores); choose another name")
-    edits.add_site_element(cap, "<module>", DISPLAY_NAMES, f'"{lowered}": "{spec.name}"', lowered, label)
+    normalized, rule = normalized_type(returned, {*tree.capabilities, spec.name}, table[0] if table else {})
+    if rule == NO_RULE:
+        edits.add_site_element(cap, "<module>", DISPLAY_NAMES, f'"{lowered}": "{spec.name}"', lowered,
+                               f'{DISPLAY_NAMES}["{lowered}"]')
+    elif normalized != spec.name:  # an entry would also take that type's own name away from it
+        how = {KEY: "a BACKEND_CAPABILITIES key", UNDERSCORED: "spaces and hyphens as underscores"}
+        raise GuideError(f"--provider-name {returned!r}: " + (
+            f"{DISPLAY_NAMES} maps {lowered!r} to {normalized!r}" if rule == TABLE
+            else f"MassGen would read it as the type {normalized!r} ({how[rule]})") + "; choose another name")
+    elif rule == TABLE:
+        cap.sites.append((f'{DISPLAY_NAMES}["{lowered}"]', "already there"))
 
 
 def _provider_name_returned(backend: str) -> str | None:
     """The string the new backend module's get_provider_name returns (None: it returns something else)."""
     for node in ast.walk(ast.parse(backend)):
         if isinstance(node, ast.FunctionDef) and node.name == "get_provider_name":
-            returns = [n.value for n in ast.walk(node) if isinstance(n, ast.Return)]
+            returns = [ret.value for ret in own_returns(node)]
             if len(returns) == 1 and isinstance(returns[0], ast.Constant) and isinstance(returns[0].value, str):
                 return returns[0].value
     return None
