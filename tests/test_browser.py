@@ -889,7 +889,7 @@ LOOKS_JS = """(noTransitions) => {
   const looks = () => {
     layers.clear();
     effects.clear();
-    const found = new Set();
+    const found = new Map();  // look -> the first element that shows it
     for (const el of elements) {
       const own = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.data).join("").trim();
       const field = /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName);
@@ -908,9 +908,9 @@ LOOKS_JS = """(noTransitions) => {
         look += " | in " + [parent.tagName, p.color, p.fontWeight, p.fontStyle, p.textDecorationLine,
                             parent.textContent.trim() !== el.textContent.trim()].join(" ");
       }
-      found.add(look);
+      if (!found.has(look)) found.set(look, el);
     }
-    return Array.from(found);
+    return found;
   };
   if (!document.getElementById("guide-no-transitions")) {  // Material animates colour changes: none here
     const style = document.createElement("style");
@@ -922,39 +922,52 @@ LOOKS_JS = """(noTransitions) => {
   document.body.setAttribute("data-md-color-scheme", "slate");
   const dark = looks();
   document.body.setAttribute("data-md-color-scheme", "default");
-  return { light, dark };
+  window.__guideLooks = { light, dark };  // AXE_START_JS checks the new looks on these elements
+  return { light: Array.from(light.keys()), dark: Array.from(dark.keys()) };
 }"""
 
 
 @dataclass
 class LookLedger:
-    """The looks whose colour rules have run, per scheme. A page's colour rules run in a scheme only when the page
-    shows a look that no page before it showed there: each look of the site is checked once, on the first page
-    that shows it (the other rules run on every page)."""
+    """The looks whose colour rules have run, per scheme. The colour rules check each look of the site once, on
+    the first element of the first page that shows it (the other rules run on every page, on everything)."""
 
     seen: dict[str, set[str]] = field(default_factory=lambda: {"light": set(), "dark": set()})
 
-    def schemes_to_check(self, looks: dict[str, list[str]]) -> dict[str, bool]:
-        check = {scheme: not set(looks[scheme]) <= seen for scheme, seen in self.seen.items()}
+    def new_looks(self, looks: dict[str, list[str]]) -> dict[str, list[str]]:
+        """The page's looks that no page before it showed, per scheme; from now on they count as checked."""
+        new = {scheme: [look for look in looks[scheme] if look not in seen] for scheme, seen in self.seen.items()}
         for scheme, seen in self.seen.items():
             seen.update(looks[scheme])
-        return check
+        return new
 
 
-# Start axe-core on the page without waiting for it: the light scheme with every WCAG 2.x A/AA rule (the colour
-# rules only where the ledger says so), then the dark scheme with the colour rules, where the ledger says so.
-# `window.__guideAxe` is the promise of both results.
+# Start axe-core on the page without waiting for it: every WCAG 2.x A/AA rule on the whole page in the light
+# scheme, but the colour rules only on the elements that first show a new look (LOOKS_JS keeps them: they are
+# marked, and the colour rules' selectors narrowed to the marks); then, if the dark scheme has new looks, the colour
+# rules on those. `window.__guideAxe` is the promise of both schemes' results.
 AXE_START_JS = """(args) => {
   const pick = (r) => r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
     .map(v => v.impact + " " + v.id + ": " + v.help + " (" + v.nodes.length + "x, e.g. " +
          v.nodes[0].target.join(" ") + ")");
-  const off = Object.fromEntries(args.colour.values.map(rule => [rule, { enabled: false }]));
+  for (const scheme of ["light", "dark"]) {
+    for (const look of args.check[scheme]) {
+      const el = window.__guideLooks[scheme].get(look);
+      el.setAttribute("data-guide-check", ((el.getAttribute("data-guide-check") || "") + " " + scheme).trim());
+    }
+  }
+  const narrow = (scheme) => {  // the colour rules' own selectors ('*' and links), narrowed to the marks
+    const mark = '[data-guide-check~="' + scheme + '"]';
+    axe.configure({ rules: [{ id: "color-contrast", selector: mark },
+                            { id: "link-in-text-block", selector: "a[href]" + mark + ", [role=link]" + mark }] });
+  };
   // axe.run starts with seconds of synchronous work on a long page: start it from a timer, so that this call
   // returns at once and the next page loads in another tab (another renderer process) meanwhile.
   window.__guideAxe = new Promise((started) => setTimeout(started, 0)).then(async () => {
-    const light = pick(await axe.run(document, { runOnly: args.all, rules: args.check.light ? {} : off,
-                                                 resultTypes: ["violations"] }));
-    if (!args.check.dark) return { light, dark: [] };
+    narrow("light");
+    const light = pick(await axe.run(document, { runOnly: args.all, resultTypes: ["violations"] }));
+    if (!args.check.dark.length) return { light, dark: [] };
+    narrow("dark");
     // transitions are off (LOOKS_JS): the dark scheme is measured after, not during, Material's colour change
     document.body.setAttribute("data-md-color-scheme", "slate");
     const dark = pick(await axe.run(document, { runOnly: args.colour, resultTypes: ["violations"] }));
@@ -966,9 +979,9 @@ AXE_START_JS = """(args) => {
 
 def start_axe(tab, ledger: LookLedger, axe_args: dict) -> dict[str, bool]:
     """Start axe-core on the tab's page (AXE_START_JS); returns the schemes whose colour rules run there."""
-    check = ledger.schemes_to_check(tab.evaluate(LOOKS_JS, NO_TRANSITIONS))
+    check = ledger.new_looks(tab.evaluate(LOOKS_JS, NO_TRANSITIONS))
     tab.evaluate(AXE_START_JS, {**axe_args, "check": check})
-    return check
+    return {scheme: bool(looks) for scheme, looks in check.items()}
 
 
 AXE_ALL = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
@@ -1339,14 +1352,15 @@ LOOK_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 
 
 def test_colour_rules_check_each_look_once_and_find_a_new_one(browser) -> None:
-    """The ledger runs the colour rules on a page only for a look no page before it showed: a page that repeats
-    the looks of an earlier one is skipped, and a pale look first shown on a later page is found, in both
-    schemes; a look that was hidden where it first appeared does not count as checked."""
+    """The ledger runs the colour rules only on a look no page before it showed, on the first element showing
+    it: a page that repeats the looks of an earlier one is skipped, and a pale look first shown on a later page
+    is found, once, in both schemes; a look that was hidden where it first appeared does not count as checked."""
     pages = {
         "first": "<p>Plain text.</p><p class='pale' hidden>Pale, but hidden here.</p>"
                  "<div class='boxed'><p>Text on a grey box.</p></div>",
         "again": "<p>Other plain text.</p><div class='boxed'><p>More text on a grey box.</p></div>",
-        "pale": "<p>Plain text.</p><p class='pale'>Pale text, shown.</p>",
+        # two pale paragraphs, one look: the rules check the first one only
+        "pale": "<p>Plain text.</p><p class='pale'>Pale text, shown.</p><p class='pale'>And again.</p>",
         "pale on a box": "<div class='boxed'><p class='pale'>Pale text on a grey box.</p></div>",
         # the grey box and its text look as on "first", but the whole box is faded (an opacity above its background)
         "faded box": "<div style='opacity: 0.4'><div class='boxed'><p>Text on a faded grey box.</p></div></div>",
@@ -1356,7 +1370,7 @@ def test_colour_rules_check_each_look_once_and_find_a_new_one(browser) -> None:
     context.route("**/*", lambda route: route.fulfill(
         status=200, content_type="text/html",
         body=LOOK_PAGE % (name := urlsplit(route.request.url).path.strip("/").replace("-", " "), pages[name])))
-    ledger, checked, found = LookLedger(), {}, {}
+    ledger, checked, found, counts = LookLedger(), {}, {}, {}
     axe_args = {"all": AXE_ALL, "colour": {"type": "rule", "values": COLOUR_RULES}}
     try:
         tab = context.new_page()
@@ -1366,6 +1380,8 @@ def test_colour_rules_check_each_look_once_and_find_a_new_one(browser) -> None:
             outcome = tab.evaluate("() => window.__guideAxe")
             found[name] = {scheme: sorted({problem.split(":")[0] for problem in problems})
                            for scheme, problems in outcome.items()}
+            counts[name] = {scheme: [problem.split(" (")[1].split(",")[0] for problem in problems]
+                            for scheme, problems in outcome.items()}
     finally:
         context.close()
     both, neither = {"light": True, "dark": True}, {"light": False, "dark": False}
@@ -1373,6 +1389,7 @@ def test_colour_rules_check_each_look_once_and_find_a_new_one(browser) -> None:
     contrast = {"light": ["serious color-contrast"], "dark": ["serious color-contrast"]}
     assert found == {"first": {"light": [], "dark": []}, "again": {"light": [], "dark": []},
                      "pale": contrast, "pale on a box": contrast, "faded box": contrast}
+    assert counts["pale"] == {"light": ["1x"], "dark": ["1x"]}, counts["pale"]
 
 
 def test_tree_views_check_fails_when_a_tree_is_shown_three_times(browser, trees) -> None:
