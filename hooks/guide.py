@@ -9,6 +9,7 @@ from massgen_guide.site.hooks import (  # noqa: F401  (MkDocs finds hooks by nam
     on_page_content,
     on_page_markdown,
     on_post_build,
+    on_pre_build,
     on_serve,
     on_startup,
 )

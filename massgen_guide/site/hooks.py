@@ -7,6 +7,8 @@
   re-renders the pages that read the edited file, `--dirty` or not (`massgen_guide.site.rebuilds`).
 - `on_files`: on a cold build, start the second process that checks the pages' claims and generates their
   directives from the last page backwards (`massgen_guide.site.prefetch`).
+- `on_pre_build`: Material's search entries of a page whose HTML is unchanged come from the cache
+  (`massgen_guide.site.search_entries`).
 - `on_page_markdown`: check snippet includes, check the prose's references and claims (rendering the claims),
   then expand `<!-- guide:... -->` directives and link API names. Generated tables come in both renderings
   (`massgen_guide.tables`): the site keeps their HTML, set aside while Python-Markdown converts the page.
@@ -34,7 +36,7 @@ from massgen_guide.errors import GuideError
 from massgen_guide.facts.collector import collector_off_until_resumed, resume_collector
 from massgen_guide.facts.links import REPOSITORY
 from massgen_guide.site import build_facts as site_facts
-from massgen_guide.site import html_breaks, llms_txt, prefetch, rebuilds
+from massgen_guide.site import html_breaks, llms_txt, prefetch, rebuilds, search_entries
 from massgen_guide.site.directives import (
     cached_bytes_during_build,
     cached_during_build,
@@ -116,6 +118,10 @@ def check_snippet_includes(markdown: str, page: str, base: Path) -> None:
             text = path.read_text(encoding="utf-8")
             if f"--8<-- [start:{section}]" not in text or f"--8<-- [end:{section}]" not in text:
                 raise GuideError(f"docs/{page}:{number}: snippet {path_part!r} has no section {section!r}")
+
+
+def on_pre_build(config: Any) -> None:
+    search_entries.reuse_search_entries(config)  # Material's search entries of an unchanged page, from the cache
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
