@@ -11,6 +11,7 @@ reuse one page of the 1440 px context.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -38,6 +39,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--no-default-browser-check",
+    # Every request that would leave 127.0.0.1 goes to a proxy that is not there and fails at once (loopback
+    # addresses bypass the proxy). The tests see each request through the `request` event (`Recorder`), not by
+    # intercepting it: Playwright turns the browser's HTTP cache off wherever requests are routed.
+    "--proxy-server=http://127.0.0.1:9",
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
 DESKTOP = {"width": 1440, "height": 900}
@@ -59,7 +64,8 @@ def _site_url() -> str:
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site; sitemap.xml is served with `site_url` swapped for the test server's own URL.
+    """Serves the built site; sitemap.xml is served with `site_url` swapped for the test server's own URL, and the
+    search index is `search_index` when that is set.
 
     Material's instant navigation only treats links listed in sitemap.xml as internal, and it matches them by
     scheme and host but not port; on the real host the sitemap matches by itself, here the swap makes it so.
@@ -67,8 +73,16 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     site_url = ""
     base_url = ""
+    search_index: bytes | None = None
 
     def do_GET(self) -> None:
+        if self.path.split("?")[0] == "/search/search_index.json" and self.search_index is not None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(self.search_index)))
+            self.end_headers()
+            self.wfile.write(self.search_index)
+            return
         if self.path.split("?")[0] == "/sitemap.xml" and self.site_url:
             body = Path(self.directory, "sitemap.xml").read_bytes()
             body = body.replace(self.site_url.encode(), self.base_url.encode())
@@ -89,36 +103,54 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(built_site: Path):
-    handler_class = type("Handler", (_SiteHandler,), {"site_url": _site_url()})
-    handler = functools.partial(handler_class, directory=str(built_site))
+@contextlib.contextmanager
+def _serving(site: Path, search_index: bytes | None = None):
+    """The built site on a free port of 127.0.0.1 (`_SiteHandler`); yields its base URL."""
+    handler_class = type("Handler", (_SiteHandler,), {"site_url": _site_url(), "search_index": search_index})
+    handler = functools.partial(handler_class, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     handler_class.base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield handler_class.base_url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path, small_index: str):
+    """The site with the one-entry search index: Material's search worker builds the index on every full page
+    load, seconds of CPU that only the search test needs (it uses `search_url`)."""
+    with _serving(built_site, small_index.encode("utf-8")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def search_url(built_site: Path):
+    """The site with its real search index."""
+    with _serving(built_site) as url:
+        yield url
 
 
 @dataclass
 class Recorder:
+    """Every request a browser context makes (its `request` event); those that would leave 127.0.0.1 are also
+    in `outside` (the browser's proxy setting makes them fail: CHROMIUM_ARGS)."""
+
     requests: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
 
-    def route(self, route) -> None:
-        url = route.request.url
+    def record(self, request) -> None:
+        url = request.url
         self.requests.append(url)
-        scheme = urlsplit(url).scheme
-        if scheme in {"data", "blob", "about"}:
-            route.continue_()
-        elif urlsplit(url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
+        if urlsplit(url).scheme not in {"data", "blob", "about"} and urlsplit(url).hostname not in LOCAL_HOSTS:
             self.outside.append(url)
-            route.abort()
+
+    def watch(self, context) -> None:
+        context.on("request", self.record)
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +176,7 @@ def recorder() -> Recorder:
 def _new_context(browser, viewport: dict[str, int], recorder: Recorder):
     context = browser.new_context(viewport=viewport)
     context.add_init_script(OPEN_SHADOW_ROOTS)
-    context.route("**/*", recorder.route)
+    recorder.watch(context)
     context.set_default_timeout(20_000)
     return context
 
@@ -160,9 +192,9 @@ def context(browser, recorder: Recorder):
 
 
 @pytest.fixture(scope="module")
-def page(context, small_index: str):
+def page(context):
     """A tab of the 1440 px context with the one-entry search index (the search test opens its own tab)."""
-    page = _small_index_tab(context, small_index)
+    page = context.new_page()
     yield page
     page.close()
 
@@ -170,15 +202,6 @@ def page(context, small_index: str):
 @pytest.fixture(scope="module")
 def small_index(built_site: Path) -> str:
     return small_search_index(built_site)
-
-
-def _small_index_tab(context, small_index: str):
-    """A new tab whose search index is the one-entry index: Material's search worker builds the index on every
-    full page load, seconds of CPU that only the search test needs."""
-    tab = context.new_page()
-    tab.route("**/search/search_index.json",
-              lambda route: route.fulfill(status=200, content_type="application/json", body=small_index))
-    return tab
 
 
 def site_pages(site: Path) -> list[str]:
@@ -268,6 +291,26 @@ def test_no_request_leaves_localhost(visits: list[Visit], recorder: Recorder) ->
     assert any("mermaid.min.js" in url for url in recorder.requests), "the vendored mermaid was never loaded"
     offenders = sorted(set(recorder.outside))
     assert not offenders, "requests left 127.0.0.1:\n" + "\n".join(offenders)
+
+
+def test_a_request_leaving_localhost_is_recorded_and_goes_nowhere(browser, base_url: str) -> None:
+    """What the test above relies on: a request for another host, by name or by address, is in the Recorder's
+    `outside` list, and the browser sends it to the proxy that is not there (CHROMIUM_ARGS), so it fails."""
+    outside = ["http://example.com/font.woff2", "http://93.184.216.34/x.png"]
+    context = browser.new_context()
+    recorder, failed = Recorder(), {}
+    recorder.watch(context)
+    context.on("requestfailed", lambda request: failed.__setitem__(request.url, request.failure))
+    try:
+        tab = context.new_page()
+        tab.goto(base_url)
+        tab.evaluate("""async (urls) => { for (const url of urls) {
+          try { await fetch(url, { mode: "no-cors" }); } catch (error) {} } }""", outside)
+    finally:
+        context.close()
+    assert recorder.outside == outside
+    assert {url: failed.get(url) for url in outside} == {url: "net::ERR_PROXY_CONNECTION_FAILED" for url in outside}
+    assert base_url in recorder.requests
 
 
 def test_mermaid_is_loaded_only_by_pages_that_draw_a_diagram(visits: list[Visit], built_site: Path) -> None:
@@ -384,7 +427,7 @@ def test_diagrams_render_as_svg(page, trees, base_url: str) -> None:
 def test_tree_is_readable_without_javascript(browser, trees, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     recorder = Recorder()
-    context.route("**/*", recorder.route)
+    recorder.watch(context)
     try:
         page = context.new_page()
         page.goto(urljoin(base_url, "decision-trees/"))
@@ -403,7 +446,7 @@ def test_tree_is_readable_without_javascript(browser, trees, base_url: str) -> N
     assert not recorder.outside, recorder.outside
 
 
-def test_search_finds_the_page_explaining_stream_with_tools(context, built_site: Path, base_url: str) -> None:
+def test_search_finds_the_page_explaining_stream_with_tools(context, built_site: Path, search_url: str) -> None:
     errors: list[str] = []
 
     def on_console(message) -> None:
@@ -413,7 +456,7 @@ def test_search_finds_the_page_explaining_stream_with_tools(context, built_site:
     page = context.new_page()  # with the real search index
     page.on("console", on_console)
     try:
-        _search_for_stream_with_tools(page, built_site, base_url)
+        _search_for_stream_with_tools(page, built_site, search_url)
     finally:
         page.close()
     assert not errors, f"console errors while searching with the real index: {errors}"
@@ -995,7 +1038,7 @@ def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, bas
     screenshots (home, base-class, coverage, backend-class at both widths) as test artifacts.
 
     Material's search worker rebuilds the search index on every full page load, which would be a third of the
-    time; these tabs get a one-entry index instead (the search test uses the real one).
+    time; `base_url` serves a one-entry index instead (the search test uses the real one, at `search_url`).
     """
     result = Reading()
     pages = site_pages(built_site)
@@ -1004,7 +1047,6 @@ def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, bas
     artifacts = _artifacts()
     for old in [p for shot in SCREENSHOT_PAGES for p in artifacts.glob(f"{shot}-*.*") if p.suffix in {".png", ".jpg"}]:
         old.unlink()
-    small_index = small_search_index(built_site)
     labels = tree_labels(trees)
     desktop_js = DESKTOP_JS % (TABLE_CODE_BREAKS_JS, ESCAPING_JS, CODE_BLOCKS_JS, TREE_VIEWS_JS, BLANK_BANDS_JS,
                                CONTENT_FACTS_JS, OVERFLOWING_CODE_JS, SCREENS_JS)
@@ -1023,8 +1065,6 @@ def site_pass(browser, context, recorder: Recorder, trees, built_site: Path, bas
     tabs = []
     for _ in range(min(TABS, len(pages))):
         tab = context.new_page()
-        tab.route("**/search/search_index.json",
-                  lambda route: route.fulfill(status=200, content_type="application/json", body=small_index))
         record = {"errors": [], "requests": []}
         tab.on("console", lambda message, r=record: r["errors"].append(message.text)
                if message.type == "error" else None)
@@ -1135,8 +1175,8 @@ def test_full_page_screenshots_are_written(reading: Reading) -> None:
         assert data[:3] == b"\xff\xd8\xff" and len(data) > 10_000, target  # a JPEG image
 
 
-def test_coverage_matrix_first_column_stays_visible(context, small_index: str, base_url: str) -> None:
-    tab = _small_index_tab(context, small_index)
+def test_coverage_matrix_first_column_stays_visible(context, base_url: str) -> None:
+    tab = context.new_page()
     try:
         tab.goto(urljoin(base_url, "reference/coverage/"))
         tab.evaluate("document.querySelector('.guide-matrix-scroll').style.maxWidth = '600px'")  # force scrolling
@@ -1193,8 +1233,8 @@ def widget_contrasts(tab) -> dict[str, float]:
     return results
 
 
-def test_widget_buttons_meet_contrast_in_every_state(context, small_index: str, base_url: str) -> None:
-    tab = _small_index_tab(context, small_index)
+def test_widget_buttons_meet_contrast_in_every_state(context, base_url: str) -> None:
+    tab = context.new_page()
     try:
         tab.goto(urljoin(base_url, "choose-base-class/"))
         tab.locator('.guide-dt[data-tree="base-class"] .guide-dt-panel').wait_for()
@@ -1209,11 +1249,11 @@ def test_widget_buttons_meet_contrast_in_every_state(context, small_index: str, 
     assert not low, f"below 4.5:1: {low}"
 
 
-def test_checklist_ticks_survive_a_reload_and_reset(browser, small_index: str, base_url: str) -> None:
+def test_checklist_ticks_survive_a_reload_and_reset(browser, base_url: str) -> None:
     context = browser.new_context(viewport=DESKTOP)  # its own storage: the ticks start empty
-    context.route("**/*", Recorder().route)
+    Recorder().watch(context)
     try:
-        tab = _small_index_tab(context, small_index)
+        tab = context.new_page()
         tab.goto(urljoin(base_url, "checklist/"))
         boxes = tab.locator("article .task-list-control input[type=checkbox]")
         assert boxes.count() >= 20
