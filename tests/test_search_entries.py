@@ -59,18 +59,23 @@ def test_an_unchanged_page_is_not_parsed_again_and_its_entries_are_the_same() ->
     assert parsed == ["phases/acme/", "other/"]
 
 
-@pytest.mark.parametrize("change", ["content", "toc", "title", "meta", "settings"])
+@pytest.mark.parametrize("change", ["content", "anchor", "title", "meta title", "tags", "search", "settings"])
 def test_a_change_to_what_the_plugin_reads_parses_the_page_again(change: str, monkeypatch) -> None:
     parsed: list[str] = []
     _build([_page()], parsed)
     page = _page()
     if change == "content":
         page.content = HTML.replace("ACME_API_KEY", "ACME_KEY")
-    elif change == "toc":
-        page.toc[0].children[0].title = "Keys and auth"
+    elif change == "anchor":  # the heading's id, in the HTML and in the table of contents
+        page.content = HTML.replace("id='keys'", "id='keys-1'")
+        page.toc[0].children[0].id = "keys-1"
     elif change == "title":
         page.title = "Acme Cloud"
-    elif change == "meta":
+    elif change == "meta title":
+        page.meta = {"title": "Acme Cloud"}
+    elif change == "tags":
+        page.meta = {"tags": ["http"]}
+    elif change == "search":
         page.meta = {"search": {"boost": 2}}
     else:
         monkeypatch.setitem(SETTINGS, "separator", r"[\s]+")
@@ -86,6 +91,22 @@ def test_a_damaged_cache_file_is_parsed_again(_cache: Path) -> None:
     kept.write_text("{not json", encoding="utf-8")
     assert _build([_page()], parsed) == plain
     assert parsed == ["phases/acme/", "phases/acme/"]
+
+
+def test_a_value_json_cannot_hold_is_kept_as_material_writes_it() -> None:
+    import datetime
+
+    page = _page()
+    page.meta = {"search": {"boost": datetime.date(2026, 12, 1)}}
+    plain = _build([page], [], reuse=False)
+    assert _build([page], []) == plain  # parsed and kept
+    assert _build([page], []) == plain  # from the cache
+    assert plain[0]["boost"] == "2026-12-01"
+
+
+def test_the_hooks_file_hands_the_build_its_pre_build_hook() -> None:
+    hooks = (Path(__file__).resolve().parent.parent / "hooks" / "guide.py").read_text(encoding="utf-8")
+    assert "    on_pre_build,\n" in hooks
 
 
 def test_a_site_without_search_is_left_alone() -> None:

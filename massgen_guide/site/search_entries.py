@@ -6,7 +6,8 @@ entries depend on these inputs:
 
 - its HTML, table of contents, URL and title;
 - its `title`, `tags` and `search` metadata;
-- the plugin's settings and Material's version.
+- the plugin's settings; Material's, Python's (its HTML parser) and jieba's versions (Material segments Chinese
+  text when jieba is installed).
 
 `reuse_search_entries` wraps the build's search index. A page whose inputs are the same as in an earlier build gets
 its entries from the cache (`<cache>/search-entries/`, one file per page, overwritten when the page changes), and
@@ -18,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib.metadata import version
+import sys
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from massgen_guide.source.cache_files import write_atomically
@@ -34,7 +36,8 @@ def reuse_search_entries(config: Any) -> bool:
     if index is None or getattr(index, "guide_reuses_entries", False):
         return False
     parse = index.add_entry_from_context
-    settings = repr((version("mkdocs-material"), sorted((key, repr(value)) for key, value in index.config.items())))
+    settings = repr((version("mkdocs-material"), sys.version, _version_of("jieba"),
+                     sorted((key, repr(value)) for key, value in index.config.items())))
 
     def add_entry_from_context(page: Any) -> None:
         key = page_key(page, settings)
@@ -48,7 +51,9 @@ def reuse_search_entries(config: Any) -> bool:
             pass  # not cached yet, or damaged: parse
         start = len(index.entries)
         parse(page)
-        write_atomically(path, json.dumps({"key": key, "entries": index.entries[start:]}).encode("utf-8"))
+        # default=str, as Material writes the index: a value JSON cannot hold (a date in `search.boost`) as text
+        kept = json.dumps({"key": key, "entries": index.entries[start:]}, default=str)
+        write_atomically(path, kept.encode("utf-8"))
 
     index.add_entry_from_context = add_entry_from_context
     index.guide_reuses_entries = True
@@ -56,8 +61,8 @@ def reuse_search_entries(config: Any) -> bool:
 
 
 def page_key(page: Any, settings: str) -> str:
-    """A digest of everything the search plugin reads from the page, and `settings` (the plugin's, with Material's
-    version)."""
+    """A digest of everything the search plugin reads from the page, and `settings` (the plugin's, with the
+    versions its output depends on)."""
     meta = {name: page.meta.get(name) for name in ("title", "tags", "search")}
     parts = (settings, page.url, str(page.title), repr(meta), _toc(page.toc),
              page.content or "")
@@ -66,3 +71,10 @@ def page_key(page: Any, settings: str) -> str:
 
 def _toc(items: Any) -> list:
     return [[item.id, item.url, item.title, _toc(item.children)] for item in items or []]
+
+
+def _version_of(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "not installed"
