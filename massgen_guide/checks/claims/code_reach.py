@@ -76,12 +76,22 @@ def _method_node(index: PackageIndex, owner: ClassInfo, method: str) -> Function
     tree = parse_file(index, owner.file)
     if tree is None:
         return None
+    return _methods_by_class(tree).get((owner.name, owner.line), {}).get(method)
+
+
+@lru_cache(maxsize=512)
+def _methods_by_class(tree: ast.Module) -> dict[tuple[str, int], dict[str, FunctionNode]]:
+    """(class name, line) -> method name -> its first definition in the class body (a property's getter, not its
+    setter), for every class of a parsed file: one walk of the tree instead of one per method looked up. Trees
+    are shared and never changed (`parse_text`), so a tree is its own key."""
+    classes: dict[tuple[str, int], dict[str, FunctionNode]] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.name == owner.name and node.lineno == owner.line:
+        if isinstance(node, ast.ClassDef):
+            methods = classes.setdefault((node.name, node.lineno), {})
             for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
-                    return item
-    return None
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    methods.setdefault(item.name, item)
+    return classes
 
 
 def method_of(index: PackageIndex, cls: ClassInfo, method: str, after: ClassInfo | None = None) -> Located | None:
@@ -156,8 +166,10 @@ class Reached:
         return " -> ".join(self.via + [self.located.label])
 
 
-def _own_calls(node: FunctionNode) -> list[tuple[str, str]]:
-    """(kind, name) of the calls a function makes: `self` (self./cls.), `super`, `plain` (a bare name)."""
+@lru_cache(maxsize=8192)
+def _own_calls(node: FunctionNode) -> tuple[tuple[str, str], ...]:
+    """(kind, name) of the calls a function makes: `self` (self./cls.), `super`, `plain` (a bare name). Once per
+    function node (the trees are shared and never changed, `parse_text`)."""
     out = []
     for sub in ast.walk(node):
         if not isinstance(sub, ast.Call):
@@ -171,7 +183,7 @@ def _own_calls(node: FunctionNode) -> list[tuple[str, str]]:
                 out.append(("super", func.attr))
         elif isinstance(func, ast.Name):
             out.append(("plain", func.id))
-    return out
+    return tuple(out)
 
 
 def reach(index: PackageIndex, start: Located, depth: int = MAX_DEPTH) -> list[Reached]:

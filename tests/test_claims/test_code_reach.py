@@ -1,0 +1,54 @@
+"""Reading a function of MassGen: the method a class defines is found once per parsed file, and it is the first
+definition in the class body (a property's getter, not its setter), as a walk of the class would find it."""
+
+from __future__ import annotations
+
+import ast
+
+from massgen_guide.checks.claims.code_reach import _methods_by_class, _own_calls, parse_text
+
+SOURCE = '''
+class Backend:
+    @property
+    def model(self):
+        return self._model
+
+    @model.setter
+    def model(self, value):
+        self._model = value
+
+    def stream(self):
+        self.prepare()
+        super().stream()
+        helper()
+
+    class Inner:
+        def stream(self):
+            pass
+
+
+class Other:
+    def stream(self):
+        self.other()
+'''
+
+
+def _line(tree: ast.Module, name: str) -> int:
+    return next(node.lineno for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name == name)
+
+
+def test_each_class_keeps_the_first_definition_of_a_name() -> None:
+    tree = parse_text(SOURCE)
+    methods = _methods_by_class(tree)
+    backend = methods[("Backend", _line(tree, "Backend"))]
+    assert sorted(backend) == ["model", "stream"]  # the nested class's methods are its own
+    assert backend["model"].decorator_list[0].id == "property"  # the getter, not the setter
+    assert methods[("Inner", _line(tree, "Inner"))]["stream"].lineno == 17
+    assert methods[("Other", _line(tree, "Other"))]["stream"].lineno == 22
+    assert _methods_by_class(parse_text(SOURCE)) is methods  # one walk per parsed file
+
+
+def test_a_functions_own_calls_are_read_once() -> None:
+    stream = _methods_by_class(parse_text(SOURCE))[("Backend", 2)]["stream"]
+    assert _own_calls(stream) == (("self", "prepare"), ("super", "stream"), ("plain", "helper"), ("plain", "super"))
+    assert _own_calls(stream) is _own_calls(stream)
