@@ -78,23 +78,21 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     search_index: bytes | None = None
 
     def do_GET(self) -> None:
-        if self.path.split("?")[0] == "/search/search_index.json" and self.search_index is not None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(self.search_index)))
-            self.end_headers()
-            self.wfile.write(self.search_index)
-            return
-        if self.path.split("?")[0] == "/sitemap.xml" and self.site_url:
+        path = self.path.split("?")[0]
+        if path == "/search/search_index.json" and self.search_index is not None:
+            self._send(self.search_index, "application/json")
+        elif path == "/sitemap.xml" and self.site_url:
             body = Path(self.directory, "sitemap.xml").read_bytes()
-            body = body.replace(self.site_url.encode(), self.base_url.encode())
-            self.send_response(200)
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
+            self._send(body.replace(self.site_url.encode(), self.base_url.encode()), "application/xml")
+        else:
+            super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def end_headers(self) -> None:
         # Cache like GitHub Pages does (max-age=600), so the browser reuses scripts between pages as it would.
@@ -148,7 +146,8 @@ class Recorder:
     def record(self, request) -> None:
         url = request.url
         self.requests.append(url)
-        if urlsplit(url).scheme not in {"data", "blob", "about"} and urlsplit(url).hostname not in LOCAL_HOSTS:
+        parts = urlsplit(url)
+        if parts.scheme not in {"data", "blob", "about"} and parts.hostname not in LOCAL_HOSTS:
             self.outside.append(url)
 
     def watch(self, context) -> None:
