@@ -12,6 +12,9 @@ HTML (`for_site`, a raw HTML block Python-Markdown passes through) and the llms 
 (`for_markdown`). Raw HTML is not rewritten by the engine, so a link to another docs page (`../x.md#a`) is written
 as the built site's URL there (`site_href`).
 
+A generated nested list in a collapsed note (`Collapsed`, the versions page's failures) is modelled and embedded
+the same way: `??? note` with a Markdown list for the llms files, Material's `<details>` markup for the site.
+
 `inline()` reads the inline Markdown that the guide's data and messages are written in (code spans, links,
 `**strong**`, `*emphasis*`, `<br>`) into parts; everything else is text.
 """
@@ -136,6 +139,66 @@ class Table:
 
     def html(self, page: str | None = None) -> str:
         return render_html(self, page)
+
+
+@dataclass
+class Item:
+    """A list item: its own inline content, then its nested items."""
+
+    parts: tuple[Part, ...]
+    children: list[Item] = field(default_factory=list)
+
+    def add(self, value: CellLike) -> Item:
+        child = Item(as_parts(value))
+        self.children.append(child)
+        return child
+
+
+@dataclass
+class Collapsed:
+    """A note that opens on click holding a nested list: `??? note "title"` in Markdown, on the site the
+    `<details class="note">` that pymdownx.details makes of it."""
+
+    title: str
+    items: list[Item] = field(default_factory=list)
+    name: str = ""
+    kind: str = "note"
+
+    def add(self, value: CellLike) -> Item:
+        item = Item(as_parts(value))
+        self.items.append(item)
+        return item
+
+    def markdown(self) -> str:
+        lines = [f'??? {self.kind} "{self.title}"', ""]
+
+        def emit(items: list[Item], depth: int) -> None:
+            for item in items:
+                lines.append("    " * depth + "- " + markdown_parts(item.parts).strip())
+                emit(item.children, depth + 1)
+
+        emit(self.items, 1)
+        return "\n".join(lines) + "\n"
+
+    def html(self, page: str | None = None) -> str:
+        """One `<li>` per line, as Python-Markdown writes a list (the inline-code linker reads it line by line)."""
+        lines = [f'<details class="{html.escape(self.kind)}">', f"<summary>{html.escape(self.title)}</summary>"]
+
+        def emit(items: list[Item]) -> None:  # the list's "<ul>" ends the line before it
+            for item in items:
+                own = f"<li>{html_parts(item.parts, page)}"
+                if item.children:
+                    lines.append(own + "<ul>")
+                    emit(item.children)
+                    lines.append("</li>")
+                else:
+                    lines.append(own + "</li>")
+            lines.append("</ul>")
+
+        lines.append("<ul>")
+        emit(self.items)
+        lines.append("</details>")
+        return "\n".join(lines) + "\n"
 
 
 CellLike = Union[Cell, str, Part, list, tuple, None]
@@ -416,13 +479,14 @@ _BOTH_FORMS = re.compile(re.escape(MARKDOWN_MARK) + r"\n.*?" + re.escape(HTML_MA
                          + r"\n", re.S)
 
 
-def embed(table: Table, page: str) -> str:
-    """Both renderings of a table for a page's generated Markdown, the site's and the llms files' (the build keeps
-    one with `for_site`, the llms files the other with `for_markdown`); blank lines around, as a block needs."""
+def embed(table: Table | Collapsed, page: str) -> str:
+    """Both renderings of a table (or a `Collapsed` list) for a page's generated Markdown, the site's and the llms
+    files' (the build keeps one with `for_site`, the llms files the other with `for_markdown`); blank lines around,
+    as a block needs."""
     return (f"\n{MARKDOWN_MARK}\n{table.markdown()}{HTML_MARK}\n{table.html(page)}{END_MARK}\n\n")
 
 
-def block(table: Table, page: str | None) -> str:
+def block(table: Table | Collapsed, page: str | None) -> str:
     """Both renderings for a page of the site (`embed`), or the Markdown alone (`page` None: a command's output)."""
     return embed(table, page) if page is not None else "\n" + table.markdown() + "\n"
 

@@ -6,6 +6,9 @@ extension and the guide's dunder rule), the HTML rendering with `html.parser`; e
 (code as `` `x` ``, emphasis as `*x*`, strong as `**x**`, a line break as ` / `) and its links (target and title),
 and the two are compared cell by cell. A relative `.md` link of the Markdown is compared as the site URL it
 becomes. A `Panel`'s body is site-only (the tap-to-open detail of a coverage-matrix cell): only its summary counts.
+
+A `Collapsed` list (a note that opens on click, holding a nested list) is compared the same way: its title, then
+each item with its depth, text and links, in order.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from massgen_guide.site.directives import DirectiveCall, find_directives, regist
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
+# Every generator that writes a `Collapsed` list.
+LIST_GENERATORS = {"versions-report"}
 # Every generator that writes a table (a generator that starts writing one must be added here, and then is compared).
 TABLE_GENERATORS = {
     "api-params-handlers", "audit-example", "backend-capabilities-fields", "backend-types", "binding-report",
@@ -119,8 +124,88 @@ def read_tables(html: str, href=lambda h: h) -> list[tuple[list[ParsedCell], lis
     return out
 
 
+@dataclasses.dataclass
+class ParsedList:
+    title: str
+    items: list[tuple[int, ParsedCell]]
+    """(depth, item) in document order; an item's text is its own, without its nested list."""
+
+
+class _ListReader(HTMLParser):
+    """The collapsed lists (`<details>` holding a `<ul>`) of an HTML fragment."""
+
+    def __init__(self, href=lambda h: h) -> None:
+        super().__init__(convert_charrefs=True)
+        self.href = href
+        self.lists: list[ParsedList] = []
+        self.summary: list[str] | None = None
+        self.open: list[ParsedCell] = []  # the items being read, outermost first
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "details":
+            self.lists.append(ParsedList("", []))
+        elif tag == "summary" and self.lists:
+            self.summary = []
+        elif tag == "li" and self.lists:
+            item = ParsedCell("", [])
+            self.lists[-1].items.append((len(self.open), item))
+            self.open.append(item)
+        elif not self.open:
+            return
+        elif tag in MARKS:
+            self.open[-1].text += MARKS[tag]
+        elif tag == "a":
+            self.open[-1].links.append((self.href(attrs.get("href") or ""), attrs.get("title") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "summary" and self.summary is not None:
+            self.lists[-1].title = " ".join("".join(self.summary).split())
+            self.summary = None
+        elif tag == "li" and self.open:
+            item = self.open.pop()
+            item.text = " ".join(item.text.split())
+        elif self.open and tag in MARKS:
+            self.open[-1].text += MARKS[tag]
+
+    def handle_data(self, data):
+        if self.summary is not None:
+            self.summary.append(data)
+        elif self.open:
+            self.open[-1].text += data
+
+
+def read_lists(html: str, href=lambda h: h) -> list[ParsedList]:
+    reader = _ListReader(href)
+    reader.feed(html)
+    return reader.lists
+
+
 def markdown_to_html(markdown: str) -> str:
-    return python_markdown.markdown(markdown, extensions=["tables", "massgen_guide.site.markdown_ext"])
+    return python_markdown.markdown(markdown, extensions=["tables", "pymdownx.details",
+                                                          "massgen_guide.site.markdown_ext"])
+
+
+def compare_lists(md_form: str, html_form: str, page: str, where: str) -> list[str]:
+    """Every difference between the two renderings of a `Collapsed` list: title, then item by item."""
+    from_md = read_lists(markdown_to_html(md_form), lambda h: tables.html_href(h, page))
+    from_html = read_lists(html_form)
+    if len(from_md) != 1 or len(from_html) != 1:
+        return [f"{where}: {len(from_md)} list(s) in the Markdown, {len(from_html)} in the HTML"]
+    md_list, html_list = from_md[0], from_html[0]
+    problems = []
+    if md_list.title != html_list.title:
+        problems.append(f"{where}, title: Markdown {md_list.title!r} != HTML {html_list.title!r}")
+    if len(md_list.items) != len(html_list.items):
+        problems.append(f"{where}: {len(md_list.items)} items in the Markdown, {len(html_list.items)} in the HTML")
+    for number, ((md_depth, m), (html_depth, h)) in enumerate(zip(md_list.items, html_list.items), start=1):
+        if md_depth != html_depth:
+            problems.append(f"{where}, item {number}: depth {md_depth} (Markdown) != {html_depth} (HTML)")
+        if m.text != h.text:
+            problems.append(f"{where}, item {number}: Markdown {m.text!r} != HTML {h.text!r}")
+        if m.links != h.links:
+            problems.append(f"{where}, item {number}: links {m.links!r} (Markdown) != {h.links!r} (HTML)")
+    return problems
 
 
 def embedded_pairs(generated: str) -> list[tuple[str, str]]:
@@ -140,6 +225,9 @@ def compare(generated: str, page: str, label: str) -> list[str]:
     the row and the column."""
     problems = []
     for number, (md_form, html_form) in enumerate(embedded_pairs(generated), start=1):
+        if html_form.startswith("<details"):
+            problems += compare_lists(md_form, html_form, page, f"{label}, block {number}")
+            continue
         where = f"{label}, table {number}"
         from_md = read_tables(markdown_to_html(md_form), lambda h: tables.html_href(h, page))
         from_html = read_tables(html_form)
@@ -202,13 +290,14 @@ def generated(built_site: Path) -> list[tuple[DirectiveCall, str]]:
 
 
 def test_every_generated_table_holds_the_same_cells_in_markdown_and_html(generated) -> None:
-    problems, with_tables = [], set()
+    problems, with_tables, with_lists = [], set(), set()
     for call, text in generated:
-        if embedded_pairs(text):
-            with_tables.add(call.name)
+        for _, html_form in embedded_pairs(text):
+            (with_lists if html_form.startswith("<details") else with_tables).add(call.name)
         problems += compare(text, call.page, f"guide:{call.name} on docs/{call.page}:{call.line}")
     assert problems == []
     assert with_tables == TABLE_GENERATORS
+    assert with_lists == LIST_GENERATORS
 
 
 def test_no_generator_writes_a_table_outside_the_model(generated) -> None:
@@ -272,6 +361,55 @@ def test_tricky_cells_survive_both_renderings() -> None:
         model.add(tables.text(value), tables.code(value))
         model.add(value, tables.Emphasis((tables.text(value),)))
     assert compare(tables.embed(model, "reference/x.md"), "reference/x.md", "tricky") == []
+
+
+def _versions_failures() -> str:
+    """The versions page's generated Markdown: a table, then a `Collapsed` list per release that fails."""
+    from massgen_guide.checks.claims.versions import markdown_versions
+
+    data = {"generated": "today", "releases": ["2.0", "1.0"], "results": {
+        "2.0": {"pages": {"docs/a.md": {"holds": True, "failures": []}}},
+        "1.0": {"pages": {"docs/a.md": {"holds": False, "failures": [
+            "reference `massgen/cli/backends.py`: no such file", "claim `x`: _private is gone"]}}}}}
+    return markdown_versions(data, "reference/versions.md")
+
+
+def test_a_list_item_broken_in_either_renderer_is_named(monkeypatch) -> None:
+    text = _versions_failures()
+    assert compare(text, "reference/versions.md", "versions") == []
+    assert [form.startswith("<details") for _, form in embedded_pairs(text)] == [False, True]
+
+    def tampered(render, change):
+        def render_changed(self, *args):
+            changed = copy.deepcopy(self)
+            change(changed)
+            return render(changed, *args)
+        return render_changed
+
+    def reword(note):
+        note.items[0].children[1] = tables.Item(tables.inline("claim `x`: private is gone"))
+
+    monkeypatch.setattr(tables.Collapsed, "html", tampered(tables.Collapsed.html, reword))
+    assert compare(_versions_failures(), "reference/versions.md", "versions") == [
+        "versions, block 2, item 3: Markdown 'claim `x`: _private is gone' != HTML 'claim `x`: private is gone'"]
+    monkeypatch.undo()
+
+    def flatten(note):
+        note.items += note.items[0].children
+        note.items[0].children = []
+
+    monkeypatch.setattr(tables.Collapsed, "markdown", tampered(tables.Collapsed.markdown, flatten))
+    assert compare(_versions_failures(), "reference/versions.md", "versions") == [
+        "versions, block 2, item 2: depth 0 (Markdown) != 1 (HTML)",
+        "versions, block 2, item 3: depth 0 (Markdown) != 1 (HTML)"]
+
+
+def test_tricky_list_items_survive_both_renderings() -> None:
+    note = tables.Collapsed("Tricky: a & b", name="tricky")
+    for value in TRICKY:
+        item = note.add(tables.text(value))
+        item.add(value).add(tables.code(value))
+    assert compare(tables.embed(note, "reference/x.md"), "reference/x.md", "tricky") == []
 
 
 def test_unescaped_markdown_is_caught(monkeypatch) -> None:

@@ -138,7 +138,7 @@ def _html_link(match: re.Match[str], index: ApiIndex) -> str:
 
 def link_inline_code(markdown: str, index: ApiIndex) -> str:
     """Turn `` `Name` `` in prose into ``[`Name`][dotted.path]`` when Name is a rendered API entry, and
-    `<code>Name</code>` in a generated HTML table row into an autorefs element (`<autoref identifier=...>`, which
+    `<code>Name</code>` in a generated HTML table row or list item into an autorefs element (`<autoref identifier=...>`, which
     autorefs resolves in the built HTML as it does the Markdown form; an unknown target fails the strict build
     alike). Code fences, headings, admonition titles, HTML comments and code already inside link text are left
     alone."""
@@ -146,7 +146,7 @@ def link_inline_code(markdown: str, index: ApiIndex) -> str:
     fenced = fenced_line_numbers(markdown)
     for number, line in enumerate(markdown.splitlines(keepends=True), start=1):
         stripped = line.lstrip()
-        if number not in fenced and stripped.startswith("<tr") and "<code>" in line:
+        if number not in fenced and stripped.startswith(("<tr", "<li")) and "<code>" in line:
             out.append(HTML_CODE_RE.sub(lambda m: _html_link(m, index), line))
             continue
         if number in fenced or stripped.startswith(("#", "!!!", "???", "<!--", ":::", "--8<--")) or "`" not in line:

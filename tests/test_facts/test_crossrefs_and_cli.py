@@ -52,6 +52,16 @@ def test_inline_code_links_to_rendered_entries_only(installed_facts) -> None:
     assert out[3:7] == ["## `StreamChunk` in a heading", "```python", "x = `StreamChunk`", "```"]
     assert out[7] == '!!! note "About `StreamChunk`"'
     assert out[8] == "    Inside an admonition: [`StreamChunk`][massgen.backend.base.StreamChunk]."
+    # Generated HTML: a table row's or a list item's code becomes an autorefs element; other HTML is left alone.
+    html = ("<tr><td><code>StreamChunk</code></td></tr>\n<li><code>docs/a.md</code><ul>\n"
+            "<li>reference <code>massgen.cli.backends.create_backend</code>: gone</li>\n"
+            "<p><code>StreamChunk</code></p>\n")
+    assert link_inline_code(html, index).splitlines() == [
+        '<tr><td><autoref identifier="massgen.backend.base.StreamChunk"><code>StreamChunk</code></autoref></td></tr>',
+        "<li><code>docs/a.md</code><ul>",
+        '<li>reference <autoref identifier="massgen.cli.backends.create_backend"><code>'
+        "massgen.cli.backends.create_backend</code></autoref>: gone</li>",
+        "<p><code>StreamChunk</code></p>"]
     # A short name defined by two rendered classes is ambiguous: not linked (the qualified form is).
     assert index.resolve("extract_tool_name") is None
     assert index.resolve("FormatterBase.extract_tool_name") == \

@@ -76,7 +76,8 @@ def load_data(path: Path = DATA_FILE) -> dict:
 
 
 def markdown_versions(data: dict, page: str | None = None) -> str:
-    """The versions page; with `page` (the site), its table in both renderings (`tables.embed`)."""
+    """The versions page; with `page` (the site), its table and its lists of failures in both renderings
+    (`tables.embed`)."""
     releases = data["releases"]
     results = data["results"]
     pages = sorted({page for release in releases for page in results[release]["pages"]})
@@ -113,14 +114,15 @@ def markdown_versions(data: dict, page: str | None = None) -> str:
             continue
         any_failure = True
         total = sum(len(f) for f in failing.values())
-        out += [f'??? note "massgen {release}: {total} failing reference(s) or claim(s)"', ""]
-        for page, failures in sorted(failing.items()):
-            out.append(f"    - `{page}`")
+        note = tables.Collapsed(f"massgen {release}: {total} failing reference(s) or claim(s)",
+                                name=f"failures in massgen {release}")
+        for failing_page, failures in sorted(failing.items()):
+            item = note.add(tables.code(failing_page))
             for failure in failures[:12]:
-                out.append(f"        - {failure.replace('|', '/')}")
+                item.add(failure)
             if len(failures) > 12:
-                out.append(f"        - ... and {len(failures) - 12} more")
-        out.append("")
+                item.add(tables.text(f"... and {len(failures) - 12} more"))
+        out.append(tables.block(note, page))
     if not any_failure:
         out.append("Nothing: every page holds for every release listed.")
     return "\n".join(out) + "\n"
