@@ -5,13 +5,20 @@ one-line `GuideError`), loads the modules the site needs once (cached across `pr
 hands that load to mkdocstrings' Python handler, so `::: massgen...` blocks render from the same objects
 instead of loading the whole package again. The handler's search paths start with the selected MassGen.
 
+`import_python_handler_unvalidated()` runs in `on_startup`: mkdocstrings' Python handler checks its options with
+pydantic dataclasses whenever pydantic can be imported, and pydantic is in the venv only because MassGen needs it.
+Building those classes costs a build about 0.1 s, so the build imports the handler with pydantic hidden (plain
+dataclasses, as on a machine without pydantic); `tests/test_build.py` checks mkdocs.yml's options with pydantic.
+
 `GUIDE_GENERATION=off` (for the benchmark's baseline build) skips the load: directives then render nothing
 and `:::` blocks are stripped (see `generation_enabled`).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +35,27 @@ _state: dict[str, Any] = {}
 def generation_enabled() -> bool:
     """False when `GUIDE_GENERATION=off`: the baseline build for the benchmark."""
     return os.environ.get(GENERATION_SETTING, "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
+PYTHON_HANDLER = "mkdocstrings_handlers.python"
+
+
+def import_python_handler_unvalidated() -> bool:
+    """Import mkdocstrings' Python handler with pydantic hidden, so its options are plain dataclasses; False (and
+    nothing done) when the handler is already imported or is not installed."""
+    if PYTHON_HANDLER in sys.modules or importlib.util.find_spec(PYTHON_HANDLER) is None:
+        return False
+    hidden = "pydantic" not in sys.modules
+    saved = sys.modules.get("pydantic")
+    sys.modules["pydantic"] = None  # type: ignore[assignment]  (`import pydantic` raises ImportError)
+    try:
+        importlib.import_module(PYTHON_HANDLER)
+    finally:
+        if hidden:
+            del sys.modules["pydantic"]
+        else:
+            sys.modules["pydantic"] = saved  # type: ignore[assignment]
+    return True
 
 
 def prepare(config: Any) -> LoadedMassGen | None:

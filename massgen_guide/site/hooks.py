@@ -1,5 +1,6 @@
 """Everything the site build does beyond stock MkDocs, called from `hooks/guide.py`.
 
+- `on_startup`: import mkdocstrings' Python handler without pydantic (`massgen_guide.site.build_facts`).
 - `on_config`: turn Python's cyclic garbage collector off until the build ends (`massgen_guide.facts.collector`);
   resolve which MassGen is documented and share one static load with mkdocstrings; give the theme
   the documented MassGen's version and repository (the header shows them: `overrides/partials/source.html`).
@@ -52,6 +53,7 @@ _state: dict[str, Any] = {}
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
+    site_facts.import_python_handler_unvalidated()  # before mkdocstrings' on_config imports it (build_facts)
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
