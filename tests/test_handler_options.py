@@ -83,6 +83,7 @@ def test_a_wrong_option_is_caught_by_pydantic() -> None:
 
 CHECK_IMPORT = """
 import sys
+import mkdocstrings  # as loading a config that uses the plugin does
 {before}
 from massgen_guide.site import hooks
 hooks.on_startup("build", False)
@@ -108,3 +109,10 @@ def test_an_imported_pydantic_is_put_back() -> None:
 
 def test_a_handler_imported_before_is_left_as_it_is() -> None:
     assert _startup("import mkdocstrings_handlers.python") == "pydantic.dataclasses True None"
+
+
+def test_a_build_without_mkdocstrings_does_not_import_the_handler() -> None:
+    code = ("import sys\nfrom massgen_guide.site import hooks\nhooks.on_startup('build', False)\n"
+            "print('mkdocstrings_handlers.python' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr[-2000:]

@@ -42,8 +42,11 @@ PYTHON_HANDLER = "mkdocstrings_handlers.python"
 
 def import_python_handler_unvalidated() -> bool:
     """Import mkdocstrings' Python handler with pydantic hidden, so its options are plain dataclasses; False (and
-    nothing done) when the handler is already imported or is not installed."""
-    if PYTHON_HANDLER in sys.modules or importlib.util.find_spec(PYTHON_HANDLER) is None:
+    nothing done) when the handler is already imported or not installed, or when the build does not use
+    mkdocstrings (its plugin, loaded with the config, is not imported)."""
+    if PYTHON_HANDLER in sys.modules or "mkdocstrings" not in sys.modules:
+        return False
+    if importlib.util.find_spec(PYTHON_HANDLER) is None:
         return False
     hidden = "pydantic" not in sys.modules
     saved = sys.modules.get("pydantic")
