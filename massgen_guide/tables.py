@@ -12,8 +12,8 @@ HTML (`for_site`, a raw HTML block Python-Markdown passes through) and the llms 
 (`for_markdown`). Raw HTML is not rewritten by the engine, so a link to another docs page (`../x.md#a`) is written
 as the built site's URL there (`site_href`).
 
-A generated nested list in a collapsed note (`Collapsed`, the versions page's failures) is modelled and embedded
-the same way: `??? note` with a Markdown list for the llms files, Material's `<details>` markup for the site.
+Generated nested lists are modelled and embedded the same way: a `BulletList` (`- item` lines, `<ul>`), or a
+`Collapsed` one in a note that opens on click (`??? note`, Material's `<details>` markup).
 
 `inline()` reads the inline Markdown that the guide's data and messages are written in (code spans, links,
 `**strong**`, `*emphasis*`, `<br>`) into parts; everything else is text.
@@ -155,14 +155,11 @@ class Item:
 
 
 @dataclass
-class Collapsed:
-    """A note that opens on click holding a nested list: `??? note "title"` in Markdown, on the site the
-    `<details class="note">` that pymdownx.details makes of it."""
+class BulletList:
+    """A nested bullet list: `- item` lines in Markdown, `<ul>` on the site."""
 
-    title: str
     items: list[Item] = field(default_factory=list)
     name: str = ""
-    kind: str = "note"
 
     def add(self, value: CellLike) -> Item:
         item = Item(as_parts(value))
@@ -170,21 +167,27 @@ class Collapsed:
         return item
 
     def markdown(self) -> str:
-        lines = [f'??? {self.kind} "{self.title}"', ""]
+        return "\n".join(self._markdown_lines(0)) + "\n"
+
+    def _markdown_lines(self, depth: int) -> list[str]:
+        lines: list[str] = []
 
         def emit(items: list[Item], depth: int) -> None:
             for item in items:
                 lines.append("    " * depth + "- " + markdown_parts(item.parts).strip())
                 emit(item.children, depth + 1)
 
-        emit(self.items, 1)
-        return "\n".join(lines) + "\n"
+        emit(self.items, depth)
+        return lines
 
     def html(self, page: str | None = None) -> str:
         """One `<li>` per line, as Python-Markdown writes a list (the inline-code linker reads it line by line)."""
-        lines = [f'<details class="{html.escape(self.kind)}">', f"<summary>{html.escape(self.title)}</summary>"]
+        return "\n".join(self._html_lines(page)) + "\n"
 
-        def emit(items: list[Item]) -> None:  # the list's "<ul>" ends the line before it
+    def _html_lines(self, page: str | None) -> list[str]:
+        lines = ["<ul>"]
+
+        def emit(items: list[Item]) -> None:  # a nested list's "<ul>" ends its item's first line
             for item in items:
                 own = f"<li>{html_parts(item.parts, page)}"
                 if item.children:
@@ -195,9 +198,24 @@ class Collapsed:
                     lines.append(own + "</li>")
             lines.append("</ul>")
 
-        lines.append("<ul>")
         emit(self.items)
-        lines.append("</details>")
+        return lines
+
+
+@dataclass
+class Collapsed(BulletList):
+    """A note that opens on click holding a nested list: `??? note "title"` in Markdown, on the site the
+    `<details class="note">` that pymdownx.details makes of it."""
+
+    title: str = ""
+    kind: str = "note"
+
+    def markdown(self) -> str:
+        return "\n".join([f'??? {self.kind} "{self.title}"', "", *self._markdown_lines(1)]) + "\n"
+
+    def html(self, page: str | None = None) -> str:
+        lines = [f'<details class="{html.escape(self.kind)}">', f"<summary>{html.escape(self.title)}</summary>",
+                 *self._html_lines(page), "</details>"]
         return "\n".join(lines) + "\n"
 
 
@@ -479,14 +497,14 @@ _BOTH_FORMS = re.compile(re.escape(MARKDOWN_MARK) + r"\n.*?" + re.escape(HTML_MA
                          + r"\n", re.S)
 
 
-def embed(table: Table | Collapsed, page: str) -> str:
-    """Both renderings of a table (or a `Collapsed` list) for a page's generated Markdown, the site's and the llms
+def embed(table: Table | BulletList, page: str) -> str:
+    """Both renderings of a table (or a `BulletList`) for a page's generated Markdown, the site's and the llms
     files' (the build keeps one with `for_site`, the llms files the other with `for_markdown`); blank lines around,
     as a block needs."""
     return (f"\n{MARKDOWN_MARK}\n{table.markdown()}{HTML_MARK}\n{table.html(page)}{END_MARK}\n\n")
 
 
-def block(table: Table | Collapsed, page: str | None) -> str:
+def block(table: Table | BulletList, page: str | None) -> str:
     """Both renderings for a page of the site (`embed`), or the Markdown alone (`page` None: a command's output)."""
     return embed(table, page) if page is not None else "\n" + table.markdown() + "\n"
 

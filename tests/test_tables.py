@@ -7,7 +7,7 @@ extension and the guide's dunder rule), the HTML rendering with `html.parser`; e
 and the two are compared cell by cell. A relative `.md` link of the Markdown is compared as the site URL it
 becomes. A `Panel`'s body is site-only (the tap-to-open detail of a coverage-matrix cell): only its summary counts.
 
-A `Collapsed` list (a note that opens on click, holding a nested list) is compared the same way: its title, then
+A `BulletList` (or a `Collapsed` one, in a note that opens on click) is compared the same way: its title, then
 each item with its depth, text and links, in order.
 """
 
@@ -27,8 +27,8 @@ from massgen_guide.site.directives import DirectiveCall, find_directives, regist
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
-# Every generator that writes a `Collapsed` list.
-LIST_GENERATORS = {"versions-report"}
+# Every generator that writes a `BulletList` (or a `Collapsed` one).
+LIST_GENERATORS = {"coverage-matrix", "versions-report"}
 # Every generator that writes a table (a generator that starts writing one must be added here, and then is compared).
 TABLE_GENERATORS = {
     "api-params-handlers", "audit-example", "backend-capabilities-fields", "backend-types", "binding-report",
@@ -132,21 +132,25 @@ class ParsedList:
 
 
 class _ListReader(HTMLParser):
-    """The collapsed lists (`<details>` holding a `<ul>`) of an HTML fragment."""
+    """The lists of an HTML fragment (a top-level `<ul>`; inside a `<details>`, titled by its `<summary>`)."""
 
     def __init__(self, href=lambda h: h) -> None:
         super().__init__(convert_charrefs=True)
         self.href = href
         self.lists: list[ParsedList] = []
-        self.summary: list[str] | None = None
+        self.title: list[str] = []
+        self.summary = False
         self.open: list[ParsedCell] = []  # the items being read, outermost first
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "details":
-            self.lists.append(ParsedList("", []))
-        elif tag == "summary" and self.lists:
-            self.summary = []
+            self.title = []
+        elif tag == "summary":
+            self.summary = True
+        elif tag == "ul" and not self.open:
+            self.lists.append(ParsedList(" ".join("".join(self.title).split()), []))
+            self.title = []
         elif tag == "li" and self.lists:
             item = ParsedCell("", [])
             self.lists[-1].items.append((len(self.open), item))
@@ -159,9 +163,8 @@ class _ListReader(HTMLParser):
             self.open[-1].links.append((self.href(attrs.get("href") or ""), attrs.get("title") or ""))
 
     def handle_endtag(self, tag):
-        if tag == "summary" and self.summary is not None:
-            self.lists[-1].title = " ".join("".join(self.summary).split())
-            self.summary = None
+        if tag == "summary":
+            self.summary = False
         elif tag == "li" and self.open:
             item = self.open.pop()
             item.text = " ".join(item.text.split())
@@ -169,8 +172,8 @@ class _ListReader(HTMLParser):
             self.open[-1].text += MARKS[tag]
 
     def handle_data(self, data):
-        if self.summary is not None:
-            self.summary.append(data)
+        if self.summary:
+            self.title.append(data)
         elif self.open:
             self.open[-1].text += data
 
@@ -187,7 +190,8 @@ def markdown_to_html(markdown: str) -> str:
 
 
 def compare_lists(md_form: str, html_form: str, page: str, where: str) -> list[str]:
-    """Every difference between the two renderings of a `Collapsed` list: title, then item by item."""
+    """Every difference between the two renderings of a `BulletList` or `Collapsed` list: title, then item by
+    item."""
     from_md = read_lists(markdown_to_html(md_form), lambda h: tables.html_href(h, page))
     from_html = read_lists(html_form)
     if len(from_md) != 1 or len(from_html) != 1:
@@ -225,7 +229,7 @@ def compare(generated: str, page: str, label: str) -> list[str]:
     the row and the column."""
     problems = []
     for number, (md_form, html_form) in enumerate(embedded_pairs(generated), start=1):
-        if html_form.startswith("<details"):
+        if html_form.startswith(("<details", "<ul")):
             problems += compare_lists(md_form, html_form, page, f"{label}, block {number}")
             continue
         where = f"{label}, table {number}"
@@ -293,7 +297,7 @@ def test_every_generated_table_holds_the_same_cells_in_markdown_and_html(generat
     problems, with_tables, with_lists = [], set(), set()
     for call, text in generated:
         for _, html_form in embedded_pairs(text):
-            (with_lists if html_form.startswith("<details") else with_tables).add(call.name)
+            (with_lists if html_form.startswith(("<details", "<ul")) else with_tables).add(call.name)
         problems += compare(text, call.page, f"guide:{call.name} on docs/{call.page}:{call.line}")
     assert problems == []
     assert with_tables == TABLE_GENERATORS
@@ -405,7 +409,7 @@ def test_a_list_item_broken_in_either_renderer_is_named(monkeypatch) -> None:
 
 
 def test_tricky_list_items_survive_both_renderings() -> None:
-    note = tables.Collapsed("Tricky: a & b", name="tricky")
+    note = tables.Collapsed(title="Tricky: a & b", name="tricky")
     for value in TRICKY:
         item = note.add(tables.text(value))
         item.add(value).add(tables.code(value))

@@ -114,7 +114,7 @@ def markdown_versions(data: dict, page: str | None = None) -> str:
             continue
         any_failure = True
         total = sum(len(f) for f in failing.values())
-        note = tables.Collapsed(f"massgen {release}: {total} failing reference(s) or claim(s)",
+        note = tables.Collapsed(title=f"massgen {release}: {total} failing reference(s) or claim(s)",
                                 name=f"failures in massgen {release}")
         for failing_page, failures in sorted(failing.items()):
             item = note.add(tables.code(failing_page))

@@ -234,16 +234,19 @@ def coverage_matrix(call: DirectiveCall) -> str:
         tables.embed(matrix_table(run, page), page),
     ]
     out += ["", "## Missing points by backend type", ""]
+    by_type = tables.BulletList(name="missing points by backend type")
     for report in run.reports:
         missing = [r for r in report.results if r.status == MISSING]
         if not missing:
             continue
-        built = f" (class `{report.backend_class}`)" if report.backend_class else ""
-        out.append(f"- **`{report.backend_type}`**{built}:")
+        built = [" (class ", code(report.backend_class), ")"] if report.backend_class else []
+        entry = by_type.add([tables.Strong((code(report.backend_type),)), *built, ":"])
         for r in missing:
             kind = "required" if r.required else "recommended"
-            out.append(f"    - [`{r.point.id}`]({rel_link(page, r.point)}) ({kind}): {_md(r.detail) or _md(r.point.title)}")
-    out.append("")
+            what = r.detail or r.point.title
+            entry.add([link(code(r.point.id), rel_link(page, r.point)), plain(f" ({kind}): "), *tables.inline(what)])
+    if by_type.items:
+        out.append(tables.embed(by_type, page))
     if run.tree.warnings:
         out += ['!!! warning "The audit could not read everything"', ""]
         out += [f"    - {w}" for w in run.tree.warnings]
