@@ -138,10 +138,10 @@ def _html_link(match: re.Match[str], index: ApiIndex) -> str:
 
 def link_inline_code(markdown: str, index: ApiIndex) -> str:
     """Turn `` `Name` `` in prose into ``[`Name`][dotted.path]`` when Name is a rendered API entry, and
-    `<code>Name</code>` in a generated HTML table row or list item into an autorefs element (`<autoref identifier=...>`, which
-    autorefs resolves in the built HTML as it does the Markdown form; an unknown target fails the strict build
-    alike). Code fences, headings, admonition titles, HTML comments and code already inside link text are left
-    alone."""
+    `<code>Name</code>` in a generated HTML table row or list item into an autorefs element
+    (`<autoref identifier=...>`, which autorefs resolves in the built HTML as it does the Markdown form; an unknown
+    target fails the strict build alike). Code fences, headings, admonition titles, HTML comments and code already
+    inside link text are left alone."""
     out = []
     fenced = fenced_line_numbers(markdown)
     for number, line in enumerate(markdown.splitlines(keepends=True), start=1):

@@ -8,7 +8,7 @@ instead of loading the whole package again. The handler's search paths start wit
 `import_python_handler_unvalidated()` runs in `on_startup`: mkdocstrings' Python handler checks its options with
 pydantic dataclasses whenever pydantic can be imported, and pydantic is in the venv only because MassGen needs it.
 Building those classes costs a build about 0.1 s, so the build imports the handler with pydantic hidden (plain
-dataclasses, as on a machine without pydantic); `tests/test_build.py` checks mkdocs.yml's options with pydantic.
+dataclasses, as on a machine without pydantic); `tests/test_handler_options.py` checks the options with pydantic.
 
 `GUIDE_GENERATION=off` (for the benchmark's baseline build) skips the load: directives then render nothing
 and `:::` blocks are stripped (see `generation_enabled`).
