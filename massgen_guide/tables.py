@@ -26,7 +26,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Protocol, Union
 
 # ---------------------------------------------------------------------------------------------- the model
 
@@ -497,14 +497,22 @@ _BOTH_FORMS = re.compile(re.escape(MARKDOWN_MARK) + r"\n.*?" + re.escape(HTML_MA
                          + r"\n", re.S)
 
 
-def embed(table: Table | BulletList, page: str) -> str:
-    """Both renderings of a table (or a `BulletList`) for a page's generated Markdown, the site's and the llms
-    files' (the build keeps one with `for_site`, the llms files the other with `for_markdown`); blank lines around,
-    as a block needs."""
+class Rendered(Protocol):
+    """A generated block with both renderings: a `Table`, a `BulletList`, a decision tree's widget."""
+
+    def markdown(self) -> str: ...
+
+    def html(self, page: str | None = None) -> str: ...
+
+
+def embed(table: Rendered, page: str) -> str:
+    """Both renderings of a table (or another `Rendered` block) for a page's generated Markdown, the site's and the
+    llms files' (the build keeps one with `for_site`, the llms files the other with `for_markdown`); blank lines
+    around, as a block needs."""
     return (f"\n{MARKDOWN_MARK}\n{table.markdown()}{HTML_MARK}\n{table.html(page)}{END_MARK}\n\n")
 
 
-def block(table: Table | BulletList, page: str | None) -> str:
+def block(table: Rendered, page: str | None) -> str:
     """Both renderings for a page of the site (`embed`), or the Markdown alone (`page` None: a command's output)."""
     return embed(table, page) if page is not None else "\n" + table.markdown() + "\n"
 

@@ -174,6 +174,41 @@ def test_each_tree_renders_as_a_nested_widget_with_relative_links(trees: list[dt
                     assert f"- [{link.text}]({target})" in html
 
 
+@pytest.mark.parametrize("page", ["decision-trees.md", "phases/backend-class.md", "patterns/cli-wrapper.md"])
+def test_the_widgets_html_is_what_the_site_engine_makes_of_its_markdown(trees: list[dt.Tree], page: str) -> None:
+    """The site gets `render_widget_html`, the llms files `render_widget`: the same widget, line by line."""
+    from tests.test_tables import compare_as_converted
+
+    for tree in trees:
+        for diagram in (True, False):
+            widget = dt.TreeWidget(tree, page, diagram)
+            assert compare_as_converted(widget.markdown(), widget.html(), page, tree.id) == [], (tree.id, diagram)
+
+
+def test_a_widget_label_written_differently_is_named(trees: list[dt.Tree], monkeypatch) -> None:
+    from tests.test_tables import compare_as_converted
+
+    tree = dt.get_tree("auth", trees)
+    node = tree.nodes[tree.start]
+    changed = copy.deepcopy(tree)
+    changed.nodes[tree.start].answers[0] = dt.Answer(node.answers[0].label + " (changed)", node.answers[0].next)
+    written = dt.render_widget_html(changed, "phases/auth.md")
+    problems = compare_as_converted(dt.TreeWidget(tree, "phases/auth.md").markdown(), written, "phases/auth.md",
+                                    "auth")
+    assert len(problems) == 1 and problems[0].startswith("auth, line 5: converted '<p class=\"guide-dt-label\">")
+    assert problems[0].endswith(" (changed)</p>'")
+
+
+def test_the_site_gets_the_widgets_html_and_the_llms_files_its_markdown() -> None:
+    from massgen_guide import tables
+
+    text = expand_directives("<!-- guide:decision-tree id=auth -->\n", "phases/auth.md")
+    site, llms = tables.for_site(text), tables.for_markdown(text)
+    assert '<div class="guide-dt" data-start=' in site and " markdown>" not in site and "```mermaid" not in site
+    assert '<pre class="mermaid"><code>flowchart TD' in site
+    assert '<div class="guide-dt" data-tree="auth"' in llms and "```mermaid" in llms and "<pre" not in llms
+
+
 def test_relative_links_from_nested_pages() -> None:
     assert dt.relative_link("phases/auth.md", "choose-base-class.md") == "phases/auth.md"
     assert dt.relative_link("phases/auth.md#api-key", "patterns/cli-wrapper.md") == "../phases/auth.md#api-key"

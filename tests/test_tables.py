@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
+import html
+import importlib
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown as python_markdown
 import pytest
+import yaml
 
 from massgen_guide import tables
 from massgen_guide.site.directives import DirectiveCall, find_directives, registered_generators
@@ -27,6 +32,8 @@ from massgen_guide.site.directives import DirectiveCall, find_directives, regist
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
+# Every generator that embeds a decision tree's widget (compared as Python-Markdown converts its Markdown).
+WIDGET_GENERATORS = {"decision-tree"}
 # Every generator that writes a `BulletList` (or a `Collapsed` one).
 LIST_GENERATORS = {"coverage-matrix", "versions-report"}
 # Every generator that writes a table (a generator that starts writing one must be added here, and then is compared).
@@ -189,6 +196,53 @@ def markdown_to_html(markdown: str) -> str:
                                                           "massgen_guide.site.markdown_ext"])
 
 
+@functools.lru_cache(maxsize=1)
+def _site_markdown_settings() -> tuple[tuple, dict]:
+    """The site's Markdown extensions and their settings, read from mkdocs.yml (`!!python/name:` values imported)."""
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def python_name(loader, suffix, node):
+        module, _, name = suffix.rpartition(".")
+        return getattr(importlib.import_module(module), name)
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", python_name)
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # `!ENV` (not a Markdown setting)
+    settings = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
+    names, configs = [], {}
+    for entry in settings["markdown_extensions"]:
+        name, config = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        names.append(name)
+        configs[name] = config or {}
+    return tuple(names), configs
+
+
+def site_markdown_to_html(markdown: str) -> str:
+    """Markdown converted as the site's engine converts it (mkdocs.yml's extensions)."""
+    names, configs = _site_markdown_settings()
+    return python_markdown.Markdown(extensions=list(names), extension_configs=configs).convert(markdown)
+
+
+def compare_as_converted(md_form: str, html_form: str, page: str, where: str) -> list[str]:
+    """A block whose HTML is written directly (a decision tree's widget) against what the site's engine makes of
+    its Markdown, a relative `.md` link taken as the site URL the engine makes of it: the same lines, blank lines and
+    indentation aside; the first difference, numbered."""
+    def lines(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def site_url(match: re.Match[str]) -> str:
+        return f'href="{html.escape(tables.html_href(html.unescape(match.group(1)), page))}"'
+
+    converted = lines(re.sub(r'href="([^"]*)"', site_url, site_markdown_to_html(md_form)))
+    written = lines(html_form)
+    for number, (a, b) in enumerate(zip(converted, written), start=1):
+        if a != b:
+            return [f"{where}, line {number}: converted {a[:160]!r} != written {b[:160]!r}"]
+    if len(converted) != len(written):
+        return [f"{where}: {len(converted)} lines converted, {len(written)} written"]
+    return []
+
+
 def compare_lists(md_form: str, html_form: str, page: str, where: str) -> list[str]:
     """Every difference between the two renderings of a `BulletList` or `Collapsed` list: title, then item by
     item."""
@@ -229,6 +283,9 @@ def compare(generated: str, page: str, label: str) -> list[str]:
     the row and the column."""
     problems = []
     for number, (md_form, html_form) in enumerate(embedded_pairs(generated), start=1):
+        if html_form.startswith('<div class="guide-dt"'):
+            problems += compare_as_converted(md_form, html_form, page, f"{label}, block {number}")
+            continue
         if html_form.startswith(("<details", "<ul")):
             problems += compare_lists(md_form, html_form, page, f"{label}, block {number}")
             continue
@@ -294,14 +351,18 @@ def generated(built_site: Path) -> list[tuple[DirectiveCall, str]]:
 
 
 def test_every_generated_table_holds_the_same_cells_in_markdown_and_html(generated) -> None:
-    problems, with_tables, with_lists = [], set(), set()
+    problems, with_tables, with_lists, with_widgets = [], set(), set(), set()
     for call, text in generated:
         for _, html_form in embedded_pairs(text):
-            (with_lists if html_form.startswith(("<details", "<ul")) else with_tables).add(call.name)
+            if html_form.startswith('<div class="guide-dt"'):
+                with_widgets.add(call.name)
+            else:
+                (with_lists if html_form.startswith(("<details", "<ul")) else with_tables).add(call.name)
         problems += compare(text, call.page, f"guide:{call.name} on docs/{call.page}:{call.line}")
     assert problems == []
     assert with_tables == TABLE_GENERATORS
     assert with_lists == LIST_GENERATORS
+    assert with_widgets == WIDGET_GENERATORS
 
 
 def test_no_generator_writes_a_table_outside_the_model(generated) -> None:

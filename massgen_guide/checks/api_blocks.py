@@ -136,20 +136,21 @@ def _html_link(match: re.Match[str], index: ApiIndex) -> str:
     return f'<autoref identifier="{target}">{match.group(0)}</autoref>'
 
 
-def link_inline_code(markdown: str, index: ApiIndex) -> str:
+def link_inline_code(markdown: str, index: ApiIndex, *, html: bool = False) -> str:
     """Turn `` `Name` `` in prose into ``[`Name`][dotted.path]`` when Name is a rendered API entry, and
     `<code>Name</code>` in a generated HTML table row or list item into an autorefs element
     (`<autoref identifier=...>`, which autorefs resolves in the built HTML as it does the Markdown form; an unknown
     target fails the strict build alike). Code fences, headings, admonition titles, HTML comments and code already
-    inside link text are left alone."""
+    inside link text are left alone. With `html`, the text is a generated HTML block: every line is read as HTML."""
     out = []
     fenced = fenced_line_numbers(markdown)
     for number, line in enumerate(markdown.splitlines(keepends=True), start=1):
         stripped = line.lstrip()
-        if number not in fenced and stripped.startswith(("<tr", "<li")) and "<code>" in line:
+        if number not in fenced and (html or stripped.startswith(("<tr", "<li"))) and "<code>" in line:
             out.append(HTML_CODE_RE.sub(lambda m: _html_link(m, index), line))
             continue
-        if number in fenced or stripped.startswith(("#", "!!!", "???", "<!--", ":::", "--8<--")) or "`" not in line:
+        skipped = stripped.startswith(("#", "!!!", "???", "<!--", ":::", "--8<--"))
+        if html or number in fenced or skipped or "`" not in line:
             out.append(line)
             continue
 

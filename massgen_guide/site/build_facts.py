@@ -151,6 +151,21 @@ def strip_generated(markdown: str) -> str:
     return "".join(out)
 
 
+def link_html_block(block: str, page: str, config: Any) -> str:
+    """A generated HTML block's `<code>Name</code>` linked to the rendered API entry Name names (as `process_page`
+    links inline code)."""
+    if _state.get("loaded") is None:
+        return block
+    return link_inline_code(block, _api_index(config), html=True)
+
+
+def _api_index(config: Any) -> Any:
+    index = _state.get("index")
+    if index is None:
+        index = _state["index"] = api_index(_docs_pages(config), _state["loaded"])
+    return index
+
+
 def process_page(markdown: str, page: str, config: Any) -> str:
     """After directive expansion: check the page's `:::` blocks against MassGen and link inline code that names a
     rendered API entry (autorefs then resolves the links; an unknown explicit target fails the strict build)."""
@@ -160,7 +175,4 @@ def process_page(markdown: str, page: str, config: Any) -> str:
     problems = check_api_blocks(markdown, page, loaded)
     if problems:
         raise GuideError(problems[0])
-    index = _state.get("index")
-    if index is None:
-        index = _state["index"] = api_index(_docs_pages(config), loaded)
-    return link_inline_code(markdown, index)
+    return link_inline_code(markdown, _api_index(config))

@@ -16,6 +16,12 @@ Rendering:
 - `render_tree(...)` with both: the diagram goes inside the widget's block (`.guide-dt-diagram`), so a tree is
   shown once: the stepper, with "Show all paths" (the nested text) and "Show diagram" as alternatives the reader
   switches to. Without JavaScript the nested text is the tree and the diagram (which needs JavaScript) is hidden.
+
+The site does not convert the widget's Markdown: `render_tree` embeds it beside `render_widget_html`, the HTML
+Python-Markdown would make of it, written directly (`TreeWidget`, embedded like a generated table:
+`massgen_guide.tables.embed`). The llms files keep the Markdown; the site gets the HTML, whose relative links the
+build checks as it checks a generated table's. `tests/test_decision_trees.py` converts the Markdown with the
+site's extensions and asserts the two are the same HTML.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from massgen_guide import tables
 from massgen_guide.errors import GuideError
 from massgen_guide.paths import PACKAGE_DIR
 
@@ -375,8 +382,13 @@ def _mermaid_label(text: str) -> str:
 
 def render_mermaid(tree: Tree) -> str:
     """The tree as a mermaid flowchart inside a ```` ```mermaid ```` fence."""
+    return "```mermaid\n" + mermaid_flowchart(tree) + "\n```"
+
+
+def mermaid_flowchart(tree: Tree) -> str:
+    """The mermaid source of the tree's flowchart."""
     ids = {node_id: f"n{index}" for index, node_id in enumerate(tree.nodes)}
-    lines = ["```mermaid", "flowchart TD"]
+    lines = ["flowchart TD"]
     for node_id, node in tree.nodes.items():
         if node.is_leaf:
             lines.append(f'    {ids[node_id]}(["{_mermaid_label(node.title)}"])')
@@ -386,7 +398,6 @@ def render_mermaid(tree: Tree) -> str:
         for answer in node.answers:
             label = _mermaid_label(answer.short or answer.label)
             lines.append(f'    {ids[node_id]} -->|"{label}"| {ids[answer.next]}')
-    lines.append("```")
     return "\n".join(lines)
 
 
@@ -464,6 +475,75 @@ def render_widget(tree: Tree, page: str, diagram: str = "") -> str:
     return "\n".join(out)
 
 
+def _html_attr(value: str) -> str:
+    """An attribute value as Python-Markdown writes it (`&`, `<`, `>` and `"` escaped)."""
+    return html.escape(value, quote=False).replace('"', "&quot;")
+
+
+def _html_inline(markdown: str, page: str) -> str:
+    return tables.html_parts(tables.inline(_one_line(markdown)), page)
+
+
+def render_widget_html(tree: Tree, page: str, diagram: bool = True) -> str:
+    """`render_widget`'s HTML, as Python-Markdown (`md_in_html`) converts it: attributes in alphabetical order, one
+    element per line, the diagram as superfences' mermaid fence (`<pre class="mermaid"><code>`)."""
+    out = [f'<div class="guide-dt" data-start="{_html_attr(tree.start)}" data-title="{_html_attr(tree.title)}" '
+           f'data-tree="{_html_attr(tree.id)}">']
+
+    def emit(node_id: str) -> None:
+        node = tree.nodes[node_id]
+        if node.is_leaf:
+            links = [f'<li><a href="{_html_attr(tables.html_href(relative_link(link.page, page), page))}">'
+                     f"{_html_inline(link.text, page)}</a></li>" for link in node.links]
+            out.extend([
+                f'<div class="guide-dt-node guide-dt-leaf" data-node="{_html_attr(node.id)}">',
+                f'<p class="guide-dt-title">{_html_inline(node.title, page)}</p>',
+                '<div class="guide-dt-rec">',
+                f"<p>{_html_inline(node.recommendation, page)}</p>",
+                "</div>",
+                '<div class="guide-dt-links">',
+                *(["<ul>", *links, "</ul>"] if links else []),
+                "</div>",
+                "</div>",
+            ])
+            return
+        out.extend([
+            f'<div class="guide-dt-node guide-dt-question" data-node="{_html_attr(node.id)}">',
+            f'<p class="guide-dt-prompt">{_html_inline(node.question, page)}</p>',
+        ])
+        for index, answer in enumerate(node.answers):
+            out.extend([
+                f'<div class="guide-dt-answer" data-index="{index}" data-next="{_html_attr(answer.next)}">',
+                f'<p class="guide-dt-label">{_html_inline(answer.label, page)}</p>',
+            ])
+            emit(answer.next)
+            out.append("</div>")
+        out.append("</div>")
+
+    emit(tree.start)
+    if diagram:
+        source = html.escape(mermaid_flowchart(tree), quote=False)
+        out.extend(['<div class="guide-dt-diagram">', f'<pre class="mermaid"><code>{source}</code></pre>', "</div>"])
+    out.append("</div>")
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class TreeWidget:
+    """A tree's widget in both renderings, for `tables.embed`: the Markdown (the llms files) and its HTML (the
+    site)."""
+
+    tree: Tree
+    page: str
+    diagram: bool = True
+
+    def markdown(self) -> str:
+        return render_widget(self.tree, self.page, render_mermaid(self.tree) if self.diagram else "")
+
+    def html(self, page: str | None = None) -> str:
+        return render_widget_html(self.tree, self.page, self.diagram)
+
+
 def render_tree(tree: Tree, page: str, *, widget: bool = True, diagram: bool = True, intro: bool = False,
                 heading: str = "") -> str:
     """Markdown for one tree on `page`: optional heading and intro, then the widget with the diagram as one of
@@ -474,7 +554,7 @@ def render_tree(tree: Tree, page: str, *, widget: bool = True, diagram: bool = T
     if intro and tree.intro:
         parts.append(_one_line(tree.intro) + "\n")
     if widget:
-        parts.append(render_widget(tree, page, render_mermaid(tree) if diagram else ""))
+        parts.append(tables.embed(TreeWidget(tree, page, diagram), page))
     elif diagram:
         parts.append(render_mermaid(tree) + "\n")
     return "\n".join(parts)

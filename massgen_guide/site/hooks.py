@@ -137,7 +137,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         _state.setdefault("pages", {})[src] = (page, markdown)  # the llms files keep the tables' Markdown
         markdown, blocks = tables.set_aside(markdown)  # the site, their HTML, put back after the conversion
         _state.setdefault("table_links", {})[src] = (page.url, [h for b in blocks for h in tables.relative_links(b)])
-        _state.setdefault("tables", {})[src] = [_api_checked(block, src, config) for block in blocks]
+        _state.setdefault("tables", {})[src] = [_api_linked_block(block, src, config) for block in blocks]
         return _api_checked(markdown, src, config)
     except GuideError as exc:
         raise PluginError(str(exc)) from None
@@ -174,6 +174,12 @@ def _api_checked(markdown: str, src: str, config: Any) -> str:
     """`site_facts.process_page` (the page's `:::` blocks checked, its inline API names linked), from the build
     cache for the same Markdown under unchanged inputs."""
     return cached_during_build("api-linked", (src, markdown), lambda: site_facts.process_page(markdown, src, config))
+
+
+def _api_linked_block(block: str, src: str, config: Any) -> str:
+    """`site_facts.link_html_block`, from the build cache for the same block under unchanged inputs."""
+    return cached_during_build("api-linked-html", (src, block),
+                               lambda: site_facts.link_html_block(block, src, config))
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:

@@ -62,6 +62,10 @@ def test_inline_code_links_to_rendered_entries_only(installed_facts) -> None:
         '<li>reference <autoref identifier="massgen.cli.backends.create_backend"><code>'
         "massgen.cli.backends.create_backend</code></autoref>: gone</li>",
         "<p><code>StreamChunk</code></p>"]
+    # A generated HTML block (`html=True`): every line is HTML, and backticks are text.
+    assert link_inline_code("<p><code>StreamChunk</code> and `StreamChunk`</p>\n", index, html=True) == (
+        '<p><autoref identifier="massgen.backend.base.StreamChunk"><code>StreamChunk</code></autoref> and '
+        "`StreamChunk`</p>\n")
     # A short name defined by two rendered classes is ambiguous: not linked (the qualified form is).
     assert index.resolve("extract_tool_name") is None
     assert index.resolve("FormatterBase.extract_tool_name") == \
