@@ -1,5 +1,6 @@
 """Reading a function of MassGen: the method a class defines is found once per parsed file, and it is the first
-definition in the class body (a property's getter, not its setter), as a walk of the class would find it."""
+definition in the class body (a property's getter, not its setter), as a walk of the class would find it. A file's
+chunk constructions (`...Chunk(type=...)`, read by `chunk type T carries F` claims) are read once too."""
 
 from __future__ import annotations
 
@@ -52,3 +53,25 @@ def test_a_functions_own_calls_are_read_once() -> None:
     stream = _methods_by_class(parse_text(SOURCE))[("Backend", 2)]["stream"]
     assert _own_calls(stream) == (("self", "prepare"), ("super", "stream"), ("plain", "helper"), ("plain", "super"))
     assert _own_calls(stream) is _own_calls(stream)
+
+
+CHUNKS = '''
+def stream():
+    yield StreamChunk(type="content", content="hi")
+    yield StreamChunk(type=ChunkType.DONE)
+    yield make(type="content", detail="not a chunk")
+    yield helper(StreamChunk(type="error", error="x", source="y"))
+'''
+
+
+def test_a_files_chunk_constructions_are_read_once() -> None:
+    from massgen_guide.checks.claims.behaviour import _chunk_constructions
+
+    tree = parse_text(CHUNKS)
+    found = _chunk_constructions(tree)
+    assert [(ast.unparse(value), sorted(keywords), line) for value, keywords, line in found] == [
+        ("'content'", ["content", "type"], 3),
+        ("ChunkType.DONE", ["type"], 4),
+        ("'error'", ["error", "source", "type"], 6),
+    ]
+    assert _chunk_constructions(parse_text(CHUNKS)) is found  # one walk per parsed file

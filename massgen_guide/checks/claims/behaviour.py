@@ -15,6 +15,7 @@ defaults, and which methods a class overrides. Read statically from MassGen's so
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 
 from massgen_guide.checks.claims.code_reach import MAX_DEPTH, Located, Reached, describe_missing, find_function, reach
 from massgen_guide.checks.claims.package_index import PackageIndex
@@ -327,6 +328,19 @@ def verify_abstract(index: PackageIndex, claim: Claim) -> Outcome:
     return Outcome(FAILED, f"{found[0].label} is a plain method, not @abstractmethod", evidence=found[0].where)
 
 
+@lru_cache(maxsize=512)
+def _chunk_constructions(tree: ast.Module) -> tuple[tuple[ast.expr | None, frozenset[str], int], ...]:
+    """Every `...Chunk(...)` call of a parsed file, in walk order: its `type=` value, its keyword names and its line.
+    One walk per file instead of one per claim; trees are shared and never changed (`code_reach.parse_text`), so a
+    tree is its own key."""
+    found = []
+    for sub in ast.walk(tree):
+        if isinstance(sub, ast.Call) and _call_name(sub).endswith("Chunk"):
+            keywords = {k.arg: k.value for k in sub.keywords if k.arg}
+            found.append((keywords.get("type"), frozenset(keywords), sub.lineno))
+    return tuple(found)
+
+
 def verify_chunk_field(index: PackageIndex, claim: Claim) -> Outcome:
     """`chunk type T carries F`: some `...Chunk(type="T", F=...)` outside MassGen's tests sets F."""
     from massgen_guide.checks.claims.code_reach import parse_file
@@ -342,17 +356,14 @@ def verify_chunk_field(index: PackageIndex, claim: Claim) -> Outcome:
         if not any(needle in text for needle in needles):
             continue
         tree = parse_file(index, rel)
-        for sub in ast.walk(tree) if tree else []:
-            if isinstance(sub, ast.Call) and _call_name(sub).endswith("Chunk"):
-                keywords = {k.arg: k.value for k in sub.keywords if k.arg}
-                value = keywords.get("type")
-                if (isinstance(value, ast.Constant) and value.value == wanted) or \
-                        (isinstance(value, ast.Attribute) and value.attr in members):
-                    seen.append(f"{rel}:{sub.lineno}")
-                    if field_name in keywords:
-                        where = f"{rel}:{sub.lineno}"
-                        return Outcome(VERIFIED, f"a \"{wanted}\" chunk is built with {field_name}= at {where}",
-                                       evidence=where)
+        for value, keywords, line in _chunk_constructions(tree) if tree else ():
+            if (isinstance(value, ast.Constant) and value.value == wanted) or \
+                    (isinstance(value, ast.Attribute) and value.attr in members):
+                seen.append(f"{rel}:{line}")
+                if field_name in keywords:
+                    where = f"{rel}:{line}"
+                    return Outcome(VERIFIED, f"a \"{wanted}\" chunk is built with {field_name}= at {where}",
+                                   evidence=where)
     if not seen:
         return Outcome(FAILED, f"MassGen {index.version} builds no \"{wanted}\" chunk")
     return Outcome(FAILED, f"none of the {len(seen)} \"{wanted}\" chunk(s) MassGen builds sets {field_name} "
