@@ -11,8 +11,7 @@ Rendering:
   the vendored mermaid).
 - `render_widget(tree, page)`: `md_in_html` blocks forming a nested tree of questions, answers and
   recommendations, readable without JavaScript. `docs/assets/javascripts/decision-tree.js` turns it into a
-  one-question-at-a-time stepper. Links are Markdown links relative to `page`, so MkDocs validates and rewrites
-  them like any other link.
+  one-question-at-a-time stepper. Links are Markdown links relative to `page` (the llms files keep them so).
 - `render_tree(...)` with both: the diagram goes inside the widget's block (`.guide-dt-diagram`), so a tree is
   shown once: the stepper, with "Show all paths" (the nested text) and "Show diagram" as alternatives the reader
   switches to. Without JavaScript the nested text is the tree and the diagram (which needs JavaScript) is hidden.
