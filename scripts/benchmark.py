@@ -231,8 +231,10 @@ def _serve_rebuild(edits: int, timeout: float, dirty: bool) -> float:
             except subprocess.TimeoutExpired:
                 process.kill()
     value = statistics.median(times)
-    mode = "--dirty --no-strict, the edited page" if dirty else "every page, MkDocs' default"
-    line(f"serve rebuild after a prose edit ({mode}) (s)", value, " s", "<= 1.0")
+    if dirty:  # issue 15's target: `python3 dev.py serve` serves with --dirty
+        line("serve rebuild after a prose edit (--dirty --no-strict, the edited page) (s)", value, " s", "<= 1.0")
+    else:  # for comparison only: every page re-rendered
+        line("serve rebuild after a prose edit (every page, MkDocs' default; no target) (s)", value, " s")
     return value
 
 
