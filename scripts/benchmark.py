@@ -16,8 +16,8 @@ Figures (issue 3):
 - `massgen-guide new` of one backend, dry run and write, start-up included (issue 12: <= 2 s; `scaffold`), and
   the scaffold proof's MassGen side: each real two-agent orchestrator run and the whole test;
 - the whole test suite and one cold strict build in the same run (issue 15: the suite <= 5x the build; `suite`),
-  with the CPU time each kept the machine's cores busy (Linux), and what tests/test_scaffold adds to the suite (issue 12: <= 40 s; `scaffold-growth`, two suite runs); run
-  them on a quiet machine.
+  with the CPU time each kept the machine's cores busy (Linux), and what tests/test_scaffold adds to the suite
+  (issue 12: <= 40 s; `scaffold-growth`, two suite runs); run them on a quiet machine.
 
 Every build writes to a temp dir; the docs are copied there first, so nothing in the repo is modified.
 """

@@ -1,5 +1,6 @@
 """mkdocstrings' Python handler: the build imports it without pydantic
-(`build_facts.import_python_handler_unvalidated`), so the options in mkdocs.yml and on the `:::` blocks are checked here, with pydantic, as the handler would check them.
+(`build_facts.import_python_handler_unvalidated`), so the options in mkdocs.yml and on the `:::` blocks are checked
+here, with pydantic, as the handler would check them.
 
 Each check runs in a fresh interpreter: a test worker may already hold the handler imported either way.
 """
@@ -9,12 +10,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
-import yaml
-
-from massgen_guide.checks.api_blocks import BLOCK_RE
+from massgen_guide.checks.api_blocks import api_blocks
+from massgen_guide.site_urls import read_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,33 +31,16 @@ print(json.dumps(problems))
 """
 
 
-def _yaml(text: str) -> dict:
-    class Loader(yaml.SafeLoader):  # mkdocs.yml's `!ENV` and `!!python/name:` tags: their values are not options
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    return yaml.load(text, Loader=Loader)  # noqa: S506  (a SafeLoader subclass)
-
-
 def handler_options(root: Path = ROOT) -> list[tuple[str, dict]]:
     """mkdocs.yml's Python handler options, then each `:::` block's options merged over them."""
-    plugins = _yaml((root / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
+    plugins = read_config(root)["plugins"]
     plugin = next(p["mkdocstrings"] for p in plugins if isinstance(p, dict) and "mkdocstrings" in p)
     base = plugin["handlers"]["python"]["options"]
     found = [("mkdocs.yml", base)]
     for page in sorted((root / "docs").rglob("*.md")):
-        lines = page.read_text(encoding="utf-8").splitlines()
-        for number, line in enumerate(lines, start=1):
-            if not BLOCK_RE.match(line):
-                continue
-            body = []
-            for following in lines[number:]:
-                if following.strip() and not following.startswith((" ", "\t")):
-                    break
-                body.append(following)
-            options = (yaml.safe_load(textwrap.dedent("\n".join(body))) or {}).get("options") or {}
-            if options:
-                found.append((f"{page.relative_to(root).as_posix()}:{number}", {**base, **options}))
+        for block in api_blocks(page.read_text(encoding="utf-8")):
+            if block.options:
+                found.append((f"{page.relative_to(root).as_posix()}:{block.line}", {**base, **block.options}))
     return found
 
 

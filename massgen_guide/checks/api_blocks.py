@@ -29,6 +29,8 @@ class ApiBlock:
     """The `members:` option when it is a list; None when unrestricted."""
     no_members: bool = False
     """`members: false`."""
+    options: dict = field(default_factory=dict)
+    """The block's `options:` for mkdocstrings' handler, as written."""
 
 
 def api_blocks(markdown: str) -> list[ApiBlock]:
@@ -50,7 +52,9 @@ def api_blocks(markdown: str) -> list[ApiBlock]:
             options = yaml.safe_load(textwrap.dedent("\n".join(options_lines))) or {}
         except yaml.YAMLError:
             options = {}
-        members = (options.get("options") or {}).get("members") if isinstance(options, dict) else None
+        written = (options.get("options") or {}) if isinstance(options, dict) else {}
+        block.options = written if isinstance(written, dict) else {}
+        members = block.options.get("members")
         if members is False:
             block.no_members = True
         elif isinstance(members, list):
